@@ -1,0 +1,38 @@
+# The README's two commands: `make run` and `make test`. Each creates (or reuses) the virtual
+# environment in .venv, installing exactly the versions pinned in constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test lint bench system-deps snapshot clean
+
+$(STAMP): setup.cfg pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+## run: the main job on the embedded default (bundled real snapshot, no network)
+run: $(STAMP)
+	$(BIN)/sdg-gaps run
+
+## system-deps: Debian packages for the test wiki (MediaWiki 1.39, PHP with SQLite)
+system-deps:
+	bash tests/install-system-deps.sh
+
+## test: install everything the tests need, then run them (real oxigraph server, real wiki)
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## snapshot: rebuild the bundled snapshot from ../shared/data (maintainers)
+snapshot: $(STAMP)
+	$(BIN)/python scripts/build_snapshot.py
+
+clean:
+	rm -rf $(VENV) reports/run-* .pytest_cache

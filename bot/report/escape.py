@@ -1,0 +1,52 @@
+"""Escaping of untrusted text for wikitext: the one place where it happens.
+
+Labels and titles come from Wikidata and Wikipedia, where anyone can edit. Before any of them is
+put on a wiki page it goes through :func:`text`, which turns every character that wikitext (or the
+HTML that MediaWiki lets through) could read as markup into a numeric character reference. The
+reader sees the same characters; the parser sees no template, link, table cell, signature, magic
+word, list, heading, HTML tag or entity that the report did not mean to put there.
+
+Why numeric references rather than ``<nowiki>``: a label can itself contain ``</nowiki>`` and
+close the wrapper early, and ``<nowiki>`` does not stop the characters from ending a table cell
+in every context. References carry no such risk and render identically.
+"""
+
+import re
+from urllib.parse import quote
+
+# Characters with a meaning somewhere in wikitext or HTML: links [[ ]] and [ ], templates and
+# parameters {{ }} {{{ }}}, table syntax | ! and |- |}, bold/italic '', signatures ~~~,
+# headings =, lists * # : ;, HTML < > and entities &, magic words __X__, horizontal rule ----,
+# and " so that text stays safe inside an HTML attribute.
+_SPECIAL = set("[]{}|!'~=*#:;<>&_-\"/\\^$%+")
+
+# Control characters (tab and newline included) would start a new table row or line-level
+# markup; MediaWiki also rejects some of them. They become a plain space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+
+
+def text(value: object) -> str:
+    """Return *value* as wikitext that renders as exactly its characters and nothing else.
+
+    ``None`` becomes the empty string. Leading and trailing white space is dropped, because
+    MediaWiki trims it inside table cells anyway and a leading space would start a
+    preformatted block in other contexts.
+    """
+    if value is None:
+        return ""
+    plain = _CONTROL.sub(" ", str(value)).strip()
+    return "".join(f"&#{ord(ch)};" if ch in _SPECIAL else ch for ch in plain)
+
+
+def url_component(value: str) -> str:
+    """Percent-encode *value* for use inside a URL query or path segment of an external link.
+
+    Everything but unreserved characters is encoded, so the result cannot end the link
+    (space, ``]``) or carry markup.
+    """
+    return quote(str(value), safe="")
+
+
+def wiki_title(value: str) -> str:
+    """Return a page title in the form MediaWiki uses in URLs (spaces as underscores), encoded."""
+    return quote(str(value).replace(" ", "_"), safe="/:")
