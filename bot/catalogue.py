@@ -1,0 +1,643 @@
+"""The catalogue: what "SDG-related" means to sdg-gaps.
+
+The catalogue has three parts, all plain files in the repository:
+
+* **Goals** — ``queries/sdg/goals.tsv``: the 17 goals, each with the Wikidata item the UN itself
+  matches it to (``skos:exactMatch`` in the UN SDG KOS), its UN URI, and its short name and title
+  in the eight languages of the Open SDG translations (en fr es ru zh-Hans ar de sw).
+* **Targets** — ``queries/sdg/targets.tsv``: the 169 targets (``1.1`` … ``17.19``) with their
+  titles in the same languages. Both tables are written by ``scripts/build_catalogue.py`` from the
+  UN's data; they are never edited by hand.
+* **Item sets** — the Wikidata items counted for a goal (or for some of its targets). An item set
+  is either a *pinned* list of QIDs (a text file, one QID a line, ``#`` comments) or a *selection
+  query* (a ``.rq`` file whose ``SELECT`` projects ``?item``). Three kinds are loaded:
+
+  - the bundled sets the snapshot carries (pinned lists, ``in_snapshot=True``, with the
+    Wikipedias their source observed);
+  - the catalogue's own selection queries, ``queries/goals/*.rq`` (``in_snapshot=False``;
+    observed wikis ``None``: every Wikipedia of a live endpoint);
+  - organizers' own sets, named in item-set files passed as ``extra``.
+
+Selection-query header
+----------------------
+A catalogue query describes itself in ``#`` comment lines before the query, ``key: value``::
+
+    # id: sdg13-climate-topics
+    # goal: 13
+    # targets: 13.1 13.2          (optional, space separated)
+    # title: Climate change topics
+    # description: Items whose main subject is … (may continue on following "#   " lines)
+    # source Q7942: where this QID comes from (one line per QID/PID used in the query)
+
+Organizers' item-set files (TOML)
+---------------------------------
+No code is needed to add an item set: write a small TOML file and pass it (``extra``)::
+
+    [[itemset]]
+    id = "sdg6-my-wells"                 # letters, digits, '-', '_' and '.'; unique
+    goal = 6                             # 1 … 17
+    targets = ["6.1", "6.b"]             # optional; each must be a real target of that goal
+    title = "Wells of our region"
+    description = "Items our group cares about"   # optional
+    pinned = "wells.txt"                 # a QID list, relative to this TOML file …
+    # query = "wells.rq"                 # … or a selection query projecting ?item (one of them)
+
+A pinned list has one QID a line; blank lines and lines starting with ``#`` are ignored (a
+PagePile export saved as text works). A file that cannot be read or does not validate raises
+:class:`bot.errors.ConfigError` with one line naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from bot.errors import ConfigError, SnapshotError
+
+ROOT = Path(__file__).resolve().parents[1]
+SDG_DIR = ROOT / "queries" / "sdg"
+GOALS_TSV = SDG_DIR / "goals.tsv"
+TARGETS_TSV = SDG_DIR / "targets.tsv"
+GOAL_QUERIES_DIR = ROOT / "queries" / "goals"
+
+LANGUAGES = ("en", "fr", "es", "ru", "zh-Hans", "ar", "de", "sw")
+
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+TARGET_RE = re.compile(r"^([1-9][0-9]?)\.([0-9]{1,2}|[a-z])$")
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(frozen=True)
+class Goal:
+    number: int
+    qid: str
+    un_uri: str
+    short: Mapping[str, str]
+    title: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Target:
+    code: str
+    goal: int
+    title: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ItemSet:
+    id: str
+    goal: int
+    targets: tuple[str, ...]
+    title: str
+    description: str
+    source: Mapping[str, str]
+    pinned: Path | None
+    query: Path | None
+    observed_wikis: tuple[str, ...] | None
+    data_date: str | None
+    in_snapshot: bool
+
+    def pinned_qids(self) -> list[str]:
+        """The QIDs of a pinned list, sorted by numeric id (empty for a query-based set)."""
+        if self.pinned is None:
+            return []
+        return read_pinned(self.pinned)
+
+    def query_text(self) -> str | None:
+        """The selection query's text (``None`` for a pinned set)."""
+        if self.query is None:
+            return None
+        try:
+            return self.query.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{_show(self.query)}: cannot read: {exc.strerror or exc}") from exc
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    goals: Mapping[int, Goal]
+    targets: Mapping[str, Target]
+    itemsets: tuple[ItemSet, ...]
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    def itemsets_for(
+        self, goals: Iterable[int] | None = None, *, snapshot_only: bool = False
+    ) -> tuple[ItemSet, ...]:
+        """The item sets of *goals* (all goals when ``None``), in catalogue order."""
+        wanted = None if goals is None else set(goals)
+        return tuple(
+            s
+            for s in self.itemsets
+            if (wanted is None or s.goal in wanted) and (s.in_snapshot or not snapshot_only)
+        )
+
+    def itemset(self, itemset_id: str) -> ItemSet:
+        for s in self.itemsets:
+            if s.id == itemset_id:
+                return s
+        raise KeyError(itemset_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Small readers
+
+
+def _show(path: Path) -> str:
+    """A path as shown in messages: relative to the repository when it is inside it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def target_sort_key(code: str) -> tuple[int, int, int | str]:
+    """1.1 < 1.2 < 1.10 < 1.a < 1.b; 2.x after 1.x."""
+    goal, _, sub = code.partition(".")
+    return (int(goal), 0, int(sub)) if sub.isdigit() else (int(goal), 1, sub)
+
+
+def qid_sort_key(qid: str) -> int:
+    return int(qid[1:])
+
+
+def read_pinned(path: Path) -> list[str]:
+    """Read a pinned QID list: one QID a line, ``#`` comments and blank lines ignored.
+
+    Returns the QIDs sorted by numeric id, without duplicates. A line that is not a QID raises
+    :class:`ConfigError` naming the file and the line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{_show(path)}: cannot read pinned list: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_show(path)}: pinned list is not UTF-8") from exc
+    qids: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not QID_RE.match(line):
+            raise ConfigError(
+                f"{_show(path)} line {number}: expected one QID like Q42, got {line[:40]!r}"
+            )
+        qids.add(line)
+    return sorted(qids, key=qid_sort_key)
+
+
+def _read_tsv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{_show(path)}: cannot read: {exc.strerror or exc}") from exc
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ConfigError(f"{_show(path)}: missing column(s) {', '.join(missing)}")
+    rows = list(reader)
+    for number, row in enumerate(rows, 2):
+        if None in row or any(v is None for v in row.values()):
+            raise ConfigError(f"{_show(path)} line {number}: wrong number of fields")
+    return rows
+
+
+def load_goals(path: Path = GOALS_TSV) -> dict[int, Goal]:
+    required = ["goal", "qid", "un_uri"] + [f"short_{lang}" for lang in LANGUAGES]
+    required += [f"title_{lang}" for lang in LANGUAGES]
+    goals: dict[int, Goal] = {}
+    for number, row in enumerate(_read_tsv(path, required), 2):
+        try:
+            goal = int(row["goal"])
+        except ValueError:
+            raise ConfigError(
+                f"{_show(path)} line {number}: goal {row['goal']!r} is not a number"
+            ) from None
+        if not QID_RE.match(row["qid"]):
+            raise ConfigError(f"{_show(path)} line {number}: bad QID {row['qid']!r}")
+        goals[goal] = Goal(
+            number=goal,
+            qid=row["qid"],
+            un_uri=row["un_uri"],
+            short=MappingProxyType({lang: row[f"short_{lang}"] for lang in LANGUAGES}),
+            title=MappingProxyType({lang: row[f"title_{lang}"] for lang in LANGUAGES}),
+        )
+    return dict(sorted(goals.items()))
+
+
+def load_targets(path: Path = TARGETS_TSV) -> dict[str, Target]:
+    required = ["code", "goal"] + [f"title_{lang}" for lang in LANGUAGES]
+    targets: dict[str, Target] = {}
+    for number, row in enumerate(_read_tsv(path, required), 2):
+        code = row["code"]
+        m = TARGET_RE.match(code)
+        if not m or m.group(1) != row["goal"]:
+            raise ConfigError(f"{_show(path)} line {number}: bad target {code!r}")
+        targets[code] = Target(
+            code=code,
+            goal=int(row["goal"]),
+            title=MappingProxyType({lang: row[f"title_{lang}"] for lang in LANGUAGES}),
+        )
+    return {c: targets[c] for c in sorted(targets, key=target_sort_key)}
+
+
+# --------------------------------------------------------------------------------------------
+# Selection queries and their headers
+
+HEADER_KEY_RE = re.compile(r"^#\s*([a-z_]+)(?:\s+([QP][1-9][0-9]*))?\s*:\s?(.*)$")
+
+
+def parse_query_header(path: Path, text: str) -> dict:
+    """Read the ``# key: value`` header of a catalogue query (see the module docstring)."""
+    header: dict = {"sources": {}}
+    last: tuple[str, str | None] | None = None
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.startswith("#"):
+            if line.strip() == "":
+                last = None
+                continue
+            break
+        m = HEADER_KEY_RE.match(line)
+        if m and (m.group(2) is None or m.group(1) == "source"):
+            key, ident, value = m.group(1), m.group(2), m.group(3).strip()
+            if key == "source":
+                if ident is None:
+                    header.setdefault("source", value)
+                    last = ("source", None)
+                else:
+                    header["sources"][ident] = value
+                    last = ("sources", ident)
+            else:
+                header[key] = value
+                last = (key, None)
+        elif last is not None and line.startswith("#  "):
+            # continuation of the previous value
+            key, ident = last
+            extra = line[1:].strip()
+            if key == "sources":
+                header["sources"][ident] += " " + extra
+            else:
+                header[key] = (header.get(key, "") + " " + extra).strip()
+        else:
+            last = None
+    return header
+
+
+def _query_itemset(
+    path: Path, header: dict, where: str, *, default_id: str | None = None
+) -> ItemSet:
+    set_id = header.get("id") or default_id
+    if not set_id:
+        raise ConfigError(f"{where}: no '# id:' line in the query header")
+    goal_text = str(header.get("goal", "")).strip()
+    if not goal_text:
+        raise ConfigError(f"{where}: no '# goal:' line in the query header")
+    goal = _goal_number(goal_text, where)
+    targets = tuple(str(header.get("targets", "")).split())
+    title = str(header.get("title", "")).strip()
+    if not title:
+        raise ConfigError(f"{where}: no '# title:' line in the query header")
+    source = {"kind": "query", "file": _show(path)}
+    for ident, text in sorted(header.get("sources", {}).items()):
+        source[ident] = text
+    return ItemSet(
+        id=set_id,
+        goal=goal,
+        targets=targets,
+        title=title,
+        description=str(header.get("description", "")).strip(),
+        source=MappingProxyType(source),
+        pinned=None,
+        query=path,
+        observed_wikis=None,
+        data_date=None,
+        in_snapshot=False,
+    )
+
+
+def _goal_number(value: object, where: str) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: goal must be a number from 1 to 17, got {value!r}")
+    try:
+        goal = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{where}: goal must be a number from 1 to 17, got {value!r}") from None
+    if not 1 <= goal <= 17:
+        raise ConfigError(f"{where}: goal must be a number from 1 to 17, got {value!r}")
+    return goal
+
+
+def load_goal_queries(directory: Path = GOAL_QUERIES_DIR) -> list[ItemSet]:
+    """The catalogue's own selection queries, ``queries/goals/*.rq``, sorted by goal then id."""
+    sets = []
+    for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{_show(path)}: cannot read: {exc}") from exc
+        sets.append(_query_itemset(path, parse_query_header(path, text), _show(path)))
+    return sorted(sets, key=lambda s: (s.goal, s.id))
+
+
+# --------------------------------------------------------------------------------------------
+# Organizers' item-set files
+
+_ITEMSET_KEYS = {"id", "goal", "targets", "title", "description", "pinned", "query"}
+
+
+def load_itemset_file(path: Path, targets: Mapping[str, Target] | None = None) -> list[ItemSet]:
+    """Read an organizer's TOML item-set file (format in the module docstring)."""
+    where = _show(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read item-set file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: item-set file is not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    unknown_top = sorted(set(data) - {"itemset"})
+    if unknown_top:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown_top)} (expected [[itemset]] tables)"
+        )
+    tables = data.get("itemset")
+    if not isinstance(tables, list) or not tables:
+        raise ConfigError(f"{where}: no [[itemset]] table")
+    sets = []
+    for index, table in enumerate(tables, 1):
+        w = f"{where} itemset #{index}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{w}: expected a table")
+        unknown = sorted(set(table) - _ITEMSET_KEYS)
+        if unknown:
+            raise ConfigError(f"{w}: unknown key(s) {', '.join(unknown)}")
+        set_id = table.get("id")
+        if not isinstance(set_id, str) or not ID_RE.match(set_id):
+            raise ConfigError(f"{w}: 'id' must be letters, digits, '-', '_' or '.', got {set_id!r}")
+        w = f"{where} itemset {set_id!r}"
+        if "goal" not in table:
+            raise ConfigError(f"{w}: 'goal' is missing")
+        goal = _goal_number(table["goal"], w)
+        raw_targets = table.get("targets", [])
+        if not isinstance(raw_targets, list) or not all(isinstance(t, str) for t in raw_targets):
+            raise ConfigError(f"{w}: 'targets' must be a list of target codes like \"6.1\"")
+        for code in raw_targets:
+            if targets is not None and code not in targets:
+                raise ConfigError(f"{w}: unknown target {code!r}")
+            if not code.startswith(f"{goal}."):
+                raise ConfigError(f"{w}: target {code!r} is not a target of goal {goal}")
+        title = table.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{w}: 'title' is missing")
+        description = table.get("description", "")
+        if not isinstance(description, str):
+            raise ConfigError(f"{w}: 'description' must be text")
+        has_pinned, has_query = "pinned" in table, "query" in table
+        if has_pinned == has_query:
+            raise ConfigError(f"{w}: give exactly one of 'pinned' or 'query'")
+        key = "pinned" if has_pinned else "query"
+        if not isinstance(table[key], str) or not table[key]:
+            raise ConfigError(f"{w}: '{key}' must be a file name")
+        file = (path.parent / table[key]).resolve()
+        if not file.is_file():
+            raise ConfigError(f"{w}: {key} file {table[key]!r} not found next to {path.name}")
+        if has_pinned:
+            read_pinned(file)  # validate now: one clear line at load time
+        else:
+            text = file.read_text(encoding="utf-8")
+            if not re.search(r"\?item\b", text):
+                raise ConfigError(f"{w}: query {table[key]!r} does not project ?item")
+        sets.append(
+            ItemSet(
+                id=set_id,
+                goal=goal,
+                targets=tuple(raw_targets),
+                title=title.strip(),
+                description=description.strip(),
+                source=MappingProxyType({"kind": f"organizer {key}", "file": _show(path),
+                                         key: _show(file)}),
+                pinned=file if has_pinned else None,
+                query=file if has_query else None,
+                observed_wikis=None,
+                data_date=None,
+                in_snapshot=False,
+            )
+        )
+    return sets
+
+
+# --------------------------------------------------------------------------------------------
+# The snapshot's bundled sets
+
+
+def _flatten(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def snapshot_itemsets(snapshot) -> list[ItemSet]:
+    """The bundled item sets described by a :class:`bot.snapshot.Snapshot`."""
+    sets = []
+    for info in snapshot.itemsets:
+        pinned = ROOT / info.pinned if info.pinned else None
+        source = {"kind": "snapshot"}
+        source.update({str(k): _flatten(v) for k, v in dict(info.source or {}).items()})
+        sets.append(
+            ItemSet(
+                id=info.id,
+                goal=int(info.goal),
+                targets=tuple(info.targets),
+                title=info.title,
+                description=info.description,
+                source=MappingProxyType(source),
+                pinned=pinned,
+                query=None,
+                observed_wikis=tuple(info.observed_wikis),
+                data_date=info.data_date,
+                in_snapshot=True,
+            )
+        )
+    return sets
+
+
+def _open_bundled_snapshot():
+    """The bundled snapshot, or ``(None, why)`` when it is not there (yet)."""
+    try:
+        from bot.snapshot import open_snapshot
+    except ImportError as exc:  # the snapshot module is optional for the catalogue
+        return None, f"no snapshot module: {exc}"
+    try:
+        return open_snapshot(), None
+    except SnapshotError as exc:
+        return None, str(exc)
+
+
+# --------------------------------------------------------------------------------------------
+# The whole catalogue
+
+
+def load_catalogue(snapshot=None, extra: Sequence[Path] = ()) -> Catalogue:
+    """Load goals, targets and item sets.
+
+    *snapshot* is a :class:`bot.snapshot.Snapshot` whose bundled sets join the catalogue; when
+    ``None`` the bundled snapshot is opened if it is there (if it is not, the catalogue has no
+    bundled sets and says why in :attr:`Catalogue.problems`); pass ``False`` to leave bundled
+    sets out. *extra* names organizers' TOML item-set files.
+    """
+    goals = load_goals()
+    targets = load_targets()
+    problems: list[str] = []
+    sets: list[ItemSet] = []
+    if snapshot is None:
+        snapshot, why = _open_bundled_snapshot()
+        if why:
+            problems.append(f"bundled snapshot not loaded: {why}")
+    if snapshot:
+        sets.extend(snapshot_itemsets(snapshot))
+    sets.extend(load_goal_queries())
+    for path in extra:
+        sets.extend(load_itemset_file(Path(path), targets))
+    seen: dict[str, ItemSet] = {}
+    for s in sets:
+        if s.id in seen:
+            where = s.source.get("file") or s.id
+            raise ConfigError(f"{where}: item set id {s.id!r} is used twice")
+        seen[s.id] = s
+        if s.goal not in goals:
+            raise ConfigError(f"item set {s.id!r}: unknown goal {s.goal}")
+        for code in s.targets:
+            if code not in targets:
+                raise ConfigError(f"item set {s.id!r}: unknown target {code!r}")
+            if targets[code].goal != s.goal:
+                raise ConfigError(
+                    f"item set {s.id!r}: target {code} belongs to goal {targets[code].goal}, "
+                    f"not {s.goal}"
+                )
+    return Catalogue(
+        goals=MappingProxyType(goals),
+        targets=MappingProxyType(targets),
+        itemsets=tuple(sets),
+        problems=tuple(problems),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Building the tables from the UN's data (scripts/build_catalogue.py)
+
+UN_TTL = "sdg/un_sdg_goals_metadata.ttl"
+UN_MAP = "sdg/un_sdg_goals_wikidata_map.csv"
+UN_LABELS = "sdg/sdg_goals_targets_indicators_labels.csv"
+_WD_ENTITY = "http://www.wikidata.org/entity/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SDGO = "http://metadata.un.org/sdg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _tsv(columns: Sequence[str], rows: Iterable[Sequence[str]], where: str) -> str:
+    out = ["\t".join(columns)]
+    for row in rows:
+        for cell in row:
+            if any(c in cell for c in "\t\r\n"):
+                raise ConfigError(f"{where}: a value contains a tab or newline: {cell[:40]!r}")
+        out.append("\t".join(row))
+    return "\n".join(out) + "\n"
+
+
+def _read_un_ttl(path: Path) -> tuple[dict[int, tuple[str, str]], dict[int, set[str]]]:
+    """goal → (UN URI, Wikidata QID) and goal → target codes, from the UN SDG KOS Turtle."""
+    import pyoxigraph  # only the builder needs it
+
+    qids: dict[int, set[str]] = {}
+    uris: dict[int, str] = {}
+    targets: dict[int, set[str]] = {}
+    goals: set[str] = set()
+    try:
+        triples = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
+    except (OSError, SyntaxError) as exc:
+        raise ConfigError(f"{path}: cannot parse the UN Turtle: {exc}") from exc
+    for t in triples:
+        if t.predicate.value == _RDF_TYPE and t.object.value == _SDGO + "Goal":
+            goals.add(t.subject.value)
+    for t in triples:
+        s = t.subject.value
+        if s not in goals:
+            continue
+        number = int(s.rstrip("/").rsplit("/", 1)[1])
+        uris[number] = s
+        if t.predicate.value == _SKOS + "exactMatch" and t.object.value.startswith(_WD_ENTITY):
+            qids.setdefault(number, set()).add(t.object.value[len(_WD_ENTITY):])
+        if t.predicate.value == _SDGO + "hasTarget":
+            targets.setdefault(number, set()).add(t.object.value.rsplit("/", 1)[1])
+    out = {}
+    for number, uri in uris.items():
+        found = qids.get(number, set())
+        if len(found) != 1:
+            raise ConfigError(f"{path}: goal {number} has {len(found)} Wikidata matches")
+        out[number] = (uri, found.pop())
+    return out, targets
+
+
+def build_tables(data: Path) -> dict[str, str]:
+    """The catalogue tables built from a data folder: repository-relative path → text."""
+    data = Path(data)
+    for rel in (UN_TTL, UN_MAP, UN_LABELS):
+        if not (data / rel).is_file():
+            raise ConfigError(f"{data / rel}: not found (is -data: the shared data folder?)")
+    ttl_goals, ttl_targets = _read_un_ttl(data / UN_TTL)
+    if sorted(ttl_goals) != list(range(1, 18)):
+        raise ConfigError(f"{data / UN_TTL}: expected goals 1-17, found {sorted(ttl_goals)}")
+    with open(data / UN_MAP, encoding="utf-8", newline="") as stream:
+        map_rows = {int(r["goal"]): r for r in csv.DictReader(stream)}
+    for number, (uri, qid) in ttl_goals.items():
+        row = map_rows.get(number)
+        if row is None or row["wikidata_qid"] != qid or row["un_uri"] != uri:
+            raise ConfigError(f"{data / UN_MAP}: goal {number} disagrees with {UN_TTL}")
+        if set(row["targets"].split()) != ttl_targets.get(number, set()):
+            raise ConfigError(f"{data / UN_MAP}: targets of goal {number} disagree with {UN_TTL}")
+    labels: dict[tuple[str, str, str], dict[str, str]] = {}
+    with open(data / UN_LABELS, encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            labels[(row["level"], row["code"], row["field"])] = {
+                # the YAML sources wrap a few long Russian titles over lines: one space per run
+                lang: " ".join((row[f"label_{lang}"] or "").split()) for lang in LANGUAGES
+            }
+    goal_rows = []
+    for number in range(1, 18):
+        uri, qid = ttl_goals[number]
+        short = labels.get(("goal", str(number), "short"))
+        title = labels.get(("goal", str(number), "title"))
+        if short is None or title is None:
+            raise ConfigError(f"{data / UN_LABELS}: goal {number} has no short name or title")
+        goal_rows.append(
+            [str(number), qid, uri]
+            + [short[lang] for lang in LANGUAGES]
+            + [title[lang] for lang in LANGUAGES]
+        )
+    target_codes = {code for (level, code, _field) in labels if level == "target"}
+    ttl_codes = set().union(*ttl_targets.values())
+    if target_codes != ttl_codes:
+        diff = sorted(target_codes ^ ttl_codes)[:5]
+        raise ConfigError(f"{data / UN_LABELS}: target codes disagree with {UN_TTL}: {diff}")
+    target_rows = []
+    for code in sorted(target_codes, key=target_sort_key):
+        title = labels[("target", code, "title")]
+        target_rows.append([code, code.split(".")[0]] + [title[lang] for lang in LANGUAGES])
+    goal_cols = ["goal", "qid", "un_uri"] + [f"short_{lang}" for lang in LANGUAGES]
+    goal_cols += [f"title_{lang}" for lang in LANGUAGES]
+    target_cols = ["code", "goal"] + [f"title_{lang}" for lang in LANGUAGES]
+    return {
+        "queries/sdg/goals.tsv": _tsv(goal_cols, goal_rows, UN_LABELS),
+        "queries/sdg/targets.tsv": _tsv(target_cols, target_rows, UN_LABELS),
+    }
