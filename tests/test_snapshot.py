@@ -1,0 +1,246 @@
+"""The bundled snapshot: reproducible from the shared data, verified on open, shaped like WDQS."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import shutil
+import urllib.parse
+import zlib
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from bot.errors import SnapshotError
+from bot.snapshot import (
+    DATA_FILES,
+    MANIFEST_FILE,
+    ItemSetInfo,
+    article_url,
+    build_snapshot,
+    load_wikipedias,
+    open_snapshot,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+BUNDLE = REPO / "bot" / "data" / "snapshot"
+PINNED = REPO / "queries" / "pinned"
+WIKIPEDIAS = REPO / "bot" / "data" / "wikipedias.tsv"
+ST14 = SHARED / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
+INVASIVE = (
+    SHARED / "topics/invasive_species_eu/unionconcern_invasive_species_wikipedia_links_2025.csv"
+)
+
+SCHEMA = "http://schema.org/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"the shared source data ({SHARED.name} next to the repo) is absent"
+)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(target: Path) -> Path:
+    build_snapshot(SHARED, target / "snapshot", target / "pinned", target / "wikipedias.tsv")
+    return target
+
+
+@pytest.fixture(scope="module")
+def built_twice(tmp_path_factory):
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared source data is absent: {SHARED}")
+    return _build(tmp_path_factory.mktemp("a")), _build(tmp_path_factory.mktemp("b"))
+
+
+@pytest.fixture(scope="module")
+def triples():
+    with gzip.open(BUNDLE / "wikidata.nt.gz", "rb") as handle:
+        return list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+@needs_shared
+def test_build_is_deterministic(built_twice):
+    first, second = built_twice
+    assert _tree(first) == _tree(second)
+
+
+@needs_shared
+def test_committed_bundle_is_reproducible(built_twice):
+    built = built_twice[0]
+    hint = f"rebuild with scripts/build_snapshot.py (zlib {zlib.ZLIB_RUNTIME_VERSION})"
+    assert _tree(built / "snapshot") == _tree(BUNDLE), hint
+    assert _tree(built / "pinned") == _tree(PINNED), hint
+    assert (built / "wikipedias.tsv").read_bytes() == WIKIPEDIAS.read_bytes(), hint
+
+
+def test_gzip_members_carry_no_name_or_time():
+    for name in DATA_FILES:
+        header = (BUNDLE / name).read_bytes()[:10]
+        assert header[3] == 0, f"{name}: gzip header has flags (a file name?)"
+        assert header[4:8] == b"\0\0\0\0", f"{name}: gzip header has an mtime"
+
+
+def test_open_bundle_matches_manifest():
+    snap = open_snapshot()
+    manifest = json.loads((BUNDLE / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert snap.manifest == manifest
+    assert [s.id for s in snap.itemsets] == [
+        "sdg13-climate-change",
+        "sdg15-eu-invasive-alien-species",
+    ]
+    climate, invasive = snap.itemsets
+    assert isinstance(climate, ItemSetInfo)
+    assert (climate.goal, climate.targets, climate.items, climate.sitelinks) == (
+        13,
+        (),
+        3965,
+        18871,
+    )
+    assert len(climate.observed_wikis) == 25 and "enwiki" in climate.observed_wikis
+    assert (invasive.goal, invasive.targets, invasive.items, invasive.sitelinks) == (
+        15,
+        ("15.8",),
+        88,
+        1219,
+    )
+    assert len(invasive.observed_wikis) == 34 and "nowiki" in invasive.observed_wikis
+    assert snap.goal_qids[1] == "Q50214636" and snap.goal_qids[13] == "Q53581236"
+    assert sorted(snap.goal_qids) == list(range(1, 18))
+    assert snap.ntriples_path == BUNDLE / "wikidata.nt.gz"
+    for info in snap.itemsets:
+        pinned = (REPO / info.pinned).read_text(encoding="utf-8").splitlines()
+        qids = [line for line in pinned if not line.startswith("# ")]
+        assert len(qids) == info.items == len(set(qids))
+        assert qids == sorted(qids, key=lambda q: int(q[1:]))
+    json.dumps(snap.describe())
+    assert snap.describe()["bundled"] is True
+
+
+def test_pagesizes_frame():
+    frame = open_snapshot().pagesizes()
+    assert list(frame.columns) == ["qid", "wiki", "pagesize_bytes"]
+    assert str(frame["pagesize_bytes"].dtype) == "int64"
+    assert len(frame) == 16637
+    assert frame["qid"].str.fullmatch(r"Q\d+").all() and frame["wiki"].str.endswith("wiki").all()
+    keys = list(zip(frame["qid"].str[1:].astype(int), frame["wiki"], strict=True))
+    assert keys == sorted(keys)
+    assert not {"cswiki", "dawiki", "bgwiki"} & set(frame["wiki"])  # st01 has none of them
+
+
+def test_wikipedias_table():
+    frame = load_wikipedias()
+    assert len(frame) == 299 and frame["wiki"].is_unique
+    assert list(frame["wiki"]) == sorted(frame["wiki"])
+    assert frame["closed"].dtype == bool
+    row = frame.set_index("wiki").loc["be_x_oldwiki"]
+    assert (row["subdomain"], row["language"]) == ("be-tarask", "be-x-old")
+    assert frame.set_index("wiki").loc["aawiki", "closed"]
+    assert not frame.set_index("wiki").loc["nowiki", "closed"]
+
+
+@pytest.mark.parametrize("damage", ["byte", "missing", "json", "gzip", "nodir"])
+def test_damaged_copy_raises(tmp_path, damage):
+    copy = tmp_path / "snap"
+    shutil.copytree(BUNDLE, copy)
+    nt = copy / "wikidata.nt.gz"
+    if damage == "byte":
+        data = bytearray(nt.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        nt.write_bytes(bytes(data))
+    elif damage == "missing":
+        (copy / "pagesizes.tsv.gz").unlink()
+    elif damage == "json":
+        (copy / MANIFEST_FILE).write_text('{"format": 1, "files": ', encoding="utf-8")
+    elif damage == "gzip":
+        # a truncated gzip whose checksum was updated in the manifest: only decompression fails
+        import hashlib
+
+        data = nt.read_bytes()[:-100]
+        nt.write_bytes(data)
+        manifest = json.loads((copy / MANIFEST_FILE).read_text(encoding="utf-8"))
+        manifest["files"]["wikidata.nt.gz"] = hashlib.sha256(data).hexdigest()
+        (copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        copy = tmp_path / "nowhere"
+    with pytest.raises(SnapshotError) as info:
+        open_snapshot(copy)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(copy) in message
+
+
+def test_ntriples_parse_and_shape(triples):
+    by_pred: dict[str, int] = {}
+    for t in triples:
+        by_pred[t.predicate.value] = by_pred.get(t.predicate.value, 0) + 1
+    assert by_pred.get(RDFS_LABEL, 0) == 0
+    articles = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "about"}
+    assert len(articles) == 18871 + 1219
+    for pred in ("about", "isPartOf", "inLanguage", "name"):
+        assert by_pred[SCHEMA + pred] == 18871 + 1219, pred
+    assert by_pred["http://www.wikidata.org/prop/direct/P31"] == 3648
+    assert by_pred["http://www.w3.org/2004/02/skos/core#exactMatch"] == 17
+    assert not any("badge" in p for p in by_pred)
+    assert len(triples) == open_snapshot().manifest["triples"]
+
+
+def test_ntriples_names_match_urls(triples):
+    names = {t.subject.value: t.object for t in triples if t.predicate.value == SCHEMA + "name"}
+    langs = {
+        t.subject.value: t.object.value
+        for t in triples
+        if t.predicate.value == SCHEMA + "inLanguage"
+    }
+    for url, name in names.items():
+        sub = url.split("//", 1)[1].split(".", 1)[0]
+        assert name.language == sub == langs[url]
+        assert article_url(sub, name.value) == url
+
+
+@needs_shared
+def test_article_url_reproduces_st14_urls():
+    with ST14.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    checked = 0
+    for row in rows:
+        for column, url in row.items():
+            if column.startswith("article_") and url:
+                lang = column.removeprefix("article_")
+                title = urllib.parse.unquote(url.split("/wiki/", 1)[1]).replace("_", " ")
+                assert article_url(lang, title) == url
+                checked += 1
+    assert checked == 18871
+
+
+@needs_shared
+def test_sitelinks_match_sources(triples):
+    about = {
+        t.subject.value: t.object.value for t in triples if t.predicate.value == SCHEMA + "about"
+    }
+    expected = {}
+    with ST14.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for column, url in row.items():
+                if column.startswith("article_") and url:
+                    expected[url] = row["item"]
+    with INVASIVE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            expected[article_url(row["Language"], row["Wikipedia Title"])] = (
+                "http://www.wikidata.org/entity/" + row["Q-number"]
+            )
+    assert about == expected
+
+
+def test_bad_source_dir_raises(tmp_path):
+    with pytest.raises(SnapshotError, match="source directory not found"):
+        build_snapshot(tmp_path / "absent", tmp_path / "o", tmp_path / "p", tmp_path / "w.tsv")
