@@ -25,16 +25,17 @@ import pandas as pd
 COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
 
 
-def known_cells(members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame,
-                by: str = "goal") -> pd.DataFrame:
+def known_cells(
+    members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame, by: str = "goal"
+) -> pd.DataFrame:
     """Every known (group, item, wiki) cell once, with ``has_article``.
 
     *by* is ``goal`` or ``itemset``: the grouping under which an item is counted once.
     """
+    keep = [by, "qid"] if by == "itemset" else [by, "itemset", "qid"]
     cells = (
-        members[[by, "itemset", "qid"]]
-        .merge(observed[["itemset", "wiki"]], on="itemset")
-        [[by, "qid", "wiki"]]
+        members[keep]
+        .merge(observed[["itemset", "wiki"]], on="itemset")[[by, "qid", "wiki"]]
         .drop_duplicates(ignore_index=True)
     )
     present = articles[["qid", "wiki"]].drop_duplicates()
@@ -67,9 +68,7 @@ def ranked_gaps(cells: pd.DataFrame, by: str = "goal") -> pd.DataFrame:
     more of them come first (the topic matters to more language communities); ties go to the
     lower numeric QID, so the order never depends on the input's order.
     """
-    sitelinks = (
-        cells.groupby([by, "qid"])["has_article"].sum().astype("int64").rename("sitelinks")
-    )
+    sitelinks = cells.groupby([by, "qid"])["has_article"].sum().astype("int64").rename("sitelinks")
     gaps = cells.loc[~cells["has_article"], [by, "wiki", "qid"]].merge(
         sitelinks.reset_index(), on=[by, "qid"]
     )
@@ -85,8 +84,12 @@ def totals(cov: pd.DataFrame, by: str = "goal") -> pd.DataFrame:
     """Per group: wikis observed, known cells, articles, gaps and the overall coverage %."""
     table = (
         cov.groupby(by)
-        .agg(wikis=("wiki", "size"), cells=("items", "sum"), articles=("articles", "sum"),
-             missing=("missing", "sum"))
+        .agg(
+            wikis=("wiki", "size"),
+            cells=("items", "sum"),
+            articles=("articles", "sum"),
+            missing=("missing", "sum"),
+        )
         .reset_index()
     )
     table["coverage_pct"] = [

@@ -38,7 +38,11 @@ def _template(name: str) -> Template:
 
 def qid_of(iri: str) -> str:
     """``http://www.wikidata.org/entity/Q42`` → ``Q42``; anything else is malformed data."""
-    if not isinstance(iri, str) or not iri.startswith(ENTITY) or not iri[len(ENTITY) + 1 :].isdigit():
+    if (
+        not isinstance(iri, str)
+        or not iri.startswith(ENTITY)
+        or not iri[len(ENTITY) + 1 :].isdigit()
+    ):
         raise MalformedResultsError(f"expected a Wikidata item IRI, got {str(iri)[:80]!r}")
     return iri[len(ENTITY) :]
 

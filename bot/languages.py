@@ -76,6 +76,10 @@ class Wikis:
             )
         return found
 
+    def all_open(self) -> list[Wiki]:
+        """Every Wikipedia that is not closed, by database name."""
+        return sorted((w for w in self._by_wiki.values() if not w.closed), key=lambda w: w.wiki)
+
     def frame(self, wikis: Iterable[str]) -> pd.DataFrame:
         """``wiki, language, language_name`` for the given wikis, for joining onto tables."""
         rows = [self.get(w) for w in wikis]

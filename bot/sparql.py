@@ -174,9 +174,7 @@ def parse_results_json(body: bytes, where: str, expect: Sequence[str] = ()) -> p
         raise MalformedResultsError(f"{where}: malformed SPARQL results (head/results shape)")
     _check_vars(variables, expect, where)
     try:
-        columns = {
-            v: [(b.get(v) or {}).get("value") for b in bindings] for v in variables
-        }
+        columns = {v: [(b.get(v) or {}).get("value") for b in bindings] for v in variables}
     except AttributeError as exc:
         raise MalformedResultsError(f"{where}: malformed SPARQL results (a binding)") from exc
     return pd.DataFrame(columns, columns=list(variables), dtype=object)
@@ -278,7 +276,10 @@ class HttpEndpoint:
             isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, TimeoutError)
         ):
             if exhausted:
-                return None, f"timed out after {self.timeout:.0f}s (gave up after {attempt} retries)"
+                return (
+                    None,
+                    f"timed out after {self.timeout:.0f}s (gave up after {attempt} retries)",
+                )
             return backoff, "timed out"
         if isinstance(exc, urllib.error.URLError):
             return None, f"cannot reach {self.url}: {exc.reason}"

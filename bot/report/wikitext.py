@@ -21,7 +21,7 @@ def item_link(qid: str) -> str:
 
 def external_link(url: str, label: str) -> str:
     """An external link to a URL this program built, with an untrusted *label*."""
-    if any(ch in url for ch in " []<>\"\n"):
+    if any(ch in url for ch in ' []<>"\n'):
         raise ValueError(f"URL would break the link markup: {url!r}")
     return f"[{url} {escape.text(label)}]"
 

@@ -1,0 +1,345 @@
+"""The ``sdg-gaps`` command (also ``python -m bot``).
+
+A thin layer: it parses options, calls the library and prints. Every
+:class:`bot.errors.SdgGapsError` becomes one line on stderr (``sdg-gaps: error: …``) and a
+non-zero exit status; nothing else is caught, so a real bug still shows its traceback.
+
+Subcommands:
+
+``run``
+    analyse the chosen goals and languages and write a report directory
+``post``
+    post a report directory's pages to a wiki through pywikibot
+``catalogue``
+    list or check the SDG catalogue (goals, targets, item sets)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import TOOL_NAME, __version__
+from bot.config import (
+    REPORTS_DIR,
+    RunConfig,
+    parse_goals,
+    parse_languages,
+    positive_int,
+)
+from bot.errors import SdgGapsError, UsageError
+
+EPILOG = "Errors print one line and exit non-zero. Docs: README.md."
+
+
+class ProgressLine:
+    """Progress on stderr: a live bar on a terminal, a few plain lines otherwise."""
+
+    def __init__(self, enabled: bool, stream=sys.stderr):
+        self.enabled = enabled
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        share = done / total
+        if self.tty:
+            bar = "#" * int(share * 30)
+            self.stream.write(f"\r{stage:<10} [{bar:<30}] {done:>8,}/{total:,}")
+            if done >= total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        quarter = int(share * 4)
+        if self._last.get(stage) != quarter or done >= total:
+            if quarter > self._last.get(stage, -1):
+                self.stream.write(f"{stage}: {done:,}/{total:,}\n")
+            self._last[stage] = quarter
+
+    def note(self, message: str) -> None:
+        if self.enabled:
+            self.stream.write(message + "\n")
+
+
+def _add_run_parser(subparsers) -> None:
+    run = subparsers.add_parser(
+        "run",
+        help="analyse coverage and write a report directory",
+        description=(
+            "Select the SDG item sets, fetch their Wikipedia sitelinks, compute coverage per "
+            "goal and Wikipedia, and write coverage.csv, gaps.csv, summary.json, wikitext pages "
+            "and a PNG chart. With no options it runs offline on the bundled real snapshot."
+        ),
+        epilog=EPILOG,
+    )
+    run.add_argument(
+        "--endpoint",
+        default="embedded",
+        metavar="NAME|URL",
+        help="embedded (default: the bundled snapshot, no network), wdqs, qlever, or a SPARQL URL",
+    )
+    run.add_argument(
+        "--goals", metavar="N,N", help="goals to analyse, e.g. 13,15 (default: all served)"
+    )
+    run.add_argument(
+        "--languages",
+        metavar="CODE,CODE",
+        help="Wikipedias to report on, e.g. fr,sw (default: all observed)",
+    )
+    run.add_argument(
+        "--out", type=Path, metavar="DIR", help="report directory (default: reports/run-<id>)"
+    )
+    run.add_argument(
+        "--contact", help="contact (URL or e-mail) sent in the User-Agent to live services"
+    )
+    run.add_argument(
+        "--batch-size", default="400", metavar="N", help="items per sitelinks query (default 400)"
+    )
+    run.add_argument(
+        "--page-rows", default="500", metavar="N", help="gap rows per goal on a language page"
+    )
+    run.add_argument("--snapshot", type=Path, metavar="DIR", help="use another snapshot directory")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
+    run.add_argument(
+        "--root", metavar="PAGE", help="with --post: the wiki page the report goes under"
+    )
+    run.set_defaults(handler=_cmd_run)
+
+
+def make_endpoint(name: str, *, contact: str | None, snapshot_dir: Path | None):
+    """``embedded``, a preset name or a URL → an endpoint object, and its provenance."""
+    from bot import sparql
+    from bot.snapshot import open_snapshot
+
+    if name == "embedded":
+        snapshot = open_snapshot(snapshot_dir)
+        return sparql.EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path), snapshot
+    url = sparql.PRESETS.get(name) or sparql.check_url(name)
+    return sparql.HttpEndpoint(
+        url, name=name if name in sparql.PRESETS else url, contact=contact
+    ), None
+
+
+def _cmd_run(args) -> int:
+    from bot.catalogue import load_catalogue
+    from bot.languages import load_wikis
+    from bot.pipeline import analyse
+    from bot.report import write_report
+
+    config = RunConfig(
+        endpoint=args.endpoint,
+        goals=parse_goals(args.goals),
+        languages=parse_languages(args.languages),
+        out=args.out,
+        contact=args.contact or RunConfig().contact,
+        batch_size=positive_int(args.batch_size, "--batch-size"),
+        page_rows=positive_int(args.page_rows, "--page-rows"),
+        snapshot=args.snapshot,
+        progress=not args.quiet,
+    )
+    if args.post and not args.root:
+        raise UsageError("--post needs --root PAGE")
+    progress = ProgressLine(config.progress)
+    clock = time.perf_counter()
+    endpoint, snapshot = make_endpoint(
+        config.endpoint, contact=config.contact, snapshot_dir=config.snapshot
+    )
+    catalogue = load_catalogue(snapshot)
+    wikis = load_wikis()
+    provenance = snapshot.describe() if snapshot else {"endpoint": endpoint.url}
+    warnings: list[str] = []
+
+    def notify(message: str) -> None:
+        if message.startswith("warning:"):
+            warnings.append(message.removeprefix("warning: "))
+            print(f"{TOOL_NAME}: {message}", file=sys.stderr)
+        else:
+            progress.note(message)
+
+    analysis = analyse(
+        config, endpoint, catalogue, wikis, provenance=provenance, notify=notify, progress=progress
+    )
+    analysis.warnings.extend(warnings)
+    analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
+    out = config.out or REPORTS_DIR / f"run-{analysis.run_id}"
+    pages = write_report(analysis, out, page_rows=config.page_rows)
+    counts = analysis.counts
+    print(
+        f"{out}: {counts['items']:,} items, {counts['wikis']} Wikipedias, "
+        f"{counts['gaps']:,} gaps, {len(pages)} pages; {counts['queries']} SPARQL queries "
+        f"({counts['query_seconds']:.1f} s), {counts['api_calls']} API calls, "
+        f"{counts['seconds']:.1f} s"
+    )
+    if args.post:
+        return _post(
+            out, args.root, [], force=False, max_shrink=0.30, allow_incomplete=False, local=None
+        )
+    return 0
+
+
+def _add_post_parser(subparsers) -> None:
+    post = subparsers.add_parser(
+        "post",
+        help="post a report directory to a wiki through pywikibot",
+        description=(
+            "Post the pages of a report directory made by `sdg-gaps run` under PAGE: the "
+            "summary on PAGE, goals and languages on subpages. Only the text between the "
+            "report's markers is replaced. pywikibot's global options (-simulate, -dir:DIR, "
+            "-user:NAME, -pt:SECONDS, -family:, -lang:) may follow."
+        ),
+        epilog=EPILOG,
+    )
+    post.add_argument("report_dir", type=Path, metavar="REPORT_DIR")
+    post.add_argument(
+        "--root", required=True, metavar="PAGE", help="the page the report goes under"
+    )
+    post.add_argument("--force", action="store_true", help="save even if the shrink guard refuses")
+    post.add_argument(
+        "--max-shrink",
+        default="0.30",
+        metavar="SHARE",
+        help="refuse a page that would lose more than this share of its rows (0.30)",
+    )
+    post.add_argument(
+        "--allow-incomplete", action="store_true", help="post a report built on incomplete data"
+    )
+    post.add_argument(
+        "--local",
+        type=Path,
+        metavar="DIR",
+        help="write the pages and a diff against the live text to DIR; save nothing",
+    )
+    post.set_defaults(handler=_cmd_post)
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise UsageError(f"--max-shrink needs a share between 0 and 1, got {text!r}")
+    return value
+
+
+def _cmd_post(args) -> int:
+    return _post(
+        args.report_dir,
+        args.root,
+        args.pywikibot_args,
+        force=args.force,
+        max_shrink=_share(args.max_shrink),
+        allow_incomplete=args.allow_incomplete,
+        local=args.local,
+    )
+
+
+def _post(
+    report_dir: Path,
+    root: str,
+    pywikibot_args: list[str],
+    *,
+    force: bool,
+    max_shrink: float,
+    allow_incomplete: bool,
+    local: Path | None,
+) -> int:
+    from bot.wiki import PostOptions, post_report
+
+    options = PostOptions(
+        root=root,
+        force=force,
+        max_shrink=max_shrink,
+        allow_incomplete=allow_incomplete,
+        local_dir=local,
+        pywikibot_args=list(pywikibot_args),
+    )
+    outcomes = post_report(report_dir, options)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _add_catalogue_parser(subparsers) -> None:
+    catalogue = subparsers.add_parser(
+        "catalogue",
+        help="list or check the SDG catalogue",
+        description="List the goals, targets and item sets, or check the catalogue's files.",
+        epilog=EPILOG,
+    )
+    actions = catalogue.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="goals, targets, item sets and their sources")
+    listing.add_argument("--targets", action="store_true", help="list every target")
+    check = actions.add_parser("check", help="check the catalogue offline, or against an endpoint")
+    check.add_argument("--endpoint", metavar="NAME|URL", help="wdqs, qlever or a SPARQL URL")
+    check.add_argument("--contact", help="contact sent in the User-Agent")
+    catalogue.set_defaults(handler=_cmd_catalogue)
+
+
+def _cmd_catalogue(args) -> int:
+    from bot import catalogue as cat
+    from bot.snapshot import open_snapshot
+
+    loaded = cat.load_catalogue(open_snapshot())
+    if args.action == "list":
+        print(cat.list_catalogue(loaded, targets=args.targets))
+        return 0
+    endpoint = None
+    if args.endpoint:
+        endpoint, _ = make_endpoint(args.endpoint, contact=args.contact, snapshot_dir=None)
+    findings = cat.check_catalogue(loaded, endpoint)
+    for finding in findings:
+        print(finding)
+    return 1 if findings else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=TOOL_NAME,
+        description=(
+            "Find the knowledge the UN Sustainable Development Goals need that is missing from "
+            "Wikipedia, and post gap reports to a wiki."
+        ),
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run_parser(subparsers)
+    _add_post_parser(subparsers)
+    _add_catalogue_parser(subparsers)
+    return parser
+
+
+def split_pywikibot_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """pywikibot's global options are written ``-name`` or ``-name:value``: set them apart."""
+    ours, theirs = [], []
+    for arg in argv:
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 2:
+            theirs.append(arg)
+        else:
+            ours.append(arg)
+    return ours, theirs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ours, pywikibot_args = split_pywikibot_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(ours)
+    if pywikibot_args and args.command != "post":
+        parser.error(f"unrecognized arguments: {' '.join(pywikibot_args)}")
+    args.pywikibot_args = pywikibot_args
+    try:
+        return args.handler(args)
+    except SdgGapsError as exc:
+        message = " ".join(str(exc).split())
+        print(f"{TOOL_NAME}: error: {message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{TOOL_NAME}: interrupted at {datetime.now(UTC):%H:%M:%S}", file=sys.stderr)
+        return 130

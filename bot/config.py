@@ -1,0 +1,63 @@
+"""The configuration of one run, validated into a typed object.
+
+Options come from the command line (or, later, from an on-wiki configuration page); whatever
+their origin, they end up in a :class:`RunConfig`, and everything past this module trusts it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import UsageError
+
+REPORTS_DIR = Path(__file__).resolve().parents[1] / "reports"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    endpoint: str = "embedded"  # embedded | wdqs | qlever | an http(s) URL
+    goals: tuple[int, ...] | None = None  # None: every goal the endpoint can serve
+    languages: tuple[str, ...] | None = None  # None: every observed Wikipedia
+    out: Path | None = None  # None: a new directory under reports/
+    contact: str | None = field(default_factory=lambda: os.environ.get("SDG_GAPS_CONTACT"))
+    batch_size: int = 400
+    page_rows: int = 200  # gap rows per goal on a language page
+    snapshot: Path | None = None  # None: the bundled snapshot
+    progress: bool = True
+
+
+def parse_goals(text: str | None) -> tuple[int, ...] | None:
+    """``"13,15"`` → ``(13, 15)``; goals must be whole numbers from 1 to 17."""
+    if text is None or not text.strip():
+        return None
+    goals = []
+    for part in text.split(","):
+        part = part.strip().lower().removeprefix("sdg")
+        if not part.isdigit() or not 1 <= int(part) <= 17:
+            raise UsageError(
+                f"unknown goal {part!r}: goals are numbers from 1 to 17, e.g. --goals 13,15"
+            )
+        goals.append(int(part))
+    return tuple(sorted(set(goals)))
+
+
+def parse_languages(text: str | None) -> tuple[str, ...] | None:
+    """``"fr, sw"`` → ``("fr", "sw")``; validation against the Wikipedias happens later."""
+    if text is None or not text.strip():
+        return None
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise UsageError("--languages needs at least one language code, e.g. --languages fr,sw")
+    return tuple(dict.fromkeys(codes))
+
+
+def positive_int(text: str, option: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UsageError(f"{option} needs a whole number of at least 1, got {text!r}")
+    return value

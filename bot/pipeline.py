@@ -1,0 +1,200 @@
+"""One run of the analysis: item sets → facts → coverage → an :class:`Analysis`.
+
+:func:`analyse` is the front door. It is handed an endpoint (the SPARQL engine is passed in, as
+in inteGraality), asks it for the members and sitelinks of each item set, and computes the
+coverage tables with :mod:`bot.coverage`. It writes nothing: :mod:`bot.report` renders the
+result, :mod:`bot.wiki` posts it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from bot import coverage
+from bot.catalogue import Catalogue, Goal, ItemSet
+from bot.config import RunConfig
+from bot.errors import UsageError
+from bot.fetch import fetch_labels, fetch_sitelinks, select_items
+from bot.languages import Wikis
+from bot.sparql import Endpoint
+
+Notify = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Analysis:
+    """Everything a report is rendered from: the tables and where they came from."""
+
+    run_id: str
+    started: datetime
+    finished: datetime
+    endpoint: dict
+    provenance: dict
+    goals: dict[int, Goal]
+    itemsets: list[ItemSet]
+    coverage: (
+        pd.DataFrame
+    )  # goal, wiki, language, language_name, items, articles, missing, coverage_pct
+    coverage_itemsets: pd.DataFrame  # the same per item set
+    gaps: pd.DataFrame  # goal, wiki, language, rank, qid, label, sitelinks
+    totals: pd.DataFrame  # goal, wikis, cells, articles, missing, coverage_pct
+    counts: dict
+    complete: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def wikis(self) -> list[str]:
+        return sorted(self.coverage["wiki"].unique())
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def choose_itemsets(
+    catalogue: Catalogue, goals: Sequence[int] | None, embedded: bool
+) -> list[ItemSet]:
+    """The item sets a run covers; on the embedded store only those the snapshot carries."""
+    chosen = list(catalogue.itemsets_for(goals, snapshot_only=embedded))
+    if goals:
+        served = {s.goal for s in chosen}
+        lacking = [g for g in goals if g not in served]
+        if lacking:
+            where = "the bundled snapshot" if embedded else "the catalogue"
+            hint = " (use --endpoint wdqs or qlever for live data)" if embedded else ""
+            names = ", ".join(str(g) for g in lacking)
+            raise UsageError(f"goal {names} has no item set in {where}{hint}")
+    if not chosen:
+        raise UsageError("no item set to analyse")
+    return chosen
+
+
+def observed_wikis(
+    itemsets: Sequence[ItemSet],
+    live: bool,
+    wikis: Wikis,
+    languages: Sequence[str] | None,
+    notify: Notify,
+) -> pd.DataFrame:
+    """``itemset, wiki``: what each item set's data can tell, narrowed to the chosen languages.
+
+    On a live endpoint every Wikipedia is observable; on the snapshot only the wikis its
+    sources looked at. A requested language that no chosen item set observed is reported and
+    left out; if none is left, that is an error.
+    """
+    chosen = [wikis.resolve(code).wiki for code in languages] if languages else None
+    every_open = [w.wiki for w in wikis.all_open()]
+    rows = []
+    for itemset in itemsets:
+        seen = every_open if live or itemset.observed_wikis is None else itemset.observed_wikis
+        keep = [w for w in seen if chosen is None or w in chosen]
+        if live and chosen:
+            keep = chosen
+        rows.extend((itemset.id, w) for w in keep)
+    frame = pd.DataFrame(rows, columns=["itemset", "wiki"])
+    if chosen:
+        unobserved = [w for w in chosen if w not in set(frame["wiki"])]
+        for wiki in unobserved:
+            notify(
+                f"warning: {wiki} was not observed by the chosen item sets; its coverage is unknown"
+            )
+        if len(unobserved) == len(chosen):
+            raise UsageError(
+                "none of the chosen languages was observed by the chosen item sets"
+                " (see `sdg-gaps catalogue list` for what the snapshot covers)"
+            )
+    return frame
+
+
+def analyse(
+    config: RunConfig,
+    endpoint: Endpoint,
+    catalogue: Catalogue,
+    wikis: Wikis,
+    *,
+    provenance: dict | None = None,
+    notify: Notify = lambda message: None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run the whole analysis on *endpoint* and return the tables."""
+    started = datetime.now(UTC).replace(microsecond=0)
+    clock = time.perf_counter()
+    embedded = endpoint.url is None
+    itemsets = choose_itemsets(catalogue, config.goals, embedded)
+    observed = observed_wikis(itemsets, not embedded, wikis, config.languages, notify)
+
+    members = []
+    for itemset in itemsets:
+        if itemset.pinned is not None:
+            qids = itemset.pinned_qids()
+        else:
+            notify(f"selecting items of {itemset.id}")
+            qids = select_items(endpoint, itemset.query.read_text(encoding="utf-8"))
+        members.append(pd.DataFrame({"itemset": itemset.id, "goal": itemset.goal, "qid": qids}))
+    members = pd.concat(members, ignore_index=True)
+    all_qids = sorted(set(members["qid"]), key=lambda q: int(q[1:]))
+    notify(f"{len(all_qids):,} items in {len(itemsets)} item set(s); fetching sitelinks")
+
+    sitelinks = fetch_sitelinks(
+        endpoint, all_qids, wikis, batch_size=config.batch_size, progress=progress
+    )
+    articles = sitelinks.loc[~sitelinks["redirect"], ["qid", "wiki", "title"]]
+
+    cells = coverage.known_cells(members, observed, articles, by="goal")
+    cov = coverage.coverage(cells, by="goal")
+    gaps = coverage.ranked_gaps(cells, by="goal")
+    item_cells = coverage.known_cells(members, observed, articles, by="itemset")
+    cov_sets = coverage.coverage(item_cells, by="itemset")
+
+    wiki_language = {w: wikis.get(w).language for w in observed["wiki"].unique()}
+    label_languages = sorted(set(wiki_language.values()))
+    gap_qids = sorted(set(gaps["qid"]), key=lambda q: int(q[1:]))
+    labels = fetch_labels(
+        endpoint, gap_qids, label_languages, batch_size=config.batch_size, progress=progress
+    )
+    gaps["label"] = coverage.display_labels(gaps, labels, articles, wiki_language)
+
+    names = wikis.frame(sorted(observed["wiki"].unique()))
+    cov = cov.merge(names, on="wiki", how="left")
+    cov = cov[["goal", "wiki", "language", "language_name", *coverage.COVERAGE_COLUMNS]]
+    cov_sets = cov_sets.merge(names, on="wiki", how="left")
+    cov_sets = cov_sets[
+        ["itemset", "wiki", "language", "language_name", *coverage.COVERAGE_COLUMNS]
+    ]
+    gaps = gaps.merge(names[["wiki", "language"]], on="wiki", how="left")
+    gaps = gaps[["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]]
+
+    finished = datetime.now(UTC).replace(microsecond=0)
+    counts = {
+        "itemsets": len(itemsets),
+        "items": len(all_qids),
+        "sitelinks": int(len(sitelinks)),
+        "articles": int(len(articles)),
+        "redirect_sitelinks": int(sitelinks["redirect"].sum()),
+        "labels": int(len(labels)),
+        "wikis": int(observed["wiki"].nunique()),
+        "gaps": int(len(gaps)),
+        "seconds": round(time.perf_counter() - clock, 3),
+        **endpoint.stats.as_dict(),
+        "api_calls": 0,
+    }
+    return Analysis(
+        run_id=new_run_id(started),
+        started=started,
+        finished=finished,
+        endpoint={"name": endpoint.name, "url": endpoint.url},
+        provenance=provenance or {},
+        goals={n: catalogue.goals[n] for n in sorted({s.goal for s in itemsets})},
+        itemsets=itemsets,
+        coverage=cov,
+        coverage_itemsets=cov_sets,
+        gaps=gaps,
+        totals=coverage.totals(cov, by="goal"),
+        counts=counts,
+    )
