@@ -253,43 +253,47 @@ def load_targets(path: Path = TARGETS_TSV) -> dict[str, Target]:
 # --------------------------------------------------------------------------------------------
 # Selection queries and their headers
 
-HEADER_KEY_RE = re.compile(r"^#\s*([a-z_]+)(?:\s+([QP][1-9][0-9]*))?\s*:\s?(.*)$")
+HEADER_KEY_RE = re.compile(r"^# ([a-z_]+)(?: ([QP][1-9][0-9]*))?: ?(.*)$")
+HEADER_KEYS = {"id", "goal", "targets", "title", "description", "source"}
 
 
 def parse_query_header(path: Path, text: str) -> dict:
-    """Read the ``# key: value`` header of a catalogue query (see the module docstring)."""
+    """Read the ``# key: value`` header of a catalogue query (see the module docstring).
+
+    A key line is ``# key: value`` (one space after ``#``); a line starting ``#`` and two or more
+    spaces continues the previous value; other comment lines are prose and end a value. The
+    header ends at the first line that is not a comment.
+    """
     header: dict = {"sources": {}}
     last: tuple[str, str | None] | None = None
     for raw in text.splitlines():
         line = raw.rstrip()
         if not line.startswith("#"):
-            if line.strip() == "":
-                last = None
-                continue
-            break
-        m = HEADER_KEY_RE.match(line)
-        if m and (m.group(2) is None or m.group(1) == "source"):
-            key, ident, value = m.group(1), m.group(2), m.group(3).strip()
-            if key == "source":
-                if ident is None:
-                    header.setdefault("source", value)
-                    last = ("source", None)
-                else:
-                    header["sources"][ident] = value
-                    last = ("sources", ident)
-            else:
-                header[key] = value
-                last = (key, None)
-        elif last is not None and line.startswith("#  "):
-            # continuation of the previous value
+            if line.strip():
+                break
+            last = None
+            continue
+        if line.startswith("#  ") and last is not None:
             key, ident = last
             extra = line[1:].strip()
             if key == "sources":
                 header["sources"][ident] += " " + extra
             else:
                 header[key] = (header.get(key, "") + " " + extra).strip()
-        else:
+            continue
+        m = HEADER_KEY_RE.match(line)
+        if not m or m.group(1) not in HEADER_KEYS:
             last = None
+            continue
+        key, ident, value = m.group(1), m.group(2), m.group(3).strip()
+        if key == "source" and ident:
+            header["sources"][ident] = value
+            last = ("sources", ident)
+        elif ident:
+            last = None
+        else:
+            header[key] = value
+            last = (key, None)
     return header
 
 
@@ -308,7 +312,7 @@ def _query_itemset(
     if not title:
         raise ConfigError(f"{where}: no '# title:' line in the query header")
     source = {"kind": "query", "file": _show(path)}
-    for ident, text in sorted(header.get("sources", {}).items()):
+    for ident, text in sorted(header.get("sources", {}).items(), key=lambda kv: _id_key(kv[0])):
         source[ident] = text
     return ItemSet(
         id=set_id,
@@ -435,6 +439,59 @@ def load_itemset_file(path: Path, targets: Mapping[str, Target] | None = None) -
             )
         )
     return sets
+
+
+# --------------------------------------------------------------------------------------------
+# Identifiers to verify live
+
+VERIFY_LIVE_TSV = ROOT / "queries" / "verify-live.tsv"
+TRACED_TSV = SDG_DIR / "traced.tsv"
+ENTITY_ID_RE = re.compile(r"^[QP][1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class VerifyEntry:
+    """An identifier no source file names, with the English label it is expected to have."""
+
+    id: str
+    expected_label_en: str
+    used_in: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class TracedEntry:
+    """An identifier a source file names: its English name there, the file and the evidence."""
+
+    id: str
+    label_en: str
+    source: str
+    evidence: str
+
+
+def load_verify_live(path: Path = VERIFY_LIVE_TSV) -> list[VerifyEntry]:
+    entries = []
+    for number, row in enumerate(
+        _read_tsv(path, ["id", "expected_label_en", "used_in", "reason"]), 2
+    ):
+        if not ENTITY_ID_RE.match(row["id"]):
+            raise ConfigError(f"{_show(path)} line {number}: bad id {row['id']!r}")
+        if not row["expected_label_en"].strip() or not row["reason"].strip():
+            raise ConfigError(f"{_show(path)} line {number}: expected label and reason are needed")
+        entries.append(
+            VerifyEntry(row["id"], row["expected_label_en"].strip(), tuple(row["used_in"].split()),
+                        row["reason"].strip())
+        )
+    return entries
+
+
+def load_traced(path: Path = TRACED_TSV) -> list[TracedEntry]:
+    if not path.exists():
+        return []
+    return [
+        TracedEntry(r["id"], r["label_en"], r["source"], r["evidence"])
+        for r in _read_tsv(path, ["id", "label_en", "source", "evidence"])
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -637,7 +694,129 @@ def build_tables(data: Path) -> dict[str, str]:
     goal_cols = ["goal", "qid", "un_uri"] + [f"short_{lang}" for lang in LANGUAGES]
     goal_cols += [f"title_{lang}" for lang in LANGUAGES]
     target_cols = ["code", "goal"] + [f"title_{lang}" for lang in LANGUAGES]
+    index = trace_index(data, {n: (qid, labels[("goal", str(n), "short")]["en"])
+                               for n, (_uri, qid) in ttl_goals.items()})
     return {
         "queries/sdg/goals.tsv": _tsv(goal_cols, goal_rows, UN_LABELS),
         "queries/sdg/targets.tsv": _tsv(target_cols, target_rows, UN_LABELS),
+        "queries/sdg/traced.tsv": traced_table(index),
     }
+
+
+# Where identifiers are traced, in order of preference: (path in the data folder, what it gives).
+DUMP_2014 = (
+    "wikidata_entities/wikidata_dump_sample_2014/wikibrain_testDump_400items_1304props.json.bz2"
+)
+CLIMATE_ITEMS = "topics/climate_change_25langs/climate_items.tsv"
+META_1000 = "topics/meta_1000_list/meta_1000_list_qids_labels.tsv"
+INVASIVE_QIDS = "topics/invasive_species_eu/unionconcern_invasive_species_qnumbers_2025.csv"
+
+
+def trace_index(
+    data: Path, goals: Mapping[int, tuple[str, str]]
+) -> dict[str, tuple[str, str, str]]:
+    """Every QID/PID the data folder names *with an English name*: id → (name, file, evidence).
+
+    Sources, first one wins: the UN's goal matches, the 2014 Wikidata dump sample (labels of
+    400 items and 1,304 properties), the climate set's English Wikipedia titles, the Meta
+    1,000 list's labels, the EU invasive species' scientific names.
+    """
+    import bz2
+    import json
+
+    index: dict[str, tuple[str, str, str]] = {}
+
+    def add(ident: str, name: str, source: str, evidence: str) -> None:
+        name = " ".join(name.split())
+        if name and ident not in index:
+            index[ident] = (name, source, evidence)
+
+    for number, (qid, short) in sorted(goals.items()):
+        add(qid, f"Sustainable Development Goal {number} ({short})", UN_TTL,
+            f"skos:exactMatch of http://metadata.un.org/sdg/{number}")
+    try:
+        with bz2.open(data / DUMP_2014, "rt", encoding="utf-8") as stream:
+            entities = json.load(stream)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{data / DUMP_2014}: cannot read: {exc}") from exc
+    for entity in sorted(entities, key=lambda e: (e["id"][0], int(e["id"][1:]))):
+        label = ((entity.get("labels") or {}).get("en") or {}).get("value", "")
+        kind = "property" if entity["id"].startswith("P") else "item"
+        add(entity["id"], label, DUMP_2014, f"English label of the {kind} in the 2014 dump")
+    for rel, id_col, name_col, evidence in (
+        (CLIMATE_ITEMS, "qid", "title_en", "English Wikipedia title of the item"),
+        (META_1000, "qid", "label_en", "English label in the Meta 1,000 list"),
+        (INVASIVE_QIDS, "Wikidata Q-number", "Scientific Name", "scientific name of the species"),
+    ):
+        delimiter = "\t" if rel.endswith(".tsv") else ","
+        try:
+            with open(data / rel, encoding="utf-8", newline="") as stream:
+                rows = list(csv.DictReader(stream, delimiter=delimiter))
+        except OSError as exc:
+            raise ConfigError(f"{data / rel}: cannot read: {exc.strerror or exc}") from exc
+        for row in rows:
+            ident = (row.get(id_col) or "").strip()
+            if QID_RE.match(ident):
+                add(ident, row.get(name_col) or "", rel, evidence)
+    return index
+
+
+def query_files() -> list[Path]:
+    """Every query file of the catalogue: the selection queries and the fetch templates."""
+    return sorted((ROOT / "queries" / "goals").glob("*.rq")) + sorted(
+        (ROOT / "queries" / "lib").glob("*.rq")
+    )
+
+
+def strip_comment(line: str) -> str:
+    """A SPARQL line without its ``#`` comment (a ``#`` inside an IRI or a string is kept)."""
+    in_iri = False
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote and line[i - 1] != "\\":
+                quote = ""
+        elif in_iri:
+            in_iri = ch != ">"
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "<" and i + 1 < len(line) and not line[i + 1].isspace():
+            in_iri = True
+        elif ch == "#":
+            return line[:i]
+    return line
+
+
+def identifiers_in(text: str) -> list[str]:
+    """The QIDs and PIDs a query uses outside its comments, sorted."""
+    found: set[str] = set()
+    for line in text.splitlines():
+        found.update(ID_TOKEN_RE.findall(strip_comment(line)))
+    return sorted(found, key=lambda i: (i[0], int(i[1:])))
+
+
+ID_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_])([QP][1-9][0-9]*)(?![A-Za-z0-9_])")
+
+
+def traced_table(index: Mapping[str, tuple[str, str, str]]) -> str:
+    """``queries/sdg/traced.tsv``: each identifier the queries use that a source names."""
+    verify = {e.id for e in load_verify_live()}
+    used: dict[str, set[str]] = {}
+    for path in query_files():
+        for ident in identifiers_in(path.read_text(encoding="utf-8")):
+            used.setdefault(ident, set()).add(_show(path))
+    rows = []
+    for ident in sorted(used, key=lambda i: (i[0], int(i[1:]))):
+        if ident in index:
+            name, source, evidence = index[ident]
+            rows.append([ident, name, source, evidence])
+        elif ident not in verify:
+            files = ", ".join(sorted(used[ident]))
+            raise ConfigError(
+                f"{files}: {ident} is in no source file and not listed in queries/verify-live.tsv"
+            )
+    return _tsv(["id", "label_en", "source", "evidence"], rows, "traced identifiers")
+
+
+def _id_key(ident: str) -> tuple[str, int]:
+    return (ident[0], int(ident[1:]))
