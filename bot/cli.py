@@ -105,6 +105,12 @@ def _add_run_parser(subparsers) -> None:
         "--page-rows", default="500", metavar="N", help="gap rows per goal on a language page"
     )
     run.add_argument("--snapshot", type=Path, metavar="DIR", help="use another snapshot directory")
+    run.add_argument(
+        "--snapshot-data",
+        action="store_true",
+        help="the endpoint serves the bundled snapshot (e.g. oxigraph serve): report only the "
+        "Wikipedias its sources observed, as the embedded store does",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
     run.add_argument(
@@ -143,6 +149,7 @@ def _cmd_run(args) -> int:
         page_rows=positive_int(args.page_rows, "--page-rows"),
         snapshot=args.snapshot,
         progress=not args.quiet,
+        snapshot_data=True if args.snapshot_data else None,
     )
     if args.post and not args.root:
         raise UsageError("--post needs --root PAGE")
@@ -151,6 +158,10 @@ def _cmd_run(args) -> int:
     endpoint, snapshot = make_endpoint(
         config.endpoint, contact=config.contact, snapshot_dir=config.snapshot
     )
+    if snapshot is None and config.snapshot_data:
+        from bot.snapshot import open_snapshot
+
+        snapshot = open_snapshot(config.snapshot)
     catalogue = load_catalogue(snapshot)
     wikis = load_wikis()
     provenance = snapshot.describe() if snapshot else {"endpoint": endpoint.url}

@@ -26,6 +26,9 @@ class RunConfig:
     page_rows: int = 200  # gap rows per goal on a language page
     snapshot: Path | None = None  # None: the bundled snapshot
     progress: bool = True
+    # True when the endpoint serves the bundled snapshot (as the embedded store does, or an
+    # `oxigraph serve` loaded with it); None: decide by the endpoint (embedded or live).
+    snapshot_data: bool | None = None
 
 
 def parse_goals(text: str | None) -> tuple[int, ...] | None:

@@ -65,7 +65,7 @@ def sitelinks_query(qids: Sequence[str]) -> str:
 def labels_query(qids: Sequence[str], languages: Sequence[str]) -> str:
     """The labels query for one batch in the languages of the fallback chain (golden-tested)."""
     for lang in languages:
-        if not lang.replace("-", "").isalnum():
+        if not (lang and lang.replace("-", "").isalnum() and lang.isascii()):
             raise ConfigError(f"not a language code: {lang!r}")
     quoted = ", ".join(f'"{lang}"' for lang in languages)
     return _template("labels.rq").substitute(items=values_block(qids), languages=quoted)

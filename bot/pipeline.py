@@ -100,14 +100,14 @@ def observed_wikis(
     frame = pd.DataFrame(rows, columns=["itemset", "wiki"])
     if chosen:
         unobserved = [w for w in chosen if w not in set(frame["wiki"])]
+        if len(unobserved) == len(chosen):
+            raise UsageError(
+                f"none of the chosen languages was observed by the chosen item sets"
+                f" ({', '.join(unobserved)}; see `sdg-gaps catalogue list` for what is covered)"
+            )
         for wiki in unobserved:
             notify(
                 f"warning: {wiki} was not observed by the chosen item sets; its coverage is unknown"
-            )
-        if len(unobserved) == len(chosen):
-            raise UsageError(
-                "none of the chosen languages was observed by the chosen item sets"
-                " (see `sdg-gaps catalogue list` for what the snapshot covers)"
             )
     return frame
 
@@ -125,7 +125,9 @@ def analyse(
     """Run the whole analysis on *endpoint* and return the tables."""
     started = datetime.now(UTC).replace(microsecond=0)
     clock = time.perf_counter()
-    embedded = endpoint.url is None
+    # Snapshot data (the embedded store, or a server loaded with the snapshot) only knows the
+    # wikis its sources looked at; a live service knows every Wikipedia.
+    embedded = config.snapshot_data if config.snapshot_data is not None else endpoint.url is None
     itemsets = choose_itemsets(catalogue, config.goals, embedded)
     observed = observed_wikis(itemsets, not embedded, wikis, config.languages, notify)
 

@@ -1,0 +1,120 @@
+"""`sdg-gaps run` end to end on the bundled snapshot: the files a newcomer gets."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_writes_every_file(report):
+    out, _ = report
+    for name in (
+        "coverage.csv",
+        "gaps.csv",
+        "summary.json",
+        "pages.json",
+        "coverage.png",
+        "wikitext/summary.wiki",
+        "wikitext/goal-13.wiki",
+        "wikitext/goal-15.wiki",
+        "wikitext/lang-fr.wiki",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "coverage.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_coverage_csv_columns_and_scope(report):
+    out, _ = report
+    rows = read_csv(out / "coverage.csv")
+    assert list(rows[0])[:3] == ["goal", "wiki", "language"]
+    assert {"items", "articles", "missing", "coverage_pct"} <= set(rows[0])
+    by_goal = {}
+    for row in rows:
+        by_goal.setdefault(row["goal"], set()).add(row["wiki"])
+        assert int(row["items"]) == int(row["articles"]) + int(row["missing"])
+    assert len(by_goal["13"]) == 25 and len(by_goal["15"]) == 34  # only the observed wikis
+
+
+def test_gaps_csv_is_ranked(report):
+    out, _ = report
+    rows = read_csv(out / "gaps.csv")
+    assert list(rows[0]) == ["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]
+    fr13 = [r for r in rows if r["goal"] == "13" and r["wiki"] == "frwiki"]
+    keys = [(-int(r["sitelinks"]), int(r["qid"][1:])) for r in fr13]
+    assert keys == sorted(keys)
+    assert [int(r["rank"]) for r in fr13] == list(range(1, len(fr13) + 1))
+    assert len(fr13) == 3965 - 1365  # items minus frwiki articles, per SOURCES.md
+
+
+def test_summary_json_says_where_the_data_came_from(report):
+    out, result = report
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["endpoint"]["name"] == "embedded"
+    assert summary["complete"] is True
+    assert summary["counts"]["items"] == 3965 + 88
+    assert summary["counts"]["queries"] > 0
+    assert {s["id"] for s in summary["itemsets"]} == {
+        "sdg13-climate-change",
+        "sdg15-eu-invasive-alien-species",
+    }
+    assert summary["provenance"]  # the snapshot's description
+    assert "SPARQL queries" in result.stdout and "API calls" in result.stdout
+
+
+def test_pages_manifest_names_each_page(report):
+    out, _ = report
+    pages = json.loads((out / "pages.json").read_text())
+    ids = [p["id"] for p in pages["pages"]]
+    assert ids[0] == "summary" and "goal-13" in ids and "lang-fr" in ids
+    for page in pages["pages"]:
+        assert (out / page["file"]).exists()
+
+
+def test_progress_is_shown(report):
+    _, result = report
+    assert "sitelinks:" in result.stderr
+
+
+def test_unobserved_language_is_a_warning_when_another_is_observed(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--languages",
+            "fr,sw",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "swwiki was not observed" in result.stderr
+    wikis = {r["wiki"] for r in read_csv(tmp_path / "coverage.csv")}
+    assert wikis == {"frwiki"}
