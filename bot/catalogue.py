@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.errors import ConfigError, SnapshotError
+from bot.errors import ConfigError, SdgGapsError, SnapshotError
 
 ROOT = Path(__file__).resolve().parents[1]
 SDG_DIR = ROOT / "queries" / "sdg"
@@ -820,3 +820,412 @@ def traced_table(index: Mapping[str, tuple[str, str, str]]) -> str:
 
 def _id_key(ident: str) -> tuple[str, int]:
     return (ident[0], int(ident[1:]))
+
+
+# --------------------------------------------------------------------------------------------
+# catalogue list
+
+
+def _wrap_line(text: str, width: int = 100, indent: str = "") -> str:
+    import textwrap
+
+    return "\n".join(
+        textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "    ",
+                      break_on_hyphens=False)
+    ) or indent
+
+
+def _describe_source(s: ItemSet) -> list[str]:
+    lines = []
+    if s.pinned is not None:
+        try:
+            count = f"{len(s.pinned_qids()):,} items"
+        except ConfigError as exc:
+            count = f"unreadable: {exc}"
+        lines.append(f"pinned list {_show(s.pinned)} ({count})")
+    if s.query is not None:
+        lines.append(f"selection query {_show(s.query)}")
+    src = dict(s.source)
+    if s.in_snapshot:
+        repo = src.get("repository", "?")
+        where = f"{repo} {src.get('path', '')}".strip()
+        commit = src.get("commit", "")
+        lines.append(f"source {where}" + (f" @ {commit[:12]}" if commit else ""))
+        if src.get("licence"):
+            lines.append(f"licence {src['licence']}")
+        observed = len(s.observed_wikis or ())
+        lines.append(f"bundled in the snapshot; data {s.data_date or 'undated'}; "
+                     f"observed in {observed} Wikipedias")
+    elif s.query is not None:
+        ids = [k for k in src if ENTITY_ID_RE.match(k)]
+        live = sum(1 for k in ids if "verify-live" in src[k])
+        lines.append(f"{len(ids)} identifiers: {len(ids) - live} named in source files, "
+                     f"{live} to verify live (queries/verify-live.tsv)")
+        lines.append("live endpoints only (every Wikipedia); not in the bundled snapshot")
+    else:
+        lines.append(f"organizer's item set from {src.get('file', '?')}")
+    return lines
+
+
+def list_catalogue(catalogue: Catalogue, *, targets: bool = False) -> str:
+    """The text of ``sdg-gaps catalogue list``: goals, targets, item sets and their sources."""
+    sets = catalogue.itemsets
+    bundled = sum(1 for s in sets if s.in_snapshot)
+    queries = sum(1 for s in sets if not s.in_snapshot and s.query is not None
+                  and s.source.get("kind") == "query")
+    other = len(sets) - bundled - queries
+    out = [
+        f"SDG catalogue: {len(catalogue.goals)} goals, {len(catalogue.targets)} targets, "
+        f"{len(sets)} item sets ({bundled} bundled in the snapshot, {queries} selection "
+        f"queries, {other} organizer sets)",
+        "Goals and targets: the UN SDG KOS (metadata.un.org) and the Open SDG translations, "
+        "in queries/sdg/; goal items are the UN's skos:exactMatch to Wikidata.",
+    ]
+    for note in catalogue.problems:
+        out.append(f"note: {note}")
+    for number, goal in catalogue.goals.items():
+        codes = [t.code for t in catalogue.targets.values() if t.goal == number]
+        out.append("")
+        out.append(f"Goal {number} · {goal.short['en']} · {goal.qid} · {len(codes)} targets")
+        out.append(_wrap_line(goal.title["en"], indent="  "))
+        if targets:
+            for code in codes:
+                out.append(_wrap_line(f"{code}  {catalogue.targets[code].title['en']}",
+                                      indent="    "))
+        goal_sets = catalogue.itemsets_for([number])
+        if not goal_sets:
+            out.append("  (no item set)")
+        for s in goal_sets:
+            tied = f" [targets {' '.join(s.targets)}]" if s.targets else ""
+            out.append(f"  item set {s.id}{tied}: {s.title}")
+            for line in _describe_source(s):
+                out.append(_wrap_line(line, indent="      "))
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# catalogue check
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by ``catalogue check``: where, and what is wrong, on one line."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+SELECT_ITEM_RE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[^{]*\?item\b", re.I | re.S)
+NON_PORTABLE = (
+    (re.compile(r"SERVICE\s+wikibase:label", re.I), "uses the WDQS label service"),
+    (re.compile(r"\bhint:", re.I), "uses a Blazegraph query hint (hint:)"),
+    (re.compile(r"\bbd:", re.I), "uses the Blazegraph namespace bd:"),
+    (re.compile(r"\bWITH\s*\{", re.I), "uses a Blazegraph named subquery (WITH { … } AS %name)"),
+    (re.compile(r"\bINCLUDE\s+%", re.I), "uses a Blazegraph named subquery (INCLUDE %name)"),
+)
+
+
+def _empty_endpoint():
+    """An empty embedded store: parses and runs a query without any data (syntax check)."""
+    import os
+
+    from bot.sparql import EmbeddedEndpoint
+
+    return EmbeddedEndpoint.from_ntriples(Path(os.devnull), name="syntax check")
+
+
+def check_query_text(path: Path, text: str, *, selection: bool) -> list[Finding]:
+    """Portability and shape of one query file (no identifiers: see check_catalogue)."""
+    where = _show(path)
+    found = []
+    body = "\n".join(strip_comment(line) for line in text.splitlines())
+    for pattern, what in NON_PORTABLE:
+        if pattern.search(body):
+            found.append(Finding(where, f"not portable SPARQL 1.1: {what}"))
+    if selection and not SELECT_ITEM_RE.search(body):
+        found.append(Finding(where, "a selection query must SELECT ?item"))
+    return found
+
+
+def _check_tables(catalogue: Catalogue) -> list[Finding]:
+    found = []
+    goals, targets = catalogue.goals, catalogue.targets
+    if sorted(goals) != list(range(1, 18)):
+        found.append(Finding(_show(GOALS_TSV), f"expected goals 1-17, found {sorted(goals)}"))
+    if len(targets) != 169:
+        found.append(Finding(_show(TARGETS_TSV), f"expected 169 targets, found {len(targets)}"))
+    for number, goal in goals.items():
+        if not any(t.goal == number for t in targets.values()):
+            found.append(Finding(_show(TARGETS_TSV), f"goal {number} has no target"))
+        if goal.un_uri != f"http://metadata.un.org/sdg/{number}":
+            found.append(Finding(_show(GOALS_TSV), f"goal {number}: unexpected UN URI"))
+        for lang in LANGUAGES:
+            if not goal.title.get(lang) or not goal.short.get(lang):
+                found.append(Finding(_show(GOALS_TSV), f"goal {number}: no {lang} title"))
+    for code, target in targets.items():
+        if target.goal not in goals:
+            found.append(Finding(_show(TARGETS_TSV), f"target {code}: unknown goal"))
+        missing = [lang for lang in LANGUAGES if not target.title.get(lang)]
+        if missing:
+            found.append(Finding(_show(TARGETS_TSV), f"target {code}: no title in {missing}"))
+    return found
+
+
+def _check_itemsets(catalogue: Catalogue) -> list[Finding]:
+    found = []
+    for number in catalogue.goals:
+        if not catalogue.itemsets_for([number]):
+            found.append(Finding(f"goal {number}", "has no item set"))
+    for s in catalogue.itemsets:
+        where = f"item set {s.id}"
+        for code in s.targets:
+            target = catalogue.targets.get(code)
+            if target is None:
+                found.append(Finding(where, f"unknown target {code!r}"))
+            elif target.goal != s.goal:
+                found.append(Finding(where, f"target {code} is not a target of goal {s.goal}"))
+        if (s.pinned is None) == (s.query is None):
+            found.append(Finding(where, "needs exactly one of a pinned list or a query"))
+        if s.pinned is not None:
+            try:
+                if not read_pinned(s.pinned):
+                    found.append(Finding(_show(s.pinned), "pinned list has no QID"))
+            except ConfigError as exc:
+                found.append(Finding(where, str(exc)))
+        if s.in_snapshot and not s.observed_wikis:
+            found.append(Finding(where, "bundled set without observed Wikipedias"))
+    return found
+
+
+def _goal_qid_owner(catalogue: Catalogue) -> dict[str, int]:
+    return {g.qid: n for n, g in catalogue.goals.items()}
+
+
+def _check_queries(
+    catalogue: Catalogue, traced: Mapping[str, TracedEntry], verify: Mapping[str, VerifyEntry]
+) -> tuple[list[Finding], dict[str, set[str]]]:
+    """Every query: portable, parses, each identifier traced or to verify live, and stated."""
+    found: list[Finding] = []
+    used: dict[str, set[str]] = {}
+    files = {p.resolve(): False for p in query_files()}
+    goal_dir = (ROOT / "queries" / "goals").resolve()
+    for s in catalogue.itemsets:
+        if s.query is not None:
+            files[s.query.resolve()] = True
+    for path in sorted(p for p in files if p.parent == goal_dir):
+        files[path] = True
+    owner = _goal_qid_owner(catalogue)
+    syntax = _empty_endpoint()
+    for path, selection in sorted(files.items()):
+        where = _show(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            found.append(Finding(where, f"cannot read: {exc}"))
+            continue
+        found.extend(check_query_text(path, text, selection=selection))
+        # a template's $placeholders are filled in by bot.fetch: run it with one item
+        runnable = text.replace("$items", "wd:Q1").replace("$languages", '"en"')
+        try:
+            syntax.select(runnable)
+        except SdgGapsError as exc:
+            found.append(Finding(where, f"does not parse: {' '.join(str(exc).split())[:160]}"))
+        ids = identifiers_in(text)
+        catalogue_query = path.parent == goal_dir
+        header = parse_query_header(path, text) if catalogue_query else {"sources": {}}
+        for ident in ids:
+            used.setdefault(ident, set()).add(where)
+            if ident not in traced and ident not in verify:
+                found.append(Finding(where, f"{ident} is traceable to no source file and is not "
+                                            "listed in queries/verify-live.tsv"))
+            if catalogue_query and ident not in header["sources"]:
+                found.append(Finding(where, f"the header does not say where {ident} comes from "
+                                            f"(add '# source {ident}: …')"))
+            if catalogue_query and ident in owner and header.get("goal", "").strip() != str(
+                owner[ident]
+            ):
+                found.append(Finding(where, f"{ident} is the item of goal {owner[ident]}, but "
+                                            f"the query is for goal {header.get('goal')}"))
+        for ident in header["sources"]:
+            if ident not in ids:
+                found.append(Finding(where, f"the header names {ident}, which the query "
+                                            "does not use"))
+    return found, used
+
+
+def _check_identifier_files(
+    catalogue: Catalogue,
+    traced: Mapping[str, TracedEntry],
+    verify: Mapping[str, VerifyEntry],
+    used: Mapping[str, set[str]],
+    snapshot_goal_qids: Mapping[int, str] | None,
+) -> list[Finding]:
+    found = []
+    vl, tr = _show(VERIFY_LIVE_TSV), _show(TRACED_TSV)
+    for ident, entry in verify.items():
+        if not entry.used_in:
+            found.append(Finding(vl, f"{ident}: used_in names no file"))
+        for rel in entry.used_in:
+            path = ROOT / rel
+            if not path.is_file():
+                found.append(Finding(vl, f"{ident}: used_in file {rel} does not exist"))
+            elif ident not in path.read_text(encoding="utf-8"):
+                found.append(Finding(vl, f"{ident}: not found in its used_in file {rel}"))
+    for ident in traced:
+        if ident not in used:
+            found.append(Finding(tr, f"{ident} is used by no query (rebuild with "
+                                     "scripts/build_catalogue.py)"))
+    # goal QIDs: goals.tsv, the UN's match recorded in traced.tsv, and the snapshot's manifest
+    for number, goal in catalogue.goals.items():
+        entry = traced.get(goal.qid)
+        uri = f"http://metadata.un.org/sdg/{number}"
+        if goal.qid in used and (entry is None or not entry.evidence.endswith(uri)):
+            found.append(Finding(tr, f"goal {number}: {goal.qid} is not traced to the UN's "
+                                     f"skos:exactMatch of {uri}"))
+        if snapshot_goal_qids is not None and snapshot_goal_qids.get(number) != goal.qid:
+            found.append(Finding(_show(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
+                                 f"snapshot's UN match {snapshot_goal_qids.get(number)}"))
+    return found
+
+
+def _check_against_data(data_dir: Path) -> list[Finding]:
+    """With the shared data folder at hand: are the committed tables what it gives today?"""
+    try:
+        tables = build_tables(data_dir)
+    except ConfigError as exc:
+        return [Finding(str(data_dir), str(exc))]
+    found = []
+    for rel, text in tables.items():
+        path = ROOT / rel
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            found.append(Finding(rel, f"differs from what {data_dir.name}/ gives: run "
+                                      "scripts/build_catalogue.py"))
+    with open(data_dir / UN_MAP, encoding="utf-8", newline="") as stream:
+        un_map = {int(r["goal"]): r["wikidata_qid"] for r in csv.DictReader(stream)}
+    for number, goal in load_goals().items():
+        if un_map.get(number) != goal.qid:
+            found.append(Finding(_show(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
+                                 f"UN map {un_map.get(number)}"))
+    return found
+
+
+def default_data_dir() -> Path:
+    return ROOT.parent / "shared" / "data"
+
+
+def check_catalogue(
+    catalogue: Catalogue,
+    endpoint=None,
+    *,
+    data_dir: Path | None = None,
+    snapshot=None,
+) -> list[Finding]:
+    """Check the catalogue's files against each other; with *endpoint*, against live Wikidata.
+
+    Offline: 17 goals and 169 targets with titles in every language; every goal has an item
+    set; every target an item set names exists and belongs to its goal; pinned lists parse;
+    every query is portable, parses, and every QID/PID in it is traced to a source file
+    (``queries/sdg/traced.tsv``) or listed in ``queries/verify-live.tsv``, and its header says
+    where each comes from; goal QIDs agree with the UN's matches (and with the snapshot's, and,
+    when the shared data folder is at hand, with the UN map itself). With *endpoint*: every
+    identifier is looked up in one batched query (see :func:`check_live`).
+    """
+    found = [Finding("snapshot", p) for p in catalogue.problems]
+    found += _check_tables(catalogue)
+    found += _check_itemsets(catalogue)
+    try:
+        verify = {e.id: e for e in load_verify_live()}
+        traced = {e.id: e for e in load_traced()}
+    except ConfigError as exc:
+        return found + [Finding("catalogue", str(exc))]
+    query_found, used = _check_queries(catalogue, traced, verify)
+    found += query_found
+    if snapshot is None:
+        snapshot, _why = _open_bundled_snapshot()
+    goal_qids = dict(snapshot.goal_qids) if snapshot else None
+    found += _check_identifier_files(catalogue, traced, verify, used, goal_qids)
+    data_dir = default_data_dir() if data_dir is None else data_dir
+    if data_dir.is_dir():
+        found += _check_against_data(data_dir)
+    if endpoint is not None:
+        expected = {e.id: e.expected_label_en for e in verify.values()}
+        ids = sorted(set(used) | set(verify) | {g.qid for g in catalogue.goals.values()},
+                     key=_id_key)
+        found += check_live({i: expected.get(i) for i in ids}, endpoint)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# live drift
+
+LIVE_QUERY = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <http://schema.org/>
+PREFIX wd: <http://www.wikidata.org/entity/>
+SELECT ?id ?label ?redirect ?present WHERE {
+  VALUES ?id { $ids }
+  OPTIONAL { ?id rdfs:label ?label . FILTER(LANG(?label) = "en") }
+  OPTIONAL { ?id owl:sameAs ?redirect . }
+  BIND((EXISTS { ?id rdfs:label ?anyLabel } || EXISTS { ?id schema:version ?version }
+        || EXISTS { ?page schema:about ?id }) AS ?present)
+}
+"""
+
+
+def live_query(ids: Iterable[str]) -> str:
+    """The one batched query of the live check (ids must be QIDs or PIDs)."""
+    terms = []
+    for ident in ids:
+        if not ENTITY_ID_RE.match(ident):
+            raise ConfigError(f"not a Wikidata id: {ident!r}")
+        terms.append(f"wd:{ident}")
+    return LIVE_QUERY.replace("$ids", " ".join(terms))
+
+
+def check_live(expected: Mapping[str, str | None], endpoint) -> list[Finding]:
+    """Look every identifier up on *endpoint* and report drift.
+
+    *expected* maps each id to its expected English label, or ``None`` to check only that the
+    entity exists and is not a redirect. Reported: merged (``owl:sameAs``, a redirect to
+    another entity), missing (no label, no version, no sitelink: deleted, or a redirect the
+    endpoint does not show), no English label, and a label that differs from the expected one
+    (compared without regard to case).
+    """
+    if not expected:
+        return []
+    name = getattr(endpoint, "name", "endpoint")
+    frame = endpoint.select(live_query(expected), expect=("id", "label", "redirect", "present"))
+    rows: dict[str, dict] = {}
+    prefix = _WD_ENTITY
+    for record in frame.to_dict("records"):
+        iri = record["id"] or ""
+        ident = iri[len(prefix):] if iri.startswith(prefix) else iri
+        row = rows.setdefault(ident, {"labels": set(), "redirects": set(), "present": False})
+        if record["label"]:
+            row["labels"].add(record["label"])
+        if record["redirect"]:
+            target = record["redirect"]
+            row["redirects"].add(target[len(prefix):] if target.startswith(prefix) else target)
+        if str(record["present"]).lower() in ("true", "1"):
+            row["present"] = True
+    found = []
+    for ident in sorted(expected, key=_id_key):
+        want = expected[ident]
+        row = rows.get(ident, {"labels": set(), "redirects": set(), "present": False})
+        where = f"{name} {ident}"
+        if row["redirects"]:
+            found.append(Finding(where, "merged: now a redirect to "
+                                 f"{', '.join(sorted(row['redirects']))}"
+                                 + (f" (expected {want!r})" if want else "")))
+        elif not row["present"] and not row["labels"]:
+            found.append(Finding(where, "missing: deleted, or a redirect the endpoint does not "
+                                 "show" + (f" (expected {want!r})" if want else "")))
+        elif want and not row["labels"]:
+            found.append(Finding(where, f"has no English label (expected {want!r})"))
+        elif want and want.casefold() not in {label.casefold() for label in row["labels"]}:
+            found.append(Finding(where, f"label changed: expected {want!r}, found "
+                                 f"{' / '.join(sorted(row['labels']))!r}"))
+    return found
