@@ -45,6 +45,19 @@ No code is needed to add an item set: write a small TOML file and pass it (``ext
 A pinned list has one QID a line; blank lines and lines starting with ``#`` are ignored (a
 PagePile export saved as text works). A file that cannot be read or does not validate raises
 :class:`bot.errors.ConfigError` with one line naming the file and what is wrong.
+``sdg-gaps catalogue list|check --itemsets FILE`` takes such files.
+
+Where every identifier comes from
+---------------------------------
+No QID or PID enters a query on trust. ``queries/sdg/traced.tsv`` (written by
+``scripts/build_catalogue.py``) records each identifier the queries use that a file of the shared
+data names, with that name, the file and the evidence: the UN's own goal matches, property and
+item labels of a 2014 Wikidata dump sample, the climate set's English Wikipedia titles, the Meta
+1,000 list. Anything else must be listed in ``queries/verify-live.tsv`` (id, expected_label_en,
+used_in, reason) for a maintainer with network to confirm with
+``sdg-gaps catalogue check --endpoint wdqs``: :func:`check_catalogue` looks every identifier up
+in one batched query and reports drift (label changed, merged into another item, deleted).
+Offline, :func:`check_catalogue` checks the files against each other.
 """
 
 from __future__ import annotations
@@ -1051,7 +1064,8 @@ def _check_queries(
             used.setdefault(ident, set()).add(where)
             if ident not in traced and ident not in verify:
                 found.append(Finding(where, f"{ident} is traceable to no source file and is not "
-                                            "listed in queries/verify-live.tsv"))
+                                            "listed in queries/verify-live.tsv (if a source "
+                                            "names it, run scripts/build_catalogue.py)"))
             if catalogue_query and ident not in header["sources"]:
                 found.append(Finding(where, f"the header does not say where {ident} comes from "
                                             f"(add '# source {ident}: …')"))
