@@ -1,0 +1,326 @@
+"""A compact index of the known cells: coverage and ranked gaps without materialising them.
+
+:func:`bot.coverage.known_cells` lists every known (group, item, wiki) cell: 2 million items in
+340 Wikipedias would be 680 million rows. The rules need far less. A group's items fall into a
+few *profiles* (the set of item sets an item belongs to within the group, hence the Wikipedias in
+which its cells are known), so
+
+* items per (group, wiki) = Σ over profiles: (items of the group with that profile) × (the
+  profile observed the wiki) — a small matrix product;
+* articles per (group, wiki) and sitelinks per (group, item) are ``bincount``\\ s over the
+  article rows that fall in a known cell;
+* the gaps of a (group, wiki) are the group's items, in rank order, that are known there and
+  have no article: after one sort of the article rows by (wiki, rank position), the first *k*
+  gaps of a wiki lie among the first *k* + (articles before them) positions, so a top-*k* list
+  costs O(*k* + articles) and never touches the other items.
+
+Everything works on integer codes (``pandas.factorize``); the strings (QIDs, wiki ids, group
+values) are looked at once each. The results are the same tables, value for value and dtype for
+dtype, as the straightforward pandas rules in :mod:`bot.coverage` (tests/test_coverage_equivalence
+compares them on the bundled snapshot and on random inputs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+
+
+def _factorize(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
+    return np.asarray(codes), pd.Index(uniques)
+
+
+def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Codes of *values* in *index* (-1 where absent), hashing each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    where = index.get_indexer(pd.Index(uniques)).astype(np.int32)
+    out = where[codes]
+    out[np.asarray(codes) < 0] = -1
+    return out
+
+
+def qid_numbers(qids: pd.Index) -> np.ndarray:
+    """``Q42`` → 42 for each distinct QID (the ranking's tie-break)."""
+    if len(qids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return pd.Series(qids, dtype=str).str.slice(1).astype("int64").to_numpy()
+
+
+@dataclass
+class CellIndex:
+    """The known cells of one grouping (``goal`` or ``itemset``) in compact form.
+
+    Build it with :func:`index_cells`. Pairs are the (group, item) combinations, kept sorted in
+    rank order: by group, then sitelinks descending, then numeric QID ascending.
+    """
+
+    by: str
+    groups: pd.Index  # the group values, sorted
+    wikis: pd.Index  # the wiki ids observed by some item set, sorted
+    items: pd.Index  # the distinct QIDs of the members
+    pair_group: np.ndarray  # per pair (in rank order): group code
+    pair_item: np.ndarray  # per pair: item code
+    pair_profile: np.ndarray  # per pair: profile code
+    profile_wikis: np.ndarray  # bool, profiles × wikis: the wikis where a profile's cells are known
+    sitelinks: np.ndarray  # per pair: articles in the pair's known wikis
+    group_start: np.ndarray  # pairs of group g are [group_start[g], group_start[g + 1])
+    everywhere: np.ndarray  # bool, groups × wikis: every item of the group is known in the wiki
+    article_bounds: np.ndarray  # wikis × (groups + 1): article rows of (g, w) in the sorted keys
+    article_pos: np.ndarray  # the article rows' pair positions, sorted by (wiki, position)
+
+    # ---- coverage -----------------------------------------------------------------------------
+
+    def items_matrix(self) -> np.ndarray:
+        """Known cells per (group, wiki): groups × wikis, int64."""
+        n_groups, n_profiles = len(self.groups), self.profile_wikis.shape[0]
+        counts = np.zeros((n_groups, n_profiles), dtype=np.int64)
+        if len(self.pair_group):
+            np.add.at(counts, (self.pair_group, self.pair_profile), 1)
+        return counts @ self.profile_wikis.astype(np.int64)
+
+    def articles_matrix(self) -> np.ndarray:
+        """Articles in known cells per (group, wiki): groups × wikis, int64."""
+        return np.diff(self.article_bounds, axis=1).T.astype(np.int64)
+
+    def coverage(self) -> pd.DataFrame:
+        items = self.items_matrix()
+        articles = self.articles_matrix()
+        g, w = np.nonzero(items)  # row-major: sorted by group, then wiki
+        n, a = items[g, w], articles[g, w]
+        table = pd.DataFrame(
+            {
+                self.by: self.groups.take(g),
+                "wiki": self.wikis.take(w),
+                "items": n.astype("int64"),
+                "articles": a.astype("int64"),
+            }
+        )
+        table["missing"] = table["items"] - table["articles"]
+        # Python's round() on each value: the same rule as bot.coverage.coverage.
+        table["coverage_pct"] = [
+            round(100.0 * x / i, 2) if i else 0.0
+            for x, i in zip(a.tolist(), n.tolist(), strict=True)
+        ]
+        return table[[self.by, "wiki", *COVERAGE_COLUMNS]]
+
+    # ---- gaps ---------------------------------------------------------------------------------
+
+    def gap_positions(self, group: int, wiki: int, top: int | None) -> np.ndarray:
+        """Pair positions of the gaps of (group, wiki), best first, at most *top* of them."""
+        start, end = int(self.group_start[group]), int(self.group_start[group + 1])
+        size = end - start
+        if size == 0:
+            return np.zeros(0, dtype=np.int64)
+        k = size if top is None else min(top, size)
+        lo, hi = self.article_bounds[wiki, group], self.article_bounds[wiki, group + 1]
+        taken = self.article_pos[lo:hi] - start  # sorted, distinct local positions
+        if self.everywhere[group, wiki]:
+            # The i-th article has taken[i] - i gaps before it: the first k gaps lie below
+            # k + (the number of articles with fewer than k gaps before them).
+            before = taken - np.arange(len(taken))
+            m = int(np.searchsorted(before, k, side="left"))
+            limit = min(size, k + m)
+            free = np.ones(limit, dtype=bool)
+            free[taken[:m]] = False
+            return np.flatnonzero(free)[:k] + start
+        free = self.profile_wikis[self.pair_profile[start:end], wiki]
+        free[taken] = False
+        return np.flatnonzero(free)[:k] + start
+
+    def ranked_gaps(self, top: int | None = None) -> pd.DataFrame:
+        """``by, wiki, rank, qid, sitelinks``: the missing articles per (group, wiki), ranked.
+
+        *top* keeps the first *top* of each (group, wiki); ``None`` keeps them all.
+        """
+        items = self.items_matrix()
+        parts, groups, wikis, ranks = [], [], [], []
+        for g, w in zip(*np.nonzero(items), strict=True):
+            found = self.gap_positions(int(g), int(w), top)
+            if len(found):
+                parts.append(found)
+                groups.append(np.full(len(found), g, dtype=np.int64))
+                wikis.append(np.full(len(found), w, dtype=np.int64))
+                ranks.append(np.arange(1, len(found) + 1, dtype=np.int64))
+        if parts:
+            pos = np.concatenate(parts)
+            g_codes, w_codes, rank = (np.concatenate(x) for x in (groups, wikis, ranks))
+        else:
+            pos = g_codes = w_codes = rank = np.zeros(0, dtype=np.int64)
+        return pd.DataFrame(
+            {
+                self.by: self.groups.take(g_codes),
+                "wiki": self.wikis.take(w_codes),
+                "rank": rank,
+                "qid": self.items.take(self.pair_item[pos]),
+                "sitelinks": self.sitelinks[pos].astype("int64"),
+            }
+        )
+
+    # ---- the cells themselves -----------------------------------------------------------------
+
+    def frame(self) -> pd.DataFrame:
+        """Every known cell (``by, qid, wiki, has_article``), sorted by group, wiki and rank.
+
+        This is what the index avoids building; it is here for tests and small data.
+        """
+        rows = []
+        for w in range(len(self.wikis)):
+            known = self.profile_wikis[self.pair_profile, w]
+            has = np.zeros(len(self.pair_group), dtype=bool)
+            has[self.article_pos[self.article_bounds[w, 0] : self.article_bounds[w, -1]]] = True
+            pos = np.flatnonzero(known)
+            rows.append((pos, np.full(len(pos), w), has[pos]))
+        pos = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, dtype=np.int64)
+        wiki = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, dtype=np.int64)
+        has = np.concatenate([r[2] for r in rows]) if rows else np.zeros(0, dtype=bool)
+        order = np.lexsort((pos, wiki, self.pair_group[pos]))
+        pos, wiki, has = pos[order], wiki[order], has[order]
+        return pd.DataFrame(
+            {
+                self.by: self.groups.take(self.pair_group[pos]),
+                "qid": self.items.take(self.pair_item[pos]),
+                "wiki": self.wikis.take(wiki),
+                "has_article": has,
+            }
+        )
+
+
+def _profiles(
+    pair_of_row: np.ndarray, set_of_row: np.ndarray, n_pairs: int, n_sets: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Per pair, a code for its set of item sets, and the item sets of each code.
+
+    Most items are in one set of a group: their profile is that set. Pairs in several sets get
+    a code from a sum of random 64-bit keys of their sets, then every pair is checked exactly
+    against its code's sets (same sets, same number), so a hash collision cannot pass unseen.
+    """
+    rows_per_pair = np.bincount(pair_of_row, minlength=n_pairs)
+    if n_pairs == 0 or rows_per_pair.max() <= 1:
+        pair_set = np.empty(n_pairs, dtype=np.int64)
+        pair_set[pair_of_row] = set_of_row
+        used, profile = np.unique(pair_set, return_inverse=True)
+        return profile.astype(np.int64), [np.array([s]) for s in used]
+    combined = np.unique(pair_of_row.astype(np.int64) * n_sets + set_of_row)
+    pairs, sets = combined // n_sets, combined % n_sets
+    keys = np.random.default_rng(20240917).integers(1, 2**63, size=n_sets, dtype=np.uint64)
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+    signature = np.add.reduceat(keys[sets], starts)
+    profile, uniques = pd.factorize(signature)
+    profile = np.asarray(profile, dtype=np.int64)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[profile[::-1]] = starts[::-1]  # one pair per profile
+    ends = np.r_[starts[1:], len(pairs)]
+    members = [sets[first[p] : ends[np.searchsorted(starts, first[p])]] for p in range(len(first))]
+    check = np.zeros((len(members), n_sets), dtype=bool)
+    for p, s in enumerate(members):
+        check[p, s] = True
+    per_pair = np.diff(np.r_[starts, len(pairs)])
+    row_profile = np.repeat(profile, per_pair)
+    if not (
+        check[row_profile, sets].all() and (check.sum(axis=1)[profile] == per_pair).all()
+    ):  # pragma: no cover - a 64-bit collision between two different sets of item sets
+        raise AssertionError("profile signature collision; please report")
+    return profile, members
+
+
+def index_cells(
+    members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame, by: str = "goal"
+) -> CellIndex:
+    """The :class:`CellIndex` of the inputs of :func:`bot.coverage.known_cells`."""
+    # Item sets, items and groups of the members.
+    item_code, items = _factorize(members["qid"])
+    set_code, sets = _factorize(members["itemset"])
+    group_code, groups = _factorize(members[by], sort=True)
+    keep = (item_code >= 0) & (set_code >= 0) & (group_code >= 0)
+    item_code, set_code, group_code = item_code[keep], set_code[keep], group_code[keep]
+    n_items, n_sets = len(items), len(sets)
+
+    # Which wikis each item set observed.
+    obs_set = _lookup(observed["itemset"], sets)
+    wiki_code, wikis = _factorize(observed["wiki"], sort=True)
+    ok = (obs_set >= 0) & (wiki_code >= 0)
+    set_wikis = np.zeros((n_sets, len(wikis)), dtype=bool)
+    set_wikis[obs_set[ok], wiki_code[ok]] = True
+
+    # Pairs (group, item) and their profiles.
+    pair_key = group_code.astype(np.int64) * max(n_items, 1) + item_code
+    pair_of_row, pair_keys = pd.factorize(pair_key)
+    pair_of_row = np.asarray(pair_of_row, dtype=np.int64)
+    pair_keys = np.asarray(pair_keys, dtype=np.int64)
+    n_pairs = len(pair_keys)
+    pair_group, pair_item = pair_keys // max(n_items, 1), pair_keys % max(n_items, 1)
+    pair_profile, profile_sets = _profiles(pair_of_row, set_code, n_pairs, n_sets)
+    profile_wikis = np.zeros((len(profile_sets), len(wikis)), dtype=bool)
+    for p, s in enumerate(profile_sets):
+        profile_wikis[p] = set_wikis[s].any(axis=0)
+
+    # Article rows → (pair, wiki), only where the cell is known.
+    a_item = _lookup(articles["qid"], items)
+    a_wiki = _lookup(articles["wiki"], wikis)
+    ok = (a_item >= 0) & (a_wiki >= 0)
+    a_item, a_wiki = a_item[ok], a_wiki[ok]
+    pairs_per_item = np.bincount(pair_item, minlength=n_items)
+    if n_pairs and pairs_per_item.max() > 1:  # an item in several groups: one row per group
+        by_item = np.argsort(pair_item, kind="stable")
+        first = np.r_[0, np.cumsum(pairs_per_item)[:-1]]
+        repeat = pairs_per_item[a_item]
+        row = np.repeat(np.arange(len(a_item)), repeat)
+        offset = np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        row_pair = by_item[first[a_item[row]] + offset]
+        row_wiki = a_wiki[row]
+    else:
+        item_pair = np.full(n_items, -1, dtype=np.int64)
+        item_pair[pair_item] = np.arange(n_pairs)
+        row_pair, row_wiki = item_pair[a_item], a_wiki
+        present = row_pair >= 0
+        row_pair, row_wiki = row_pair[present], row_wiki[present]
+    known = profile_wikis[pair_profile[row_pair], row_wiki]
+    row_pair, row_wiki = row_pair[known], row_wiki[known]
+
+    n_wikis = len(wikis)
+    qnum = qid_numbers(items)
+    for attempt in (0, 1):
+        # Rank order: group, sitelinks descending, numeric QID ascending.
+        sitelinks = np.bincount(row_pair, minlength=n_pairs)
+        order = np.lexsort((qnum[pair_item], -sitelinks, pair_group))
+        position = np.empty(n_pairs, dtype=np.int64)
+        position[order] = np.arange(n_pairs)
+        keys = np.sort(row_wiki.astype(np.int64) * max(n_pairs, 1) + position[row_pair])
+        duplicate = np.r_[False, keys[1:] == keys[:-1]]
+        if attempt or not duplicate.any():
+            break
+        # The same article twice (e.g. two rows for one sitelink): count it once.
+        keys = keys[~duplicate]
+        row_wiki = keys // max(n_pairs, 1)
+        row_pair = order[keys % max(n_pairs, 1)]
+
+    pair_group, pair_item = pair_group[order], pair_item[order]
+    pair_profile, sitelinks = pair_profile[order], sitelinks[order]
+    group_start = np.searchsorted(pair_group, np.arange(len(groups) + 1))
+    present = np.zeros((len(groups), len(profile_sets)), dtype=bool)
+    present[pair_group, pair_profile] = True
+    everywhere = (present.astype(np.int64) @ (~profile_wikis).astype(np.int64)) == 0
+    bounds = (np.arange(n_wikis)[:, None] * max(n_pairs, 1) + group_start[None, :]).ravel()
+    article_bounds = np.searchsorted(keys, bounds).reshape(n_wikis, len(groups) + 1)
+    return CellIndex(
+        by=by,
+        groups=groups,
+        wikis=wikis,
+        items=items,
+        pair_group=pair_group,
+        pair_item=pair_item,
+        pair_profile=pair_profile,
+        profile_wikis=profile_wikis,
+        sitelinks=sitelinks,
+        group_start=group_start,
+        everywhere=everywhere,
+        article_bounds=article_bounds,
+        article_pos=keys % max(n_pairs, 1),
+    )
