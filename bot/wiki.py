@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import logging
 import re
 import secrets
 import unicodedata
@@ -646,10 +647,42 @@ def _global_options(args: Iterable[str]) -> Iterator[None]:
             rest = pywikibot.handle_args(args, do_help=False)
             if rest:
                 raise UsageError(f"unknown pywikibot option(s): {' '.join(rest)}")
+        _hide_secrets_in_logs()
         yield
     finally:
         for name, value in saved.items():
             setattr(config, name, value)
+
+
+class _HideSecrets(logging.Filter):
+    """Blanks passwords and tokens in log records.
+
+    With ``-debug`` pywikibot writes the body of every API request to its log file, the login
+    request and its password included.
+    """
+
+    _SECRET = re.compile(
+        r"((?:lg)?password|(?:csrf|login|lg)?token|oauth_[a-z_]*secret)"
+        r"(=|': '|\": \"|': \[')[^&'\"\s\]]*",
+        re.IGNORECASE,
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = self._SECRET.sub(r"\1\2(hidden)", message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True
+
+
+def _hide_secrets_in_logs() -> None:
+    """Put :class:`_HideSecrets` on every handler pywikibot logs through."""
+    pywikibot.bot.init_handlers()  # idempotent; creates the handlers now, not at first output
+    names = [name for name in logging.root.manager.loggerDict if name.startswith("pywiki")]
+    for name in ["pywiki", "py.warnings", *names]:
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, _HideSecrets) for f in handler.filters):
+                handler.addFilter(_HideSecrets())
 
 
 def _check_password_file() -> None:
@@ -690,3 +723,90 @@ def _page_budget(site, options: PostOptions) -> int:
     except PywikibotError:
         limit = None  # local mode with the wiki out of reach
     return min(budget, int(limit) // 2) if limit else budget
+
+
+# --- pages the scheduler reads and writes (bot.schedule) ---------------------------------
+
+
+@dataclass
+class PageText:
+    """A page as the scheduler sees it: its text (None if it does not exist), its latest
+    revision, and when the bot's own account last edited it."""
+
+    title: str
+    text: str | None
+    revid: int | None = None
+    timestamp: str | None = None  # ISO 8601, UTC, of the latest revision
+    last_bot_edit: str | None = None  # ISO 8601, UTC; None if the bot never edited it
+
+
+def read_pages(
+    titles: Iterable[str], pywikibot_args: Iterable[str] = (), *, bot_edits: bool = False,
+    history_depth: int = 50,
+) -> list[PageText]:
+    """Read *titles* (logged in, as the bot); with *bot_edits*, also find the bot's latest
+    edit among each page's last *history_depth* revisions.
+
+    A title the wiki cannot have raises :class:`bot.errors.UsageError` naming it; a wiki that
+    cannot be reached or logged in to raises :class:`bot.errors.WikiError`.
+    """
+    found = []
+    with _global_options(list(pywikibot_args)):
+        _check_password_file()
+        site = _login()
+        user = site.username()
+        for title in titles:
+            try:
+                page = pywikibot.Page(site, title)
+                name = page.title()
+            except (PywikibotError, ValueError) as exc:
+                raise UsageError(f"{title!r} is not a valid page title: {_describe(exc)}"
+                                 if isinstance(exc, PywikibotError) else
+                                 f"{title!r} is not a valid page title: {exc}") from None
+            try:
+                if not page.exists():
+                    found.append(PageText(name, None))
+                    continue
+                text = page.text
+                revid = page.latest_revision_id
+                latest = page.latest_revision.timestamp
+                last_bot = None
+                if bot_edits:
+                    for revision in page.revisions(total=history_depth):
+                        if revision.user == user:
+                            last_bot = revision.timestamp.isoformat()
+                            break
+            except PywikibotError as exc:
+                raise WikiError(f"cannot read {name}: {_describe(exc)}") from None
+            found.append(PageText(name, text, revid, latest.isoformat(), last_bot))
+    return found
+
+
+def post_page(
+    title: str,
+    report_id: str,
+    body: str,
+    *,
+    run_id: str,
+    label: str,
+    pywikibot_args: Iterable[str] = (),
+    echo: Callable[[str], object] = print,
+    summary_prefix: str = "",
+) -> PageOutcome:
+    """Write *body* between the markers of *report_id* on *title* (created if missing), with
+    everything the report writer guarantees: text outside the markers kept, {{nobots}}
+    honoured, edit conflicts retried on fresh text, no edit when nothing changed. The shrink
+    guard does not apply (a status page is not a list of gaps)."""
+    report = _Report(run_id=run_id, complete=True,
+                     pages=[_ReportPage(id=report_id, subpage="", body=body, label=label)])
+    options = PostOptions(root=title, force=True, pywikibot_args=list(pywikibot_args),
+                          summary_prefix=summary_prefix)
+    with _global_options(options.pywikibot_args):
+        _check_password_file()
+        site = _login()
+        bot = ReportBot(site=site, report=report, options=options,
+                        budget=_page_budget(site, options), echo=echo)
+        bot.run()
+    if not bot.outcomes:
+        return PageOutcome(title, "failed", "not written")
+    return bot.outcomes[-1]

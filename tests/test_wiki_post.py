@@ -60,3 +60,203 @@ def test_new_pages_are_created_with_markers_and_render_item_links(wiki, report_d
         f"https://www.wikidata.org/wiki/Q{q}" for q in range(1, 11))
     summary = wiki.revisions(f"{ROOT}/SDG 13")[-1]["comment"]
     assert summary == f"SDG 13: 10 gaps (\u22120, +10) \u00b7 run {RUN}"
+
+
+HUMAN_ABOVE = (
+    "{{Shortcut|WP:SDG}}\n"
+    "Written by a person: ''keep'' this   exactly — ünïcödé, trailing spaces   \n"
+    "<nowiki><!-- sdg-gaps:end goal-13 --></nowiki> is quoted, not a marker.\n\n"
+)
+HUMAN_BELOW = "\n\n== Discussion ==\nA table of my own:\n{|\n| mine\n|}\n[[Category:SDG]]"
+
+
+def human_page(wiki, title, report_id, inside="placeholder"):
+    start, end = markers(report_id)
+    wiki.edit(title, f"{HUMAN_ABOVE}{start}\n{inside}\n{end}{HUMAN_BELOW}")
+    return wiki.text(title)
+
+
+def outside(text, report_id):
+    start, end = markers(report_id)
+    begin = text.index(start) + len(start)
+    return text[:begin], text[text.index(end, begin):]
+
+
+def test_human_text_stays_byte_identical_over_three_runs(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    stored = human_page(wiki, title, "goal-13")
+    for run, qids in enumerate([range(1, 30), range(5, 40), range(2, 12)], 1):
+        outcomes = post(report(report_dir, qids, run_id=f"2026113{run}T000000Z"), force=True)
+        assert outcomes[title].status == "saved"
+        text = wiki.text(title)
+        assert outside(text, "goal-13") == outside(stored, "goal-13")
+        assert sorted(link["url"].rsplit("/", 1)[1] for link in wiki.parse(title)["iwlinks"]) \
+            == sorted(f"Q{q}" for q in qids)
+
+
+def test_a_second_run_on_the_same_data_makes_no_edit(wiki, report_dir):
+    directory = report(report_dir, range(1, 20), range(3, 9))
+    post(directory)
+    titles = [ROOT, f"{ROOT}/SDG 13", f"{ROOT}/fr"]
+    before = {title: wiki.revid(title) for title in titles}
+    outcomes = post(directory)
+    assert set(statuses(outcomes).values()) == {"unchanged"}
+    assert {title: wiki.revid(title) for title in titles} == before
+
+
+def test_a_nobots_page_is_not_touched(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    start, end = markers("goal-13")
+    wiki.edit(title, f"{{{{nobots}}}}\n{start}\nold\n{end}")
+    revid = wiki.revid(title)
+    outcomes = post(report(report_dir, range(1, 5)))
+    assert outcomes[title].status == "skipped"
+    assert outcomes[ROOT].status == "saved"
+    assert wiki.revid(title) == revid
+
+
+@pytest.mark.parametrize("text", [
+    "Intro\n<!-- sdg-gaps:start goal-13 -->\nold rows\nOutro without the end",
+    "Intro\n<!-- sdg-gaps:end goal-13 -->\nold rows",
+    "<!-- sdg-gaps:start goal-13 -->\na\n<!-- sdg-gaps:end goal-13 -->\n"
+    "<!-- sdg-gaps:start goal-13 -->\nb\n<!-- sdg-gaps:end goal-13 -->",
+    "A page somebody wrote, without any markers.",
+    "{{Box|<!-- sdg-gaps:start goal-13 -->}}\n<!-- sdg-gaps:end goal-13 -->",
+], ids=["no-end", "no-start", "twice", "none", "split-across-template"])
+def test_a_page_with_broken_markers_is_refused_and_untouched(wiki, report_dir, text):
+    title = f"{ROOT}/SDG 13"
+    wiki.edit(title, text)
+    revid = wiki.revid(title)
+    outcomes = post(report(report_dir, range(1, 5)))
+    assert outcomes[title].status == "refused"
+    assert outcomes[ROOT].status == "saved"
+    assert wiki.revid(title) == revid
+
+
+def test_a_protected_page_fails_cleanly_while_the_others_save(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13")
+    wiki.protect(title)
+    revid = wiki.revid(title)
+    outcomes = post(report(report_dir, range(1, 5), range(1, 3)))
+    assert outcomes[title].status == "failed"
+    assert "protected" in outcomes[title].reason
+    assert outcomes[ROOT].status == outcomes[f"{ROOT}/fr"].status == "saved"
+    assert wiki.revid(title) == revid
+
+
+def test_a_protected_title_cannot_be_created_and_says_so(wiki, report_dir):
+    wiki.protect(f"{ROOT}/fr")
+    outcomes = post(report(report_dir, range(1, 5), range(1, 3)))
+    assert outcomes[f"{ROOT}/fr"].status == "failed"
+    assert not wiki.exists(f"{ROOT}/fr")
+    assert outcomes[f"{ROOT}/SDG 13"].status == "saved"
+
+
+def test_a_human_edit_outside_the_report_between_read_and_save_is_kept(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    stored = human_page(wiki, title, "goal-13")
+    edited = "A paragraph added while the bot was working.\n\n" + stored
+    calls = []
+
+    def human_edits(page_title):
+        calls.append(page_title)
+        if page_title == title and calls.count(title) == 1:
+            wiki.edit(title, edited)
+
+    outcomes = post(report(report_dir, range(1, 9)), before_save=human_edits)
+    assert outcomes[title].status == "saved"
+    text = wiki.text(title)
+    assert text.startswith("A paragraph added while the bot was working.\n\n" + HUMAN_ABOVE)
+    assert outside(text, "goal-13")[1] == outside(stored, "goal-13")[1]
+    assert [r["user"] for r in wiki.revisions(title)][-2:] == [wiki.admin_user, wiki.bot_user]
+
+
+def test_a_conflicting_human_edit_is_never_overwritten(wiki, report_dir):
+    """The human changes the same lines the bot changes: MediaWiki cannot merge, pywikibot
+    raises an edit conflict, and the bot splices its report into the human's text."""
+    title = f"{ROOT}/SDG 13"
+    start, end = markers("goal-13")
+    human_page(wiki, title, "goal-13", inside="old report")
+    human_text = f"Rewritten intro.\n{start}\nold report, corrected by hand\n{end}\nNew outro."
+    calls = []
+
+    def human_edits(page_title):
+        calls.append(page_title)
+        if page_title == title and calls.count(title) == 1:
+            wiki.edit(title, human_text)
+
+    outcomes = post(report(report_dir, range(1, 9)), before_save=human_edits)
+    assert calls.count(title) == 2  # the first save conflicted, the second went through
+    assert outcomes[title].status == "saved"
+    text = wiki.text(title)
+    assert text.startswith(f"Rewritten intro.\n{start}\n") and text.endswith(f"{end}\nNew outro.")
+    assert "[[:d:Q8|Q8]]" in text
+    assert [r["user"] for r in wiki.revisions(title)][-2:] == [wiki.admin_user, wiki.bot_user]
+
+
+def test_conflicts_that_never_settle_fail_after_a_few_attempts(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13", inside="old")
+    edits = []
+
+    def keeps_editing(page_title):
+        if page_title == title:
+            edits.append(wiki.edit(title, f"Edit number {len(edits)}\n" + wiki.text(title)
+                                   .replace("old", f"old {len(edits)}")))
+
+    outcomes = post(report(report_dir, range(1, 5)), before_save=keeps_editing)
+    assert outcomes[title].status == "failed"
+    assert "conflict" in outcomes[title].reason
+    assert wiki.revid(title) == edits[-1]
+
+
+def test_the_shrink_guard_refuses_a_report_that_loses_rows_unless_forced(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    post(report(report_dir, range(1, 101)))
+    revid = wiki.revid(title)
+    outcomes = post(report(report_dir, range(1, 61)))  # 40 % fewer rows
+    assert outcomes[title].status == "refused"
+    assert "100 rows would become 60" in outcomes[title].reason
+    assert wiki.revid(title) == revid
+    assert post(report(report_dir, range(1, 75)))[title].status == "saved"  # 26 % is fine
+    forced = post(report(report_dir, range(1, 11)), force=True)
+    assert forced[title].status == "saved"
+
+
+def test_the_edit_summary_says_what_changed_and_the_run(wiki, report_dir):
+    title = f"{ROOT}/SDG 13"
+    post(report(report_dir, range(1, 11)))
+    post(report(report_dir, [*range(3, 11), 50, 51, 52], run_id="20261201T000000Z"))
+    assert wiki.revisions(title)[-1]["comment"] == (
+        "SDG 13: 11 gaps (\u22122, +3) \u00b7 run 20261201T000000Z")
+
+
+def test_an_incomplete_report_is_posted_only_when_allowed(wiki, report_dir):
+    from bot.errors import WikiError
+
+    directory = report(report_dir, range(1, 5), complete=False)
+    with pytest.raises(WikiError, match="incomplete"):
+        post(directory)
+    assert not wiki.exists(ROOT)
+    assert statuses(post(directory, allow_incomplete=True))[ROOT] == "saved"
+
+
+def test_simulate_saves_nothing(wiki, report_dir):
+    outcomes = post(report(report_dir, range(1, 5)), pywikibot_args=["-simulate"])
+    assert set(statuses(outcomes).values()) == {"saved"}
+    assert all("simulated" in outcome.reason for outcome in outcomes.values())
+    assert wiki.all_pages() == ["Main Page"]
+
+
+def test_local_mode_writes_pages_and_diffs_and_saves_nothing(wiki, report_dir, tmp_path):
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13", inside="old")
+    revid = wiki.revid(title)
+    outcomes = post(report(report_dir, range(1, 5)), local_dir=tmp_path / "local")
+    assert set(statuses(outcomes).values()) == {"saved"}
+    assert wiki.revid(title) == revid and not wiki.exists(ROOT)
+    written = tmp_path / "local" / "SDG_knowledge_gaps%2FSDG_13.wiki"
+    diff = (tmp_path / "local" / "SDG_knowledge_gaps%2FSDG_13.diff").read_text()
+    assert outside(written.read_text(), "goal-13") == outside(wiki.text(title), "goal-13")
+    assert "-old\n" in diff and "+| [[:d:Q4|Q4]]\n" in diff

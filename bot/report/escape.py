@@ -24,6 +24,11 @@ _SPECIAL = set("[]{}|!'~=*#:;<>&_-\"/\\^$%+")
 # markup; MediaWiki also rejects some of them. They become a plain space.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 
+# Magic links: on wikis that enable them, "ISBN 0123456789", "RFC 1234" and "PMID 1234" become
+# links (and tracking categories) however the characters around them are escaped. MediaWiki
+# matches the keyword after an ASCII word boundary; encoding its last letter breaks the pattern.
+_MAGIC_LINK = re.compile(r"(?<![0-9A-Za-z_])(?:ISBN|RFC|PMID)")
+
 
 def text(value: object) -> str:
     """Return *value* as wikitext that renders as exactly its characters and nothing else.
@@ -35,7 +40,8 @@ def text(value: object) -> str:
     if value is None:
         return ""
     plain = _CONTROL.sub(" ", str(value)).strip()
-    return "".join(f"&#{ord(ch)};" if ch in _SPECIAL else ch for ch in plain)
+    escaped = "".join(f"&#{ord(ch)};" if ch in _SPECIAL else ch for ch in plain)
+    return _MAGIC_LINK.sub(lambda m: f"{m[0][:-1]}&#{ord(m[0][-1])};", escaped)
 
 
 def url_component(value: str) -> str:
