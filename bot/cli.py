@@ -34,6 +34,7 @@ from bot.config import (
 from bot.errors import SdgGapsError, UsageError
 
 EPILOG = "Errors print one line and exit non-zero. Docs: README.md."
+INCOMPLETE = 3  # `run`: the report was written but is built on incomplete data
 
 
 class ProgressLine:
@@ -74,7 +75,10 @@ def _add_run_parser(subparsers) -> None:
         description=(
             "Select the SDG item sets, fetch their Wikipedia sitelinks, compute coverage per "
             "goal and Wikipedia, and write coverage.csv, gaps.csv, summary.json, wikitext pages "
-            "and a PNG chart. With no options it runs offline on the bundled real snapshot."
+            "and a PNG chart. With no options it runs offline on the bundled real snapshot. "
+            "When some data cannot be fetched from a live service even in small parts, the "
+            "report is still written, marked incomplete (the writer will not post it without "
+            "--allow-incomplete), and the command exits with status 3."
         ),
         epilog=EPILOG,
     )
@@ -111,6 +115,7 @@ def _add_run_parser(subparsers) -> None:
         help="the endpoint serves the bundled snapshot (e.g. oxigraph serve): report only the "
         "Wikipedias its sources observed, as the embedded store does",
     )
+    _add_fetch_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
     run.add_argument(
@@ -119,18 +124,116 @@ def _add_run_parser(subparsers) -> None:
     run.set_defaults(handler=_cmd_run)
 
 
-def make_endpoint(name: str, *, contact: str | None, snapshot_dir: Path | None):
-    """``embedded``, a preset name or a URL → an endpoint object, and its provenance."""
+def _add_fetch_options(run) -> None:
+    """How a run talks to live query services (ignored by the embedded store)."""
+    live = run.add_argument_group("live query services (ignored by the embedded store)")
+    live.add_argument(
+        "--fallback",
+        default="auto",
+        metavar="NAME|URL|none",
+        help="service asked when the endpoint is rate-limited, down or cannot answer "
+        "(default: qlever for wdqs, wdqs for qlever, none for a URL)",
+    )
+    live.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="on-disk cache of answers by (endpoint, query) (default: $SDG_GAPS_CACHE_DIR or "
+        "~/.cache/sdg-gaps/sparql)",
+    )
+    live.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    live.add_argument(
+        "--max-age",
+        default="1d",
+        metavar="AGE",
+        help="reuse cached answers younger than AGE: seconds or 30m, 6h, 1d (default 1d)",
+    )
+    live.add_argument(
+        "--query-budget",
+        default="3600",
+        metavar="SECONDS",
+        help="query time this run may spend on live services, retries included (default 3600)",
+    )
+    live.add_argument(
+        "--retries",
+        default="4",
+        metavar="N",
+        help="retries of a request answered 429, 5xx or not at all, with exponential backoff "
+        "(default 4)",
+    )
+    live.add_argument(
+        "--format",
+        dest="result_format",
+        default="tsv",
+        choices=("tsv", "json", "csv"),
+        help="result format asked for (default tsv, the fastest WDQS and QLever offer)",
+    )
+
+
+def make_endpoint(
+    name: str,
+    *,
+    contact: str | None,
+    snapshot_dir: Path | None,
+    fallback: str | None = "auto",
+    cache_dir: Path | None = None,
+    max_age: float | None = None,
+    query_budget: float | None = None,
+    result_format: str = "tsv",
+    max_retries: int = 4,
+):
+    """``embedded``, a preset name or a URL → an endpoint object, and its provenance.
+
+    A live endpoint gets a fallback service (``auto``: the other preset for a preset, none for
+    a URL), an answer cache when *cache_dir* is given, and a query-time budget shared by both.
+    """
     from bot import sparql
-    from bot.snapshot import open_snapshot
+    from bot.cache import DEFAULT_MAX_AGE, QueryCache
 
     if name == "embedded":
+        from bot.snapshot import open_snapshot
+
         snapshot = open_snapshot(snapshot_dir)
         return sparql.EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path), snapshot
-    url = sparql.PRESETS.get(name) or sparql.check_url(name)
-    return sparql.HttpEndpoint(
-        url, name=name if name in sparql.PRESETS else url, contact=contact
-    ), None
+    budget = sparql.QueryBudget(query_budget)
+    cache = None
+    if cache_dir is not None:
+        cache = QueryCache(cache_dir, DEFAULT_MAX_AGE if max_age is None else max_age)
+
+    def http(target: str):
+        url = sparql.PRESETS.get(target) or sparql.check_url(target)
+        return sparql.HttpEndpoint(
+            url,
+            name=target if target in sparql.PRESETS else url,
+            contact=contact,
+            result_format=result_format,
+            cache=cache,
+            budget=budget,
+            max_retries=max_retries,
+        )
+
+    primary = http(name)
+    if fallback == "auto":
+        fallback = sparql.PRESET_FALLBACK.get(name)
+    if not fallback or fallback == "none" or fallback == name:
+        return primary, None
+    return sparql.FallbackEndpoint(primary, http(fallback)), None
+
+
+def _count(text: str, option: str) -> int:
+    if not text.isdigit():
+        raise UsageError(f"{option} needs a whole number of at least 0, got {text!r}")
+    return int(text)
+
+
+def _seconds(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise UsageError(f"{option} needs a number of seconds above 0, got {text!r}")
+    return value
 
 
 def _cmd_run(args) -> int:
@@ -155,8 +258,18 @@ def _cmd_run(args) -> int:
         raise UsageError("--post needs --root PAGE")
     progress = ProgressLine(config.progress)
     clock = time.perf_counter()
+    from bot.cache import default_cache_dir, parse_age
+
     endpoint, snapshot = make_endpoint(
-        config.endpoint, contact=config.contact, snapshot_dir=config.snapshot
+        config.endpoint,
+        contact=config.contact,
+        snapshot_dir=config.snapshot,
+        fallback=args.fallback,
+        cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
+        max_age=parse_age(args.max_age),
+        query_budget=_seconds(args.query_budget, "--query-budget"),
+        result_format=args.result_format,
+        max_retries=_count(args.retries, "--retries"),
     )
     if snapshot is None and config.snapshot_data:
         from bot.snapshot import open_snapshot
@@ -188,11 +301,23 @@ def _cmd_run(args) -> int:
         f"({counts['query_seconds']:.1f} s), {counts['api_calls']} API calls, "
         f"{counts['seconds']:.1f} s"
     )
+    for note in getattr(endpoint, "notes", list)():
+        print(f"{TOOL_NAME}: warning: {note}", file=sys.stderr)
+    if not analysis.complete:
+        # The report says so in its header and pages.json; the writer will not post it
+        # without --allow-incomplete. Exit status 3 tells a scheduler the same.
+        print(
+            f"{TOOL_NAME}: warning: incomplete data, report marked incomplete: "
+            f"{analysis.warnings[0]}"
+            + (f" (and {len(analysis.warnings) - 1} more)" if len(analysis.warnings) > 1 else ""),
+            file=sys.stderr,
+        )
     if args.post:
-        return _post(
+        status = _post(
             out, args.root, [], force=False, max_shrink=0.30, allow_incomplete=False, local=None
         )
-    return 0
+        return status or (0 if analysis.complete else INCOMPLETE)
+    return 0 if analysis.complete else INCOMPLETE
 
 
 def _add_post_parser(subparsers) -> None:

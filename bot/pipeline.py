@@ -18,10 +18,10 @@ import pandas as pd
 from bot import coverage
 from bot.catalogue import Catalogue, Goal, ItemSet
 from bot.config import RunConfig
-from bot.errors import UsageError
-from bot.fetch import fetch_labels, fetch_sitelinks, select_items
+from bot.errors import EndpointError, UsageError
+from bot.fetch import FailedPart, fetch_labels, fetch_sitelinks, select_partitioned
 from bot.languages import Wikis
-from bot.sparql import Endpoint
+from bot.sparql import Endpoint, describe
 
 Notify = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -132,20 +132,36 @@ def analyse(
     observed = observed_wikis(itemsets, not embedded, wikis, config.languages, notify)
 
     members = []
+    # Pieces of data that could not be fetched even in the smallest parts: the analysis is
+    # then incomplete, says which, and the writer refuses to post it unless told to.
+    failed: list[FailedPart] = []
     for itemset in itemsets:
         if itemset.pinned is not None:
             qids = itemset.pinned_qids()
         else:
             notify(f"selecting items of {itemset.id}")
-            qids = select_items(endpoint, itemset.query.read_text(encoding="utf-8"))
+            selection = select_partitioned(
+                endpoint,
+                itemset.query.read_text(encoding="utf-8"),
+                label=f"item set {itemset.id}",
+                notify=notify,
+            )
+            qids = selection.qids
+            failed.extend(selection.failed)
         members.append(pd.DataFrame({"itemset": itemset.id, "goal": itemset.goal, "qid": qids}))
     members = pd.concat(members, ignore_index=True)
     all_qids = sorted(set(members["qid"]), key=lambda q: int(q[1:]))
     notify(f"{len(all_qids):,} items in {len(itemsets)} item set(s); fetching sitelinks")
 
     sitelinks = fetch_sitelinks(
-        endpoint, all_qids, wikis, batch_size=config.batch_size, progress=progress
+        endpoint, all_qids, wikis, batch_size=config.batch_size, progress=progress, failures=failed
     )
+    # An item whose sitelinks could not be fetched is left out rather than counted as missing.
+    unfetched = {q for f in failed if f.stage == "sitelinks" for q in f.qids}
+    if unfetched:
+        members = members[~members["qid"].isin(unfetched)].reset_index(drop=True)
+    if failed and members.empty:
+        raise EndpointError(f"no data could be fetched; {failed[0].describe()}")
     articles = sitelinks.loc[~sitelinks["redirect"], ["qid", "wiki", "title"]]
 
     cells = coverage.known_cells(members, observed, articles, by="goal")
@@ -158,7 +174,12 @@ def analyse(
     label_languages = sorted(set(wiki_language.values()))
     gap_qids = sorted(set(gaps["qid"]), key=lambda q: int(q[1:]))
     labels = fetch_labels(
-        endpoint, gap_qids, label_languages, batch_size=config.batch_size, progress=progress
+        endpoint,
+        gap_qids,
+        label_languages,
+        batch_size=config.batch_size,
+        progress=progress,
+        failures=failed,
     )
     gaps["label"] = coverage.display_labels(gaps, labels, articles, wiki_language)
 
@@ -190,7 +211,7 @@ def analyse(
         run_id=new_run_id(started),
         started=started,
         finished=finished,
-        endpoint={"name": endpoint.name, "url": endpoint.url},
+        endpoint=describe(endpoint),
         provenance=provenance or {},
         goals={n: catalogue.goals[n] for n in sorted({s.goal for s in itemsets})},
         itemsets=itemsets,
@@ -199,4 +220,6 @@ def analyse(
         gaps=gaps,
         totals=coverage.totals(cov, by="goal"),
         counts=counts,
+        complete=not failed,
+        warnings=[f.describe() for f in failed] + list(getattr(endpoint, "notes", list)()),
     )

@@ -146,8 +146,21 @@ def summary_page(analysis, t: Text) -> Page:
         lang_rows,
         numeric=[False, False, *([True] * len(goals)), True],
     )
+    incomplete = (
+        []
+        if analysis.complete
+        else [
+            t(
+                "summary.incomplete",
+                count=len(analysis.warnings),
+                first=analysis.warnings[0] if analysis.warnings else "",
+            ),
+            "",
+        ]
+    )
     body = "\n".join(
         [
+            *incomplete,
             t("summary.intro"),
             "",
             t("how.help"),
@@ -187,6 +200,19 @@ def data_section(analysis, t: Text) -> str:
             endpoint=analysis.endpoint["name"],
         ),
     ]
+    answered = analysis.endpoint.get("answered_by") or {}
+    fallback = (analysis.endpoint.get("fallback") or {}).get("name")
+    if analysis.endpoint.get("fallback_used") and answered.get(fallback):
+        lines.append(
+            "* "
+            + t(
+                "data.fallback",
+                count=answered[fallback],
+                total=sum(answered.values()),
+                fallback=fallback,
+                primary=analysis.endpoint["name"],
+            )
+        )
     for itemset in analysis.itemsets:
         source = itemset.source or {}
         described = (
