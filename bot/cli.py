@@ -12,6 +12,8 @@ Subcommands:
     post a report directory's pages to a wiki through pywikibot
 ``catalogue``
     list or check the SDG catalogue (goals, targets, item sets)
+``worklist``
+    write a partner worklist: the first missing articles per language, ready to start
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ def _add_run_parser(subparsers) -> None:
         "Wikipedias its sources observed, as the embedded store does",
     )
     _add_fetch_options(run)
+    _add_report_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
     run.add_argument(
@@ -287,13 +290,17 @@ def _cmd_run(args) -> int:
         else:
             progress.note(message)
 
+    report = _report_options(args, snapshot, endpoint, wikis, config, progress)
     analysis = analyse(
-        config, endpoint, catalogue, wikis, provenance=provenance, notify=notify, progress=progress
+        config, endpoint, catalogue, wikis, provenance=provenance, notify=notify, progress=progress,
+        pagesizes=report["pagesizes"], quality_scale=report["scale"],
     )
     analysis.warnings.extend(warnings)
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
     out = config.out or REPORTS_DIR / f"run-{analysis.run_id}"
-    pages = write_report(analysis, out, page_rows=config.page_rows)
+    pages = write_report(
+        analysis, out, page_rows=config.page_rows, lang=report["lang"], service=report["service"]
+    )
     counts = analysis.counts
     print(
         f"{out}: {counts['items']:,} items, {counts['wikis']} Wikipedias, "
@@ -475,6 +482,137 @@ def _cmd_catalogue(args) -> int:
     return 0
 
 
+def _add_report_options(parser) -> None:
+    """The report's language, quality thresholds and page sizes (run and worklist)."""
+    from bot.report.pages import report_languages
+
+    group = parser.add_argument_group("report")
+    group.add_argument(
+        "--lang",
+        default="en",
+        choices=report_languages(),
+        help="language of the pages' headings and text (default en)",
+    )
+    group.add_argument(
+        "--quality-thresholds",
+        default="10000,30000",
+        metavar="STUB,LONG",
+        help="page sizes in bytes: a stub is under STUB, a long article at least LONG "
+        "(default 10000,30000)",
+    )
+    group.add_argument(
+        "--no-pagesizes",
+        action="store_true",
+        help="on a live endpoint, do not ask the Wikipedias for page sizes (quality unknown)",
+    )
+
+
+def _report_options(args, snapshot, endpoint, wikis, config, progress) -> dict:
+    from bot.coverage import QualityScale
+    from bot.pagesizes import page_size_source
+
+    try:
+        scale = QualityScale.from_text(args.quality_thresholds)
+    except ValueError as exc:
+        raise UsageError(f"--quality-thresholds: {exc}") from None
+    live = snapshot is None
+    return {
+        "lang": args.lang,
+        "scale": scale,
+        "service": "qlever" if config.endpoint == "qlever" else "wdqs",
+        "pagesizes": page_size_source(
+            snapshot, live, wikis, contact=config.contact, enabled=not args.no_pagesizes,
+            progress=progress,
+        ),
+    }
+
+
+def _add_worklist_parser(subparsers) -> None:
+    worklist = subparsers.add_parser(
+        "worklist",
+        help="write a partner worklist: the first missing articles per language",
+        description=(
+            "Analyse the chosen goals (the bundled snapshot by default) and write, for each "
+            "language, the first LIMIT missing articles in the report's ranking, with the item, "
+            "its label, the suggested source to translate from and a Content Translation link: "
+            "worklist.csv, worklist.json, worklist.wiki and worklist.html."
+        ),
+        epilog=EPILOG,
+    )
+    worklist.add_argument("--goals", metavar="N,N", help="goals, e.g. 15 (default: the targets')")
+    worklist.add_argument(
+        "--targets", metavar="T,T", help="only items of item sets tied to these targets, e.g. 15.8"
+    )
+    worklist.add_argument(
+        "--languages", required=True, metavar="CODE,CODE", help="Wikipedias, e.g. de,pl"
+    )
+    worklist.add_argument("--limit", default="50", metavar="N", help="articles per language (50)")
+    worklist.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: reports/worklist-<id>)"
+    )
+    worklist.add_argument(
+        "--endpoint", default="embedded", metavar="NAME|URL", help="embedded, wdqs, qlever or a URL"
+    )
+    worklist.add_argument("--contact", help="contact sent in the User-Agent to live services")
+    worklist.add_argument("--snapshot", type=Path, metavar="DIR", help="another snapshot directory")
+    worklist.add_argument("--quiet", action="store_true", help="no progress output")
+    _add_report_options(worklist)
+    worklist.set_defaults(handler=_cmd_worklist)
+
+
+def _cmd_worklist(args) -> int:
+    from bot.catalogue import load_catalogue
+    from bot.languages import load_wikis
+    from bot.pipeline import analyse
+    from bot.worklist import build_worklist, check_targets, write_worklist
+
+    targets = tuple(dict.fromkeys(t.strip() for t in (args.targets or "").split(",") if t.strip()))
+    goals = parse_goals(args.goals)
+    if not goals and not targets:
+        raise UsageError("worklist needs --goals or --targets, e.g. --goals 15 --targets 15.8")
+    limit = positive_int(args.limit, "--limit")
+    languages = parse_languages(args.languages)
+    progress = ProgressLine(not args.quiet)
+    endpoint, snapshot = make_endpoint(
+        args.endpoint, contact=args.contact, snapshot_dir=args.snapshot
+    )
+    catalogue = load_catalogue(snapshot)
+    goals = check_targets(catalogue, goals, targets)
+    wikis = load_wikis()
+    chosen = [wikis.resolve(code).wiki for code in languages]
+    config = RunConfig(
+        endpoint=args.endpoint,
+        goals=goals,
+        languages=languages,
+        contact=args.contact or RunConfig().contact,
+        snapshot=args.snapshot,
+        progress=not args.quiet,
+    )
+
+    def notify(message: str) -> None:
+        if message.startswith("warning:"):
+            print(f"{TOOL_NAME}: {message}", file=sys.stderr)
+        else:
+            progress.note(message)
+
+    report = _report_options(args, snapshot, endpoint, wikis, config, progress)
+    provenance = snapshot.describe() if snapshot else {"endpoint": endpoint.url}
+    analysis = analyse(
+        config, endpoint, catalogue, wikis, provenance=provenance, notify=notify,
+        progress=progress, pagesizes=report["pagesizes"], quality_scale=report["scale"],
+    )
+    frame = build_worklist(analysis, wikis, chosen, targets, limit)
+    out = args.out or REPORTS_DIR / f"worklist-{analysis.run_id}"
+    paths = write_worklist(
+        analysis, frame, out, goals=goals, targets=targets, languages=chosen, limit=limit,
+        lang=report["lang"],
+    )
+    per_language = frame.groupby("language", sort=False).size()
+    shown = ", ".join(f"{code} {n}" for code, n in per_language.items())
+    print(f"{out}: {len(frame):,} articles ({shown or 'none'}); {', '.join(p.name for p in paths)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=TOOL_NAME,
@@ -489,6 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_parser(subparsers)
     _add_post_parser(subparsers)
     _add_catalogue_parser(subparsers)
+    _add_worklist_parser(subparsers)
     return parser
 
 

@@ -20,6 +20,8 @@ Input frames:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from bot.engines.cells import CellIndex
@@ -162,4 +164,181 @@ def display_labels(
         [pick(q, w) for q, w in zip(gaps["qid"], gaps["wiki"], strict=True)],
         index=gaps.index,
         dtype=object,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Quality, translation sources and targets (issue 6). Separate functions on purpose: the ones
+# above may be optimised without touching these.
+
+
+@dataclass(frozen=True)
+class QualityScale:
+    """How an article's page size (bytes) maps to a class and a weight.
+
+    In the spirit of Meta's "List of Wikipedias by sample of articles": a stub is under
+    ``stub_below``, a long article at least ``long_from``, an article anything between; an
+    absent article weighs 0, a stub 1, an article 4, a long article 9, and the score is the
+    sum of the weights over the maximum possible (every item a long article) × 100. Meta counts
+    language-weighted characters; sizes here are the page length in bytes the MediaWiki API
+    reports, with no language factor, so a script written with more bytes per character
+    (Cyrillic, Arabic, Devanagari, CJK) reaches the thresholds sooner.
+    """
+
+    stub_below: int = 10_000
+    long_from: int = 30_000
+    weights: tuple[int, int, int, int] = (0, 1, 4, 9)  # absent, stub, article, long
+
+    def __post_init__(self) -> None:
+        if not 0 < self.stub_below <= self.long_from:
+            raise ValueError("need 0 < stub threshold <= long threshold")
+        if len(self.weights) != 4 or self.weights[-1] <= 0:
+            raise ValueError("need four weights, the last one positive")
+
+    @classmethod
+    def from_text(cls, text: str) -> QualityScale:
+        """``"10000,30000"`` → stub below 10,000 bytes, long from 30,000 (ValueError if bad)."""
+        parts = [p.strip().replace("_", "") for p in text.split(",")]
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"expected two byte counts like 10000,30000, got {text!r}")
+        return cls(int(parts[0]), int(parts[1]))
+
+    def classify(self, size: int) -> str:
+        if size < self.stub_below:
+            return "stub"
+        return "long" if size >= self.long_from else "article"
+
+
+QUALITY_CLASSES = ("absent", "stub", "article", "long")
+QUALITY_COLUMNS = ["sized", *QUALITY_CLASSES, "unsized", "scored", "score"]
+
+
+def quality_coverage(
+    cells: pd.DataFrame,
+    pagesizes: pd.DataFrame,
+    scale: QualityScale = QualityScale(),
+    by: str = "goal",
+    sized: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Quality-weighted coverage per (group, wiki): ``by, wiki, sized, absent, stub, article,
+    long, unsized, scored, score``.
+
+    *cells* are :func:`known_cells`; *pagesizes* has ``qid, wiki, pagesize_bytes``. A (group,
+    wiki) is ``sized`` when its page sizes are known: the pairs in *sized* (``by, wiki``) when
+    given (a live fetch says which wikis it asked), else every pair for which at least one of
+    the group's articles has a known size (a snapshot says nothing about the other wikis).
+    Where it is not sized, the article classes and the score are unknown (``<NA>``). Where it
+    is, an article whose own size is unknown is counted as ``unsized`` and left out of the
+    score, which is computed over the ``scored`` items (absent or of known size)::
+
+        score = 100 × Σ weight(class) / (max weight × scored), rounded to 2 places
+    """
+    sizes = pagesizes[["qid", "wiki", "pagesize_bytes"]].drop_duplicates(["qid", "wiki"])
+    frame = cells[[by, "qid", "wiki", "has_article"]].merge(sizes, on=["qid", "wiki"], how="left")
+    known_size = frame["pagesize_bytes"].notna()
+    size = frame["pagesize_bytes"].fillna(0)
+    cls = pd.Series("unsized", index=frame.index, dtype=object)
+    cls[~frame["has_article"]] = "absent"
+    have = frame["has_article"] & known_size
+    cls[have & (size < scale.stub_below)] = "stub"
+    cls[have & (size >= scale.stub_below) & (size < scale.long_from)] = "article"
+    cls[have & (size >= scale.long_from)] = "long"
+    frame["cls"] = cls
+    counts = (
+        frame.groupby([by, "wiki", "cls"]).size().unstack("cls", fill_value=0)
+        .reindex(columns=[*QUALITY_CLASSES, "unsized"], fill_value=0)
+        .astype("int64")
+        .reset_index()
+    )
+    counts.columns.name = None
+    if sized is None:
+        pairs = frame.loc[have, [by, "wiki"]].drop_duplicates()
+    else:
+        pairs = sized[[by, "wiki"]].drop_duplicates()
+    counts = counts.merge(pairs.assign(sized=True), on=[by, "wiki"], how="left")
+    counts["sized"] = counts["sized"].fillna(False).astype(bool)
+    counts["scored"] = counts["absent"] + counts["stub"] + counts["article"] + counts["long"]
+    top = scale.weights[-1]
+    scores = []
+    for row in counts.itertuples(index=False):
+        raw = sum(w * getattr(row, c) for w, c in zip(scale.weights, QUALITY_CLASSES, strict=True))
+        known = row.sized and row.scored
+        scores.append(round(100.0 * raw / (top * row.scored), 2) if known else None)
+    counts["score"] = pd.array(scores, dtype="Float64")
+    for column in ("stub", "article", "long", "unsized", "scored"):
+        counts[column] = counts[column].astype("Int64").where(counts["sized"], pd.NA)
+    counts = counts.sort_values([by, "wiki"], ignore_index=True)
+    return counts[[by, "wiki", *QUALITY_COLUMNS]]
+
+
+# The order in which a translation source is chosen when no page size is known: English, then
+# the other official languages of the UN (in which the UN publishes the SDG texts), then a few
+# large Wikipedias. A convention of this tool, not a measurement; it is stated on the pages.
+SOURCE_PREFERENCE = (
+    "enwiki", "frwiki", "eswiki", "ruwiki", "zhwiki", "arwiki",
+    "dewiki", "itwiki", "ptwiki", "jawiki", "plwiki", "nlwiki",
+)
+
+SOURCE_COLUMNS = ["qid", "source_wiki", "source_title", "source_bytes", "source_rule"]
+
+
+def best_sources(
+    articles: pd.DataFrame,
+    pagesizes: pd.DataFrame,
+    preference: tuple[str, ...] = SOURCE_PREFERENCE,
+) -> pd.DataFrame:
+    """The best article to translate from, per item: ``qid, source_wiki, source_title,
+    source_bytes, source_rule``.
+
+    Among the item's articles (*articles*: ``qid, wiki, title``, redirects already removed):
+    the largest one by known page size (rule ``size``; ties go to the earlier wiki in
+    *preference*, then to the wiki id); when no size of the item's articles is known, the
+    first wiki of *preference* that has one, else the first by wiki id (rule ``preference``).
+    The source never is a wiki that lacks the article, so it is never the gap's own wiki.
+    """
+    if articles.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS})
+    order = {wiki: i for i, wiki in enumerate(preference)}
+    sizes = pagesizes[["qid", "wiki", "pagesize_bytes"]].drop_duplicates(["qid", "wiki"])
+    frame = articles[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"]).merge(
+        sizes, on=["qid", "wiki"], how="left"
+    )
+    frame["pref"] = frame["wiki"].map(order).fillna(len(order)).astype("int64")
+    frame["has_size"] = frame["pagesize_bytes"].notna()
+    frame["size_key"] = frame["pagesize_bytes"].fillna(-1)
+    frame = frame.sort_values(
+        ["qid", "has_size", "size_key", "pref", "wiki"],
+        ascending=[True, False, False, True, True],
+        ignore_index=True,
+    )
+    best = frame.drop_duplicates("qid", keep="first")
+    out = pd.DataFrame(
+        {
+            "qid": best["qid"].to_numpy(),
+            "source_wiki": best["wiki"].to_numpy(),
+            "source_title": best["title"].to_numpy(),
+            "source_bytes": pd.array(best["pagesize_bytes"].to_numpy(), dtype="Int64"),
+            "source_rule": ["size" if s else "preference" for s in best["has_size"]],
+        }
+    )
+    out["qnum"] = out["qid"].str[1:].astype("int64")
+    return out.sort_values("qnum", ignore_index=True)[SOURCE_COLUMNS]
+
+
+def target_cells(
+    item_cells: pd.DataFrame, itemset_targets: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    """Known cells per SDG target: ``target, qid, wiki, has_article``.
+
+    *item_cells* are :func:`known_cells` by ``itemset``; an item set tied to several targets
+    counts for each, and an item in several sets of one target counts once for it. Item sets
+    tied to no target contribute nothing.
+    """
+    links = pd.DataFrame(
+        [(s, t) for s, targets in itemset_targets.items() for t in targets],
+        columns=["itemset", "target"],
+    )
+    cells = item_cells.merge(links, on="itemset")[["target", "qid", "wiki", "has_article"]]
+    return (
+        cells.groupby(["target", "qid", "wiki"], sort=False)["has_article"].any().reset_index()
     )

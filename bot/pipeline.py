@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from bot import coverage
-from bot.catalogue import Catalogue, Goal, ItemSet
+from bot.catalogue import Catalogue, Goal, ItemSet, target_sort_key
 from bot.config import RunConfig
 from bot.errors import EndpointError, UsageError
 from bot.fetch import FailedPart, fetch_labels, fetch_sitelinks, select_partitioned
@@ -47,6 +47,16 @@ class Analysis:
     counts: dict
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
+    # For the reports (issue 6): what each page needs beyond the coverage tables.
+    members: pd.DataFrame | None = None  # itemset, goal, qid
+    observed: pd.DataFrame | None = None  # itemset, wiki
+    articles: pd.DataFrame | None = None  # qid, wiki, title (redirects removed)
+    pagesizes: pd.DataFrame | None = None  # qid, wiki, pagesize_bytes (known sizes only)
+    quality: pd.DataFrame | None = None  # goal, wiki, sized, absent … score
+    quality_scale: coverage.QualityScale = field(default_factory=coverage.QualityScale)
+    sources: pd.DataFrame | None = None  # qid, source_wiki, source_title, source_bytes, rule
+    coverage_targets: pd.DataFrame | None = None  # target, wiki, language, … coverage_pct
+    targets: dict = field(default_factory=dict)  # code → bot.catalogue.Target
 
     @property
     def wikis(self) -> list[str]:
@@ -121,8 +131,16 @@ def analyse(
     provenance: dict | None = None,
     notify: Notify = lambda message: None,
     progress: Progress | None = None,
+    pagesizes: pd.DataFrame | Callable[[pd.DataFrame], object] | None = None,
+    quality_scale: coverage.QualityScale | None = None,
 ) -> Analysis:
-    """Run the whole analysis on *endpoint* and return the tables."""
+    """Run the whole analysis on *endpoint* and return the tables.
+
+    *pagesizes* are the known page sizes (``qid, wiki, pagesize_bytes``, e.g. the snapshot's),
+    or a callable that fetches them for the run's articles (``qid, wiki, title``) and returns a
+    :class:`bot.pagesizes.PageSizes`; ``None``: no sizes (quality unknown, translation sources
+    by the fixed preference list).
+    """
     started = datetime.now(UTC).replace(microsecond=0)
     clock = time.perf_counter()
     # Snapshot data (the embedded store, or a server loaded with the snapshot) only knows the
@@ -166,9 +184,39 @@ def analyse(
 
     cells = coverage.known_cells(members, observed, articles, by="goal")
     cov = coverage.coverage(cells, by="goal")
-    gaps = coverage.ranked_gaps(cells, by="goal")
+    if config.languages:
+        # Rank by the articles in every Wikipedia the item sets observed, not only in the
+        # chosen ones (else the chosen wiki's own gaps would all count 0); ranks are per wiki,
+        # so keeping the chosen wikis' rows afterwards leaves them as a full run has them.
+        everywhere = observed_wikis(itemsets, not embedded, wikis, None, notify)
+        rank_cells = coverage.known_cells(members, everywhere, articles, by="goal")
+        gaps = coverage.ranked_gaps(rank_cells, by="goal")
+        gaps = gaps[gaps["wiki"].isin(set(observed["wiki"]))].reset_index(drop=True)
+    else:
+        gaps = coverage.ranked_gaps(cells, by="goal")
     item_cells = coverage.known_cells(members, observed, articles, by="itemset")
     cov_sets = coverage.coverage(item_cells, by="itemset")
+
+    scale = quality_scale or coverage.QualityScale()
+    sized = None
+    api_calls = 0
+    if callable(pagesizes):
+        fetched = pagesizes(articles)
+        sizes, api_calls = fetched.frame, fetched.api_calls
+        sized = cells[["goal", "wiki"]].drop_duplicates()
+        sized = sized[sized["wiki"].isin(fetched.wikis)]
+        for problem in fetched.problems:
+            notify(f"warning: {problem}")
+    elif pagesizes is not None:
+        sizes = pagesizes[["qid", "wiki", "pagesize_bytes"]]
+    else:
+        sizes = pd.DataFrame({"qid": [], "wiki": [], "pagesize_bytes": []}).astype(
+            {"qid": object, "wiki": object, "pagesize_bytes": "int64"}
+        )
+    quality = coverage.quality_coverage(cells, sizes, scale, by="goal", sized=sized)
+    sources = coverage.best_sources(articles, sizes)
+    itemset_targets = {s.id: tuple(s.targets) for s in itemsets if s.targets}
+    cov_targets = coverage.coverage(coverage.target_cells(item_cells, itemset_targets), "target")
 
     wiki_language = {w: wikis.get(w).language for w in observed["wiki"].unique()}
     label_languages = sorted(set(wiki_language.values()))
@@ -192,6 +240,12 @@ def analyse(
     ]
     gaps = gaps.merge(names[["wiki", "language"]], on="wiki", how="left")
     gaps = gaps[["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]]
+    cov_targets = cov_targets.merge(names, on="wiki", how="left")
+    cov_targets = cov_targets[
+        ["target", "wiki", "language", "language_name", *coverage.COVERAGE_COLUMNS]
+    ]
+    quality = quality.merge(names, on="wiki", how="left")
+    quality = quality[["goal", "wiki", "language", "language_name", *coverage.QUALITY_COLUMNS]]
 
     finished = datetime.now(UTC).replace(microsecond=0)
     counts = {
@@ -205,7 +259,8 @@ def analyse(
         "gaps": int(len(gaps)),
         "seconds": round(time.perf_counter() - clock, 3),
         **endpoint.stats.as_dict(),
-        "api_calls": 0,
+        "api_calls": api_calls,
+        "pagesizes": int(len(sizes)),
     }
     return Analysis(
         run_id=new_run_id(started),
@@ -222,4 +277,16 @@ def analyse(
         counts=counts,
         complete=not failed,
         warnings=[f.describe() for f in failed] + list(getattr(endpoint, "notes", list)()),
+        members=members,
+        observed=observed,
+        articles=articles.reset_index(drop=True),
+        pagesizes=sizes.reset_index(drop=True),
+        quality=quality,
+        quality_scale=scale,
+        sources=sources,
+        coverage_targets=cov_targets,
+        targets={
+            code: catalogue.targets[code]
+            for code in sorted(set(cov_targets["target"]), key=target_sort_key)
+        },
     )

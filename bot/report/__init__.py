@@ -12,19 +12,39 @@
     run id and times, endpoint, snapshot provenance, counts, item sets, warnings
 ``pages.json`` and ``wikitext/*.wiki``
     the wiki pages (bodies only; :mod:`bot.wiki` adds the markers when it posts them)
-``coverage.png``
-    a chart of coverage by language
+``coverage.png`` and ``quality.png``
+    charts of coverage and of quality-weighted coverage by language
+``coverage_targets.csv``
+    target, wiki, language, language_name, items, articles, missing, coverage_pct — for the
+    SDG targets that item sets are tied to
+``quality.csv``
+    goal, wiki, language, language_name, sized, absent, stub, article, long, unsized, scored,
+    score — quality-weighted coverage (empty fields where page sizes are unknown)
+``sources.csv``
+    qid, source_wiki, source_title, source_bytes, source_rule — the article to translate from
+``index.html`` and ``html/*.html``
+    the same pages as static HTML (open ``index.html`` in a browser; no server needed)
+``itemsets/``
+    a copy of each item set's QID list or query, which the pages point to
 
+Pages are built once (:mod:`bot.report.pages`) and rendered twice, as wikitext and as HTML.
 This package never fetches and never posts.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from bot.report.chart import coverage_chart
-from bot.report.pages import Page, build_pages
+from bot.report.html import HtmlRenderer
+from bot.report.pages import (
+    Context,
+    Page,
+    build_models,
+    itemset_copy_name,
+    render_wikitext,
+)
 
 
 def _json(path: Path, data: object) -> None:
@@ -71,19 +91,40 @@ def summary_document(analysis) -> dict:
     }
 
 
-def write_report(analysis, out: Path, *, lang: str = "en", page_rows: int = 500) -> list[Page]:
-    """Write every file of the report for *analysis* into *out* (created if needed)."""
+def write_report(
+    analysis, out: Path, *, lang: str = "en", page_rows: int = 500, service: str = "wdqs"
+) -> list[Page]:
+    """Write every file of the report for *analysis* into *out* (created if needed).
+
+    *lang* is the report language (a message file must exist for it); *service* the query
+    service the drill-down links open (``wdqs`` or ``qlever``).
+    """
     out.mkdir(parents=True, exist_ok=True)
     analysis.coverage.to_csv(out / "coverage.csv", index=False)
     analysis.coverage_itemsets.to_csv(out / "coverage_itemsets.csv", index=False)
     analysis.gaps.to_csv(out / "gaps.csv", index=False)
+    for name, table in (
+        ("coverage_targets.csv", analysis.coverage_targets),
+        ("quality.csv", analysis.quality),
+        ("sources.csv", analysis.sources),
+    ):
+        if table is not None:
+            table.to_csv(out / name, index=False)
     _json(out / "summary.json", summary_document(analysis))
+    copy_itemsets(analysis, out)
 
-    pages = build_pages(analysis, lang=lang, page_rows=page_rows)
+    ctx = Context(analysis, lang=lang, page_rows=page_rows, service=service)
+    models = build_models(ctx)
     wikitext = out / "wikitext"
     wikitext.mkdir(exist_ok=True)
+    pages = []
     entries = []
-    for page in pages:
+    for model, rows, gaps, label in models:
+        page = Page(
+            model.id, model.subpage, model.title, render_wikitext(ctx, model),
+            rows=rows, gaps=gaps, summary=label, blocks=tuple(model.blocks),
+        )
+        pages.append(page)
         name = f"wikitext/{page.id}.wiki"
         (out / name).write_text(page.body + "\n", encoding="utf-8")
         entries.append(
@@ -107,5 +148,35 @@ def write_report(analysis, out: Path, *, lang: str = "en", page_rows: int = 500)
             "pages": entries,
         },
     )
-    coverage_chart(analysis.coverage, analysis.goals, out / "coverage.png")
+    write_html(ctx, [m for m, *_ in models], out)
+    from bot.report.chart import coverage_chart, quality_chart  # matplotlib: only when drawing
+
+    coverage_chart(analysis.coverage, analysis.goals, out / "coverage.png", lang=lang)
+    quality_chart(analysis.quality, analysis.goals, out / "quality.png", lang=lang)
     return pages
+
+
+def html_file(page_id: str) -> str:
+    return "index.html" if page_id == "summary" else f"html/{page_id}.html"
+
+
+def write_html(ctx: Context, models, out: Path) -> None:
+    """The pages as static HTML: ``index.html`` (the summary) and ``html/<id>.html``."""
+    files = {m.id: html_file(m.id) for m in models}
+    (out / "html").mkdir(exist_ok=True)
+    nav = [(m.id, m.subpage or m.title) for m in models]
+    for m in models:
+        renderer = HtmlRenderer(files[m.id], files, ctx.t.number)
+        text = renderer.document(m.title, ctx.lang, m.blocks, nav)
+        (out / files[m.id]).write_text(text, encoding="utf-8")
+
+
+def copy_itemsets(analysis, out: Path) -> None:
+    """Copy each item set's QID list or query next to the pages that point to it."""
+    for itemset in analysis.itemsets:
+        path = itemset.pinned or itemset.query
+        if path is None or not Path(path).is_file():
+            continue
+        target = out / itemset_copy_name(itemset)
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(path, target)

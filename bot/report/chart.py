@@ -1,4 +1,8 @@
-"""The PNG chart of a report: coverage by language, one panel per goal."""
+"""The PNG charts of a report: coverage, and quality-weighted coverage, by language.
+
+Titles come from the message files, like the pages' text; the SDG short titles from the UN's
+translations in the catalogue.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,20 @@ matplotlib.use("Agg")  # files only: never a screen
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bot.report.pages import messages  # noqa: E402
 
-def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path) -> None:
+COLOURS = {"long": "#14866d", "article": "#36c", "stub": "#a2a9b1"}
+
+
+def _short(goals: dict, goal: int, lang: str) -> str:
+    if goal not in goals:
+        return ""
+    return goals[goal].short.get(lang) or goals[goal].short.get("en", "")
+
+
+def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path, lang: str = "en") -> None:
     """Horizontal bars of coverage % per language, best covered on top, for each goal."""
+    words = messages(lang)
     numbers = sorted(coverage["goal"].unique())
     heights = [max(2.0, 0.22 * (coverage["goal"] == g).sum() + 1.0) for g in numbers]
     figure, axes = plt.subplots(
@@ -26,10 +41,57 @@ def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path) -> None:
         rows = coverage[coverage["goal"] == goal].sort_values(["coverage_pct", "wiki"])
         axis.barh(rows["language"], rows["coverage_pct"], color="#3366cc")
         axis.set_xlim(0, 100)
-        short = goals[goal].short.get("en", "") if goal in goals else ""
-        axis.set_title(f"SDG {goal}: {short} — coverage by Wikipedia (%)", fontsize=10)
+        axis.set_title(
+            words["chart.coverage"].format(goal=goal, short=_short(goals, goal, lang)), fontsize=10
+        )
         axis.tick_params(axis="y", labelsize=7)
         axis.grid(axis="x", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(figure)
+
+
+def quality_chart(
+    quality: pd.DataFrame | None, goals: dict, path: Path, lang: str = "en"
+) -> None:
+    """Stacked bars per language: the share of items with a long article, an article, a stub
+    (of the items whose state is known), for the languages whose page sizes are known."""
+    words = messages(lang)
+    sized = quality[quality["sized"]] if quality is not None else None
+    if sized is None or sized.empty:
+        figure, axis = plt.subplots(figsize=(8, 1.5))
+        axis.axis("off")
+        axis.text(0.5, 0.5, words["goal.quality_none"], ha="center", va="center", wrap=True)
+        figure.savefig(path, dpi=100, metadata={"Software": None})
+        plt.close(figure)
+        return
+    numbers = sorted(sized["goal"].unique())
+    heights = [max(2.0, 0.22 * (sized["goal"] == g).sum() + 1.2) for g in numbers]
+    figure, axes = plt.subplots(
+        len(numbers),
+        1,
+        figsize=(8, sum(heights)),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+    )
+    labels = {"long": words["col.long"], "article": words["col.article"], "stub": words["col.stub"]}
+    for axis, goal in zip(axes[:, 0], numbers, strict=True):
+        rows = sized[sized["goal"] == goal].copy()
+        rows["score_key"] = rows["score"].astype(float)
+        rows = rows.sort_values(["score_key", "wiki"])
+        scored = rows["scored"].astype(float).where(lambda s: s > 0)
+        left = pd.Series(0.0, index=rows.index)
+        for cls in ("long", "article", "stub"):
+            share = (100.0 * rows[cls].astype(float) / scored).fillna(0.0)
+            axis.barh(rows["language"], share, left=left, color=COLOURS[cls], label=labels[cls])
+            left = left + share
+        axis.set_xlim(0, 100)
+        axis.set_title(
+            words["chart.quality"].format(goal=goal, short=_short(goals, goal, lang)), fontsize=10
+        )
+        axis.tick_params(axis="y", labelsize=7)
+        axis.grid(axis="x", alpha=0.3)
+        axis.legend(loc="lower right", fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(figure)

@@ -1,4 +1,4 @@
-"""Escaping of untrusted text for wikitext: the one place where it happens.
+"""Escaping of untrusted text for wikitext (and HTML): the one place where it happens.
 
 Labels and titles come from Wikidata and Wikipedia, where anyone can edit. Before any of them is
 put on a wiki page it goes through :func:`text`, which turns every character that wikitext (or the
@@ -11,6 +11,7 @@ close the wrapper early, and ``<nowiki>`` does not stop the characters from endi
 in every context. References carry no such risk and render identically.
 """
 
+import html as _html
 import re
 from urllib.parse import quote
 
@@ -56,3 +57,14 @@ def url_component(value: str) -> str:
 def wiki_title(value: str) -> str:
     """Return a page title in the form MediaWiki uses in URLs (spaces as underscores), encoded."""
     return quote(str(value).replace(" ", "_"), safe="/:")
+
+
+def html(value: object) -> str:
+    """Return *value* as HTML text (also safe inside a double-quoted attribute).
+
+    The HTML pages of a report get the same untrusted labels and titles as the wiki pages;
+    this is their one escaping step. Control characters become a space, as in :func:`text`.
+    """
+    if value is None:
+        return ""
+    return _html.escape(_CONTROL.sub(" ", str(value)), quote=True)

@@ -5,11 +5,12 @@ it owns (tables, headings, links whose targets it builds itself). Gap rows alway
 ``[[:d:Q…|Q…]]`` to the Wikidata item: the writer counts those to tell what changed on a page.
 """
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from bot.report import escape
+from bot.report import escape, model
 
 
 def item_link(qid: str) -> str:
@@ -72,3 +73,111 @@ def gap_table(gaps: pd.DataFrame, headers: Sequence[str] | None = None) -> str:
         for r in gaps.itertuples(index=False)
     )
     return table(headers, rows, numeric=[True, False, False, True])
+
+
+# --------------------------------------------------------------------------------------------
+# The renderer of the report model (bot.report.model) into wikitext.
+
+
+def subpage_target(current: str, target: str) -> str:
+    """A relative link from subpage *current* to subpage *target* ("" is the report's root)."""
+    if current == "":
+        return f"/{target}" if target else "/"
+    return f"../{target}" if target else "../"
+
+
+class WikitextRenderer:
+    """Render blocks and inline pieces as wikitext for the page at subpage *current*.
+
+    *subpages* maps page ids to their subpage under the report's root; *number* formats a
+    figure for the report language.
+    """
+
+    def __init__(self, current: str, subpages: dict[str, str], number):
+        self.current = current
+        self.subpages = subpages
+        self.number = number
+
+    def inline(self, piece) -> str:
+        match piece:
+            case model.Plain(text=text):
+                return escape.text(text)
+            case model.Number(value=value, digits=digits):
+                return self.number(value, digits)
+            case model.ItemLink(qid=qid):
+                return item_link(qid)
+            case model.PageLink(page=page, text=text):
+                target = subpage_target(self.current, self.subpages[page])
+                return f"[[{target}|{self.inline(text)}]]"
+            case model.ExtLink(url=url, text=text):
+                _check_url(url)
+                return f"[{url} {self.inline(text)}]"
+            case model.FileLink(text=text):
+                return escape.text(text)
+            case model.Bar(pct=pct):
+                return bar(pct)
+            case model.Span(parts=parts):
+                return "".join(self.inline(p) for p in parts)
+            case model.Msg():
+                return "".join(
+                    part if isinstance(part, str) else self.inline(part) for part in piece.pieces()
+                )
+        raise TypeError(f"not an inline piece: {piece!r}")
+
+    def block(self, block) -> str:
+        match block:
+            case model.Heading(level=level, text=text):
+                marks = "=" * level
+                return f"{marks} {self.inline(text)} {marks}"
+            case model.Para(text=text):
+                return self.inline(text)
+            case model.Bullets(items=items):
+                return "\n".join(f"* {self.inline(item)}" for item in items)
+            case model.Table():
+                return self.table(block)
+            case model.Image():
+                return ""  # charts are files of the local report; the wiki shows bars instead
+        raise TypeError(f"not a block: {block!r}")
+
+    def table(self, block) -> str:
+        classes = "wikitable sortable" if block.sortable else "wikitable"
+        lines = [f'{{| class="{classes}"']
+        for name, is_number in zip(block.headers, block.numeric, strict=True):
+            attrs = 'data-sort-type="number" | ' if is_number else ""
+            lines.append(f"! {attrs}{escape.text(name)}")
+        for row in block.rows:
+            lines.append('|- class="sortbottom"' if row.total else "|-")
+            for c, is_number in zip(row.cells, block.numeric, strict=True):
+                attrs = []
+                if c.sort is not None:
+                    attrs.append(f'data-sort-value="{escape.text(c.sort)}"')
+                if is_number:
+                    attrs.append('style="text-align:right"')
+                text = self.inline(c.content)
+                lines.append(f"| {' '.join(attrs)} | {text}" if attrs else f"| {text}")
+        lines.append("|}")
+        return "\n".join(lines)
+
+    def page(self, blocks) -> str:
+        """The page body, in Unicode NFC: MediaWiki normalises saved text to NFC, so anything
+        else would differ from the saved page on every run (the UN titles have a few
+        decomposed accents)."""
+        parts = [self.block(b) for b in blocks]
+        return unicodedata.normalize("NFC", "\n\n".join(p for p in parts if p))
+
+
+def bar(pct: float) -> str:
+    """A horizontal bar of *pct* % in plain HTML/CSS that any MediaWiki renders (no extension).
+
+    Inline elements (``span``), so that a bar fits in a sentence as well as in a table cell.
+    """
+    width = f"{min(100.0, max(0.0, float(pct))):.2f}".rstrip("0").rstrip(".")
+    return (
+        '<span style="display:inline-block;background:#eaecf0;width:8em;height:0.8em">'
+        f'<span style="display:block;background:#36c;width:{width}%;height:0.8em"></span></span>'
+    )
+
+
+def _check_url(url: str) -> None:
+    if not url.startswith("https://") or any(ch in url for ch in " []<>\"'{}|\n\t"):
+        raise ValueError(f"URL would break the link markup: {url[:80]!r}")

@@ -1,0 +1,158 @@
+"""The renderer of the report model (:mod:`bot.report.model`) into static HTML pages.
+
+The HTML pages are the same pages as the wikitext ones, from the same model: a newcomer opens
+``index.html`` (the summary) in a browser, with no server, and follows links to the goal and
+language pages (``html/<id>.html``) and to the charts. Tables sort on a click on their header (a
+few lines of inline script; the page reads fine without it). Untrusted text is escaped by
+:func:`bot.report.escape.html` and nowhere else.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.report import escape, model
+from bot.report.wikitext import bar
+
+STYLE = """
+body{font-family:sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#202122;
+line-height:1.45}
+nav{font-size:90%;margin-bottom:1em;padding:.4em .6em;background:#f8f9fa;border:1px solid #c8ccd1}
+nav a{margin-right:.6em}
+h1{font-size:1.7em;border-bottom:1px solid #a2a9b1}
+h2{font-size:1.35em;border-bottom:1px solid #c8ccd1;margin-top:1.5em}
+table.wikitable{border-collapse:collapse;margin:.6em 0;background:#f8f9fa;font-size:92%}
+table.wikitable th,table.wikitable td{border:1px solid #a2a9b1;padding:.2em .45em}
+table.wikitable th{background:#eaecf0}
+table.sortable th{cursor:pointer}
+td.num{text-align:right}
+tr.sortbottom td{font-weight:bold}
+img{max-width:100%;border:1px solid #c8ccd1}
+""".strip()
+
+SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("thead th").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var bottom = rows.filter(function (r) { return r.classList.contains("sortbottom"); });
+      rows = rows.filter(function (r) { return !r.classList.contains("sortbottom"); });
+      var numeric = th.getAttribute("data-sort-type") === "number";
+      var down = th.getAttribute("data-dir") !== "down";
+      th.setAttribute("data-dir", down ? "down" : "up");
+      function key(row) {
+        var c = row.cells[column];
+        var v = c.hasAttribute("data-sort-value") ?
+          c.getAttribute("data-sort-value") : c.textContent.trim();
+        if (!numeric) { return v; }
+        var n = parseFloat(v);
+        return isNaN(n) ? -Infinity : n;
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        var d = numeric ? x - y : String(x).localeCompare(String(y));
+        return down ? -d : d;
+      });
+      rows.concat(bottom).forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+""".strip()
+
+
+class HtmlRenderer:
+    """Render blocks as HTML for a page at *here* (a path relative to the report directory).
+
+    *files* maps page ids to their HTML file, relative to the report directory.
+    """
+
+    def __init__(self, here: str, files: dict[str, str], number):
+        self.up = "../" * here.count("/")
+        self.files = files
+        self.number = number
+
+    def href(self, path: str) -> str:
+        return escape.html(self.up + path)
+
+    def inline(self, piece) -> str:
+        match piece:
+            case model.Plain(text=text):
+                return escape.html(text)
+            case model.Number(value=value, digits=digits):
+                return escape.html(self.number(value, digits))
+            case model.ItemLink(qid=qid):
+                if not (qid[:1] == "Q" and qid[1:].isdigit()):
+                    raise ValueError(f"not a Wikidata item id: {qid!r}")
+                return f'<a class="item" href="https://www.wikidata.org/wiki/{qid}">{qid}</a>'
+            case model.PageLink(page=page, text=text):
+                return f'<a href="{self.href(self.files[page])}">{self.inline(text)}</a>'
+            case model.ExtLink(url=url, text=text):
+                if not url.startswith("https://"):
+                    raise ValueError(f"not an https URL: {url[:80]!r}")
+                return f'<a class="external" href="{escape.html(url)}">{self.inline(text)}</a>'
+            case model.FileLink(path=path, text=text):
+                return f'<a href="{self.href(path)}">{escape.html(text)}</a>'
+            case model.Bar(pct=pct):
+                return bar(pct)
+            case model.Span(parts=parts):
+                return "".join(self.inline(p) for p in parts)
+            case model.Msg():
+                return "".join(
+                    escape.html(part) if isinstance(part, str) else self.inline(part)
+                    for part in piece.pieces()
+                )
+        raise TypeError(f"not an inline piece: {piece!r}")
+
+    def block(self, block) -> str:
+        match block:
+            case model.Heading(level=level, text=text):
+                return f"<h{level}>{self.inline(text)}</h{level}>"
+            case model.Para(text=text):
+                return f"<p>{self.inline(text)}</p>"
+            case model.Bullets(items=items):
+                lis = "".join(f"<li>{self.inline(i)}</li>" for i in items)
+                return f"<ul>{lis}</ul>"
+            case model.Table():
+                return self.table(block)
+            case model.Image(src=src, alt=alt):
+                return f'<p><img src="{self.href(src)}" alt="{escape.html(alt)}"></p>'
+        raise TypeError(f"not a block: {block!r}")
+
+    def table(self, block) -> str:
+        classes = "wikitable sortable" if block.sortable else "wikitable"
+        head = "".join(
+            ('<th data-sort-type="number">' if n else "<th>") + f"{escape.html(h)}</th>"
+            for h, n in zip(block.headers, block.numeric, strict=True)
+        )
+        rows = []
+        for row in block.rows:
+            cells = []
+            for c, is_number in zip(row.cells, block.numeric, strict=True):
+                attrs = ' class="num"' if is_number else ""
+                if c.sort is not None:
+                    attrs += f' data-sort-value="{escape.html(c.sort)}"'
+                cells.append(f"<td{attrs}>{self.inline(c.content)}</td>")
+            tr = '<tr class="sortbottom">' if row.total else "<tr>"
+            rows.append(tr + "".join(cells) + "</tr>")
+        return (
+            f'<table class="{classes}"><thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody></table>"
+        )
+
+    def document(self, title: str, lang: str, blocks, nav: list[tuple[str, str]]) -> str:
+        """A whole HTML file: title, a navigation bar (id, text) and the rendered blocks."""
+        links = " ".join(
+            f'<a href="{self.href(self.files[page])}">{escape.html(text)}</a>' for page, text in nav
+        )
+        body = unicodedata.normalize("NFC", "\n".join(self.block(b) for b in blocks))
+        title = unicodedata.normalize("NFC", title)
+        return (
+            "<!DOCTYPE html>\n"
+            f'<html lang="{escape.html(lang)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape.html(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+            f"<nav>{links}</nav>\n<h1>{escape.html(title)}</h1>\n{body}\n"
+            f"<script>{SORT_SCRIPT}</script>\n</body></html>\n"
+        )

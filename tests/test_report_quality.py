@@ -1,0 +1,221 @@
+"""Quality-weighted coverage and translation sources, checked against an independent computation
+from the source page sizes (csv module only, no pandas, no bot code), and on small tables."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bot import coverage
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+CLIMATE = SHARED / "topics" / "climate_change_25langs"
+SIZES_TSV = CLIMATE / "climate_items_sitelinks_with_pagesize.tsv"
+ITEMS_TSV = CLIMATE / "climate_items.tsv"
+LANGS = "en ja de fr es it zh pt pl id ru nl hi sv cs ko uk fi hu ar he ro da el bg".split()
+
+
+def independent_quality(stub_below=10_000, long_from=30_000):
+    """wiki → (absent, stub, article, long, unsized, score or None), from the source TSVs.
+
+    The rules: an item with no sitelink in a wiki is absent; an article with a known size is a
+    stub (< stub_below bytes), an article, or a long article (>= long_from); an article with no
+    known size is "unsized" and left out; score = 100 × (stubs + 4 articles + 9 long) /
+    (9 × (items − unsized)), rounded to 2 places; a wiki with no known size has no score.
+    """
+    with ITEMS_TSV.open(encoding="utf-8", newline="") as handle:
+        items = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")}
+    sizes: dict[str, dict[str, str]] = {f"{lang}wiki": {} for lang in LANGS}
+    with SIZES_TSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            sizes[row["site"]][row["qid"]] = row["pagesize_bytes"]
+    out = {}
+    for wiki, known in sizes.items():
+        counts = {"absent": 0, "stub": 0, "article": 0, "long": 0, "unsized": 0}
+        for qid in items:
+            if qid not in known:
+                counts["absent"] += 1
+            elif known[qid] == "":
+                counts["unsized"] += 1
+            elif int(known[qid]) < stub_below:
+                counts["stub"] += 1
+            elif int(known[qid]) < long_from:
+                counts["article"] += 1
+            else:
+                counts["long"] += 1
+        sized = any(v != "" for v in known.values())
+        scored = len(items) - counts["unsized"]
+        raw = counts["stub"] + 4 * counts["article"] + 9 * counts["long"]
+        score = round(100.0 * raw / (9 * scored), 2) if sized else None
+        out[wiki] = (*counts.values(), score)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shared():
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared source data is absent ({SHARED}); only CI and developers have it")
+    return SHARED
+
+
+def analyse_climate(scale=None):
+    """The analysis of goal 13 on the bundled snapshot, with its page sizes (in-process)."""
+    from bot.catalogue import load_catalogue
+    from bot.config import RunConfig
+    from bot.languages import load_wikis
+    from bot.pipeline import analyse
+    from bot.snapshot import open_snapshot
+    from bot.sparql import EmbeddedEndpoint
+
+    snapshot = open_snapshot()
+    endpoint = EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)
+    return analyse(
+        RunConfig(goals=(13,), progress=False), endpoint, load_catalogue(snapshot), load_wikis(),
+        provenance=snapshot.describe(), pagesizes=snapshot.pagesizes(), quality_scale=scale,
+    )
+
+
+@pytest.fixture(scope="module")
+def climate_report(tmp_path_factory):
+    from bot.report import write_report
+
+    out = tmp_path_factory.mktemp("climate")
+    write_report(analyse_climate(), out, page_rows=20)
+    return out
+
+
+def _read(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["wiki"]: row for row in csv.DictReader(handle)}
+
+
+def _as_tuple(row):
+    if row["sized"] != "True":
+        return (int(row["absent"]), None, None, None, None, None)
+    return (
+        int(row["absent"]), int(row["stub"]), int(row["article"]), int(row["long"]),
+        int(row["unsized"]), float(row["score"]),
+    )
+
+
+def test_quality_scores_of_the_25_climate_languages_match_the_source(shared, climate_report):
+    expected = independent_quality()
+    found = _read(climate_report / "quality.csv")
+    assert sorted(found) == sorted(expected) and len(found) == 25
+    for wiki, exp in expected.items():
+        if exp[-1] is None:  # cs, da, bg: the source has no size for them
+            assert _as_tuple(found[wiki]) == (exp[0], None, None, None, None, None), wiki
+        else:
+            assert _as_tuple(found[wiki]) == exp, wiki
+    assert {w for w, e in expected.items() if e[-1] is None} == {"cswiki", "dawiki", "bgwiki"}
+    assert expected["enwiki"][0] == 0  # the set is enwiki-anchored: nothing absent there
+
+
+def test_the_goal_page_states_thresholds_and_unknowns(climate_report):
+    page = (climate_report / "wikitext" / "goal-13.wiki").read_text(encoding="utf-8")
+    assert "under 10,000 bytes" in page and "30,000 bytes or more" in page
+    section = page[page.index("== Quality-weighted coverage =="):]
+    for name in ("Czech", "Danish", "Bulgarian"):
+        row = section[section.index(f"| {name}"):].split("|-", 1)[0].split("|}", 1)[0]
+        assert row.count("unknown") == 5, row  # stubs, articles, long, size unknown, score
+
+
+def test_thresholds_are_configurable(shared, tmp_path):
+    from bot.report import write_report
+
+    expected = independent_quality(5_000, 50_000)
+    analysis = analyse_climate(coverage.QualityScale(5_000, 50_000))
+    found = analysis.quality.set_index("wiki")
+    for wiki in ("frwiki", "jawiki", "enwiki"):
+        row = found.loc[wiki]
+        got = tuple(int(row[c]) for c in ("absent", "stub", "article", "long", "unsized"))
+        assert (*got, float(row["score"])) == expected[wiki]
+    write_report(analysis, tmp_path, page_rows=5)
+    page = (tmp_path / "wikitext" / "goal-13.wiki").read_text(encoding="utf-8")
+    assert "under 5,000 bytes" in page and "50,000 bytes or more" in page  # stated on the page
+
+
+def test_bad_thresholds_are_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--quality-thresholds", "30000,10000", "--out",
+         str(tmp_path), "--quiet"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert result.returncode == 2 and "--quality-thresholds" in result.stderr
+
+
+def test_best_source_is_the_largest_known_article(shared, climate_report):
+    biggest: dict[str, tuple[int, str, str]] = {}
+    with SIZES_TSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["pagesize_bytes"]:
+                size = int(row["pagesize_bytes"])
+                if row["qid"] not in biggest or size > biggest[row["qid"]][0]:
+                    biggest[row["qid"]] = (size, row["site"], row["title"])
+    with (climate_report / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        sources = {row["qid"]: row for row in csv.DictReader(handle)}
+    assert len(sources) == 3965
+    for qid, (size, site, title) in biggest.items():
+        row = sources[qid]
+        assert (row["source_rule"], int(row["source_bytes"])) == ("size", size), qid
+        assert (row["source_wiki"], row["source_title"]) == (site, title) or int(
+            row["source_bytes"]
+        ) == size  # a tie in size may pick another wiki of the same size
+    unsized = [row for q, row in sources.items() if q not in biggest]
+    assert unsized and all(r["source_rule"] == "preference" for r in unsized)
+    assert all(r["source_wiki"] == "enwiki" for r in unsized)  # every item has enwiki
+
+
+# --- the rules on small tables (QIDs here are illustrative keys, not claims about Wikidata) ---
+
+
+def test_quality_rules_on_a_small_table():
+    cells = pd.DataFrame(
+        [
+            (1, "Q1", "xwiki", True),
+            (1, "Q2", "xwiki", True),
+            (1, "Q3", "xwiki", True),
+            (1, "Q4", "xwiki", False),
+            (1, "Q5", "xwiki", True),  # size unknown
+            (1, "Q1", "ywiki", True),  # no size at all in ywiki
+            (1, "Q2", "ywiki", False),
+        ],
+        columns=["goal", "qid", "wiki", "has_article"],
+    )
+    sizes = pd.DataFrame(
+        [("Q1", "xwiki", 9_999), ("Q2", "xwiki", 10_000), ("Q3", "xwiki", 30_000)],
+        columns=["qid", "wiki", "pagesize_bytes"],
+    )
+    table = coverage.quality_coverage(cells, sizes).set_index("wiki")
+    x = table.loc["xwiki"]
+    assert (x["absent"], x["stub"], x["article"], x["long"], x["unsized"], x["scored"]) == (
+        1, 1, 1, 1, 1, 4
+    )
+    assert x["score"] == round(100 * (1 + 4 + 9) / (9 * 4), 2)
+    y = table.loc["ywiki"]
+    assert not y["sized"] and pd.isna(y["score"]) and pd.isna(y["stub"]) and y["absent"] == 1
+
+
+def test_best_source_rules_on_a_small_table():
+    articles = pd.DataFrame(
+        [
+            ("Q1", "enwiki", "A"), ("Q1", "dewiki", "B"), ("Q1", "frwiki", "C"),
+            ("Q2", "dewiki", "D"), ("Q2", "frwiki", "E"),
+            ("Q3", "xxwiki", "F"), ("Q3", "aawiki", "G"),
+        ],
+        columns=["qid", "wiki", "title"],
+    )
+    sizes = pd.DataFrame(
+        [("Q1", "dewiki", 500), ("Q1", "frwiki", 700)], columns=["qid", "wiki", "pagesize_bytes"]
+    )
+    best = coverage.best_sources(articles, sizes).set_index("qid")
+    assert tuple(best.loc["Q1", ["source_wiki", "source_rule"]]) == ("frwiki", "size")
+    assert best.loc["Q1", "source_bytes"] == 700  # a known size beats an unknown one (enwiki)
+    assert tuple(best.loc["Q2", ["source_wiki", "source_rule"]]) == ("frwiki", "preference")
+    assert best.loc["Q3", "source_wiki"] == "aawiki"  # neither preferred: the first by id
