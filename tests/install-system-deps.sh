@@ -8,6 +8,8 @@
 set -euo pipefail
 
 packages=(mediawiki php-cli php8.2-fpm php-sqlite3 php-intl php-mbstring php-xml php-apcu nginx)
+# The static HTML report is opened in headless Chromium by tests/test_html.py.
+packages+=(chromium)
 
 missing=()
 for package in "${packages[@]}"; do

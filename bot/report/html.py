@@ -32,6 +32,7 @@ img{max-width:100%;border:1px solid #c8ccd1}
 
 SORT_SCRIPT = """
 document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.setAttribute("data-sort-ready", "1");
   table.querySelectorAll("thead th").forEach(function (th, column) {
     th.addEventListener("click", function () {
       var body = table.tBodies[0];

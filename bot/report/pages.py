@@ -47,7 +47,6 @@ from bot.report.model import (
     Table,
     cell,
     inline,
-    span,
 )
 from bot.report.queries import DrillDown
 from bot.report.wikitext import WikitextRenderer
@@ -449,7 +448,7 @@ def goal_page(ctx: Context, goal_number: int) -> tuple[PageModel, int, int]:
     rows.append(
         Row(
             (
-                cell(t("word.total")),
+                cell(t("word.total_cells")),
                 cell(""),
                 ctx.num(total["cells"]),
                 ctx.num(total["articles"]),
@@ -697,10 +696,10 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
             missing=Number(row.missing),
         )
         if url:
-            line = span(line, " (", ExtLink(url, t("link.query")), ")")
+            line = Msg("{line} ({link})", (("line", line), ("link", ExtLink(url, t("link.query")))))
         blocks += [
             Heading(2, t("goal.heading", goal=row.goal, short=_goal_short(goal, lang))),
-            Para(span(line, " ", Bar(float(row.coverage_pct)))),
+            Para(Msg("{line} {bar}", (("line", line), ("bar", Bar(float(row.coverage_pct)))))),
         ]
         if quality is not None:
             q = quality[(quality["goal"] == row.goal) & (quality["wiki"] == wiki)]

@@ -1,0 +1,69 @@
+"""Golden tests of the wikitext of small fixed pages (tests/golden/report-*.wiki).
+
+The pages are those of SDG 15 (the 88 EU invasive species) reported for Polish only, five gap
+rows a goal, with the run's id and time fixed, in English and in French. When a page changes on
+purpose, regenerate the files with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py``
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    from bot.catalogue import load_catalogue
+    from bot.config import RunConfig
+    from bot.languages import load_wikis
+    from bot.pipeline import analyse
+    from bot.snapshot import open_snapshot
+    from bot.sparql import EmbeddedEndpoint
+
+    snapshot = open_snapshot()
+    result = analyse(
+        RunConfig(goals=(15,), languages=("pl",), progress=False),
+        EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path),
+        load_catalogue(snapshot),
+        load_wikis(),
+        provenance=snapshot.describe(),
+        pagesizes=snapshot.pagesizes(),
+    )
+    result.run_id = "20260101T000000Z"
+    result.started = result.finished = datetime(2026, 1, 1, tzinfo=UTC)
+    return result
+
+
+CASES = [
+    ("en", "summary", "report-summary-en.wiki"),
+    ("en", "goal-15", "report-goal-15-en.wiki"),
+    ("en", "lang-pl", "report-lang-pl-en.wiki"),
+    ("fr", "lang-pl", "report-lang-pl-fr.wiki"),
+]
+
+
+@pytest.mark.parametrize("lang, page_id, name", CASES)
+def test_page_matches_golden(analysis, lang, page_id, name):
+    from bot.report.pages import build_pages
+
+    pages = {p.id: p for p in build_pages(analysis, lang=lang, page_rows=5)}
+    text = pages[page_id].body + "\n"
+    path = GOLDEN / name
+    if os.environ.get("SDG_GAPS_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_pages_show_what_the_issue_asks(analysis):
+    page = (GOLDEN / "report-lang-pl-en.wiki").read_text(encoding="utf-8")
+    assert page.count("[[:d:") == 5 and page.count("Special:ContentTranslation?from=") == 5
+    assert "Target 15.8 (" in page and "Showing the first 5 of 35" in page
+    assert "The whole ranked list as a query: [https://query.wikidata.org/#" in page
+    goal = (GOLDEN / "report-goal-15-en.wiki").read_text(encoding="utf-8")
+    assert '|- class="sortbottom"' in goal and "== By target ==" in goal and "== Legend ==" in goal
