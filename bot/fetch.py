@@ -18,7 +18,6 @@ Everything here returns plain DataFrames for :mod:`bot.coverage`; nothing is com
 
 from __future__ import annotations
 
-import math
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -109,6 +108,7 @@ ITEM_KEY = (
 )
 DEFAULT_TOP = 2**28  # above Wikidata's highest item id (Q1… to about Q140,000,000 in 2026)
 DEFAULT_FANOUT = 8
+MAX_KEY = 2**40  # an open-ended part starting this high is not split further
 DEFAULT_MAX_FAILURES = 24  # failed queries in one selection before no more splitting
 
 
@@ -154,6 +154,8 @@ class Part:
         below *top* (or below twice its start, above *top*) and one open-ended rest.
         """
         if self.hi is None:
+            if self.lo is not None and self.lo >= MAX_KEY:
+                return []
             end = top if self.lo is None or self.lo < top else 2 * self.lo
             below = Part(self.lo, end)
             return [*(below.split(fanout, top) or [below]), Part(end, None)]
@@ -161,7 +163,7 @@ class Part:
         span = self.hi - bottom
         if span <= 1:
             return []
-        step = math.ceil(span / min(fanout, span))
+        step = -(-span // min(fanout, span))  # ceiling, exact for any size
         parts = [Part(lo, min(lo + step, self.hi)) for lo in range(bottom, self.hi, step)]
         parts[0] = Part(self.lo, parts[0].hi)
         return parts

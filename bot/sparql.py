@@ -373,23 +373,27 @@ def _term(cell: str) -> str | None:
     raise _BadTerm(cell)
 
 
+_IRI_FORBIDDEN = re.compile(r'["{}|^`\x00-\x09\x0b-\x20]')  # besides < > and the \n between
+
+
 def _iri_column(cells: list[str]) -> list[str | None] | None:
     """A column of IRIs (or unbound cells) converted at C speed; ``None`` for any other."""
     bound = [c for c in cells if c]
     if not bound:
         return [None] * len(cells)
-    joined = "\x00".join(bound)
+    joined = "\n".join(bound)
     n = len(bound)
     if (
         joined[0] != "<"
         or joined[-1] != ">"
         or joined.count("<") != n
         or joined.count(">") != n
-        or joined.count(">\x00<") != n - 1
+        or joined.count(">\n<") != n - 1
         or "\\" in joined
+        or _IRI_FORBIDDEN.search(joined)
     ):
         return None
-    values = iter(joined[1:-1].split(">\x00<"))
+    values = iter(joined[1:-1].split(">\n<"))
     if n == len(cells):
         return list(values)
     return [next(values) if c else None for c in cells]

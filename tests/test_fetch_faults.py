@@ -20,9 +20,11 @@ import subprocess
 import sys
 import time
 from email.utils import formatdate
+from pathlib import Path
 
 import pytest
 
+from bot.catalogue import read_pinned
 from bot.errors import MalformedResultsError
 from bot.fetch import select_partitioned
 from bot.sparql import (
@@ -37,6 +39,7 @@ from bot.sparql import (
 from tests.plugins.fault_server import Body, FaultServer, Forward, Sleep, Status
 
 pytestmark = pytest.mark.server
+REPO = Path(__file__).resolve().parents[1]
 
 QUERY = """PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX wdt: <http://www.wikidata.org/prop/direct/>
@@ -425,34 +428,36 @@ def test_cli_fault_is_one_line_and_a_non_zero_exit(faults, tmp_path, fault, mess
 def test_cli_nothing_fetched_is_one_line_error(faults, tmp_path):
     faults.default = Status(500)
     result = run_cli(
-        "run", "--endpoint", faults.url, "--goals", "15", "--no-cache", "--quiet", "--retries", "0",
-        "--out", str(tmp_path / "report"),
+        "run", "--endpoint", faults.url, "--snapshot-data", "--goals", "15", "--no-cache",
+        "--quiet", "--retries", "0", "--out", str(tmp_path / "report"),
     )  # fmt: skip
     assert result.returncode == 1
     assert "no data could be fetched" in _error_line(result)
 
 
 def test_cli_incomplete_report_says_so_and_is_not_posted(faults, real, tmp_path):
-    # One item of the climate set (Q7942, climate change) cannot be fetched: its batch is split
-    # down to that item, which is then reported, left out, and the report marked incomplete.
-    faults.when(lambda q: "VALUES ?item" in q and "wd:Q7942 " in q, Status(500))
+    # One item of the EU invasive species set cannot be fetched: its batch is split down to that
+    # item, which is then reported, left out, and the report marked incomplete.
+    pinned = REPO / "queries" / "pinned" / "sdg15-eu-invasive-alien-species.txt"
+    lost = read_pinned(pinned)[0]
+    faults.when(lambda q: "VALUES ?item" in q and f"wd:{lost} " in q, Status(500))
     faults.default = Forward(real)
     out = tmp_path / "report"
     result = run_cli(
-        "run", "--endpoint", faults.url, "--snapshot-data", "--goals", "13", "--no-cache",
+        "run", "--endpoint", faults.url, "--snapshot-data", "--goals", "15", "--no-cache",
         "--quiet", "--retries", "0", "--languages", "fr,de", "--out", str(out),
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
-    assert "incomplete data" in result.stderr and "item Q7942" in result.stderr
+    assert "incomplete data" in result.stderr and f"item {lost}" in result.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     pages = json.loads((out / "pages.json").read_text(encoding="utf-8"))
     assert summary["complete"] is False and pages["complete"] is False
-    assert any("sitelinks: item Q7942 could not be fetched" in w for w in summary["warnings"])
+    assert any(f"sitelinks: item {lost} could not be fetched" in w for w in summary["warnings"])
     summary_page = next(p for p in pages["pages"] if p["id"] == "summary")
     text = (out / summary_page["file"]).read_text(encoding="utf-8")
     assert text.lstrip().startswith("Incomplete data")
     gaps = (out / "gaps.csv").read_text(encoding="utf-8")
-    assert ",Q7942," not in gaps  # left out, not listed as missing
+    assert f",{lost}," not in gaps  # left out, not listed as missing
 
     posted = run_cli("post", str(out), "--root", "User:Test/SDG")
     assert posted.returncode != 0
@@ -464,7 +469,7 @@ def test_cli_falls_back_and_the_report_says_so(faults, real, tmp_path):
     out = tmp_path / "report"
     result = run_cli(
         "run", "--endpoint", faults.url, "--fallback", real, "--snapshot-data", "--goals", "15",
-        "--no-cache", "--quiet", "--out", str(out),
+        "--no-cache", "--quiet", "--languages", "fr,de", "--out", str(out),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert faults.count == 1

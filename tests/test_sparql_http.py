@@ -1,0 +1,348 @@
+"""The HTTP endpoint: result formats and the answer cache, against a real ``oxigraph serve``.
+
+- TSV (the default), JSON and CSV answers of the same queries give the same DataFrame (CSV
+  differs only where it cannot tell an empty literal from an unbound variable), and the same as
+  the embedded store: the bundled snapshot's sitelinks, labels and selection queries, plus a
+  query made of every kind of RDF term.
+- The TSV reader turns N-Triples-style terms into plain values and refuses anything cut short.
+- A re-run within the cache's max age sends no query: counted at a forwarding proxy in front of
+  the real server (tests/plugins/fault_server.py), then with the proxy shut down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyoxigraph
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import fetch
+from bot.cache import QueryCache, parse_age
+from bot.catalogue import read_pinned
+from bot.errors import MalformedResultsError, UsageError
+from bot.snapshot import open_snapshot
+from bot.sparql import (
+    DEFAULT_CONTACT,
+    EmbeddedEndpoint,
+    HttpEndpoint,
+    TruncatedResultsError,
+    parse_results_json,
+    parse_results_tsv,
+    user_agent,
+)
+from tests.plugins.fault_server import Body, FaultServer, Forward
+
+REPO = Path(__file__).resolve().parents[1]
+PINNED = read_pinned(REPO / "queries" / "pinned" / "sdg13-climate-change.txt")
+
+TERMS = """PREFIX ex: <http://example.org/>
+SELECT ?int ?dec ?dbl ?bool ?typed ?lang ?empty ?unbound ?escaped ?iri ?neg ?uni WHERE {
+  BIND(42 AS ?int) BIND(1.50 AS ?dec) BIND(1.5e0 AS ?dbl) BIND(true AS ?bool)
+  BIND("x"^^ex:type AS ?typed) BIND(STRLANG("a b", "en-GB") AS ?lang) BIND("" AS ?empty)
+  BIND("tab\\there\\nnew line \\"quoted\\" back\\\\slash\\r" AS ?escaped)
+  BIND(<http://example.org/a%20b?c=1#f> AS ?iri) BIND(-3 AS ?neg)
+  BIND("Kiswahili — ŋ 𝄞 漢字" AS ?uni)
+}
+"""
+
+
+def _queries() -> dict[str, str]:
+    first = PINNED[:400]
+    goal_queries = sorted((REPO / "queries" / "goals").glob("*.rq"))[:3]
+    return {
+        "sitelinks": fetch.sitelinks_query(first),
+        "labels": fetch.labels_query(first, ["fr", "sw", "mul", "en"]),
+        "labels_any": fetch.labels_any_query(first),
+        "terms": TERMS,
+        **{path.stem: path.read_text(encoding="utf-8") for path in goal_queries},
+    }
+
+
+QUERIES = _queries()
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return EmbeddedEndpoint.from_ntriples(open_snapshot().ntriples_path)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns), na_position="first", ignore_index=True)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_tsv_json_and_the_embedded_store_agree(oxigraph_snapshot_server, embedded, name):
+    query = QUERIES[name]
+    tsv = HttpEndpoint(oxigraph_snapshot_server.query_url).select(query)
+    json_ = HttpEndpoint(oxigraph_snapshot_server.query_url, result_format="json").select(query)
+    local = embedded.select(query)
+    assert list(tsv.columns) == list(json_.columns) == list(local.columns)
+    assert all(pd.api.types.is_object_dtype(dtype) for dtype in tsv.dtypes)
+    pd.testing.assert_frame_equal(_sorted(tsv), _sorted(json_))
+    pd.testing.assert_frame_equal(_sorted(tsv), _sorted(local))
+    if name == "sitelinks":
+        assert len(tsv) > 1000  # a real answer, not two empty ones
+
+
+@pytest.mark.server
+def test_every_kind_of_term_reads_the_same_in_tsv_and_json(oxigraph_snapshot_server):
+    url = oxigraph_snapshot_server.query_url
+    row = HttpEndpoint(url).select(TERMS).iloc[0].to_dict()
+    assert row == HttpEndpoint(url, result_format="json").select(TERMS).iloc[0].to_dict()
+    assert row == {
+        "int": "42",
+        "dec": "1.5",
+        "dbl": "1.5",
+        "bool": "true",
+        "typed": "x",
+        "lang": "a b",
+        "empty": "",
+        "unbound": None,
+        "escaped": 'tab\there\nnew line "quoted" back\\slash\r',
+        "iri": "http://example.org/a%20b?c=1#f",
+        "neg": "-3",
+        "uni": "Kiswahili — ŋ 𝄞 漢字",
+    }
+
+
+@pytest.mark.server
+def test_csv_reads_the_same_but_for_empty_literals(oxigraph_snapshot_server):
+    url = oxigraph_snapshot_server.query_url
+    csv_row = HttpEndpoint(url, result_format="csv").select(TERMS).iloc[0].to_dict()
+    json_row = HttpEndpoint(url, result_format="json").select(TERMS).iloc[0].to_dict()
+    assert csv_row.pop("empty") is None and json_row.pop("empty") == ""
+    assert csv_row == json_row
+
+
+@pytest.mark.server
+def test_tsv_is_the_smaller_answer(oxigraph_snapshot_server):
+    import requests
+
+    query = QUERIES["sitelinks"]
+    sizes = {
+        accept: len(
+            requests.post(
+                oxigraph_snapshot_server.query_url,
+                data={"query": query},
+                headers={"Accept": accept},
+                timeout=30,
+            ).content
+        )
+        for accept in ("text/tab-separated-values", "application/sparql-results+json")
+    }
+    assert sizes["text/tab-separated-values"] * 2 < sizes["application/sparql-results+json"]
+
+
+@pytest.mark.server
+def test_a_service_that_ignores_accept_is_read_by_its_content_type(oxigraph_snapshot_server):
+    import requests
+
+    body = requests.post(
+        oxigraph_snapshot_server.query_url,
+        data={"query": TERMS},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).content
+    server = FaultServer(default=Body("application/sparql-results+json", body))
+    try:
+        frame = HttpEndpoint(server.url).select(TERMS)  # asks for TSV, gets JSON
+    finally:
+        server.stop()
+    assert frame.iloc[0]["int"] == "42"
+
+
+# --- the TSV reader ------------------------------------------------------------------------
+
+
+def test_tsv_terms():
+    body = (
+        b"?a\t?b\n"
+        b'<http://x/1>\t"plain"\n'
+        b'_:b0\t"chat"@fr\n'
+        b'\t"5"^^<http://www.w3.org/2001/XMLSchema#integer>\n'
+        b"<http://x/\\u00E9>\t'single'\n"
+        b'<http://x/2>\t"\\u00e9\\U0001D11E\\\\n"\n'
+        b"<http://x/3>\t-1.5e3\n"
+        b"<http://x/4>\tfalse\n"
+    )
+    frame = parse_results_tsv(body, "t")
+    assert frame.to_dict("list") == {
+        "a": ["http://x/1", "_:b0", None, "http://x/é", "http://x/2", "http://x/3", "http://x/4"],
+        "b": ["plain", "chat", "5", "single", "é𝄞\\n", "-1.5e3", "false"],
+    }
+
+
+def test_tsv_single_column_with_unbound_rows_and_crlf():
+    frame = parse_results_tsv(b"?a\r\n<http://x/1>\r\n\r\n<http://x/2>\r\n", "t")
+    assert frame["a"].to_list() == ["http://x/1", None, "http://x/2"]
+
+
+def test_tsv_no_rows():
+    frame = parse_results_tsv(b"?item\n", "t", expect=("item",))
+    assert list(frame.columns) == ["item"] and len(frame) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"?a\n<http://x/1>\n<http://x/2",  # cut in the last row
+        b"?a\n<http://x/1>\nThe SPARQL operation has been cancelled",
+        b"?a\n<http://x/1>\nThe SPARQL operation has been cancelled\n",
+        b'?a\n"unterminated\n',
+        b'?a\n"bad"@\n',
+        b"?a\n<http://x/has space>\n",
+        b"?a\t?b\n<http://x/1>\n",  # a cell missing
+        b"?a\n<http://x/1>\t<http://x/2>\n",  # a cell too many
+        b'?a\n"bad escape \\q"\n',
+    ],
+)
+def test_tsv_refuses_what_is_cut_or_malformed(body):
+    with pytest.raises(TruncatedResultsError):
+        parse_results_tsv(body, "t")
+
+
+def test_tsv_header_must_name_the_variables():
+    with pytest.raises(MalformedResultsError, match="lack the variable"):
+        parse_results_tsv(b"?x\n<http://x/1>\n", "t", expect=("item",))
+    with pytest.raises(MalformedResultsError):
+        parse_results_tsv(b"", "t")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(st.text(min_size=0, max_size=30), min_size=1, max_size=20),
+    lang=st.sampled_from([None, "en", "fr", "zh-Hant", "de-CH-1996"]),
+)
+def test_any_literal_survives_tsv_as_json_gives_it(texts, lang):
+    """N-Triples forms as pyoxigraph writes them, read back to the JSON path's values."""
+    texts = [t.replace("\x00", "") for t in texts]
+    literals = [pyoxigraph.Literal(t, language=lang) if lang else pyoxigraph.Literal(t)
+                for t in texts]  # fmt: skip
+    iris = [pyoxigraph.NamedNode(f"http://www.wikidata.org/entity/Q{i}") for i in range(len(texts))]
+    body = "?item\t?label\n" + "".join(
+        f"{i}\t{lit}\n" for i, lit in zip(iris, literals, strict=True)
+    )
+    frame = parse_results_tsv(body.encode("utf-8"), "t")
+    document = {
+        "head": {"vars": ["item", "label"]},
+        "results": {
+            "bindings": [
+                {"item": {"type": "uri", "value": i.value},
+                 "label": {"type": "literal", "value": lit.value}}
+                for i, lit in zip(iris, literals, strict=True)
+            ]
+        },
+    }  # fmt: skip
+    expected = parse_results_json(json.dumps(document).encode(), "j")
+    pd.testing.assert_frame_equal(frame, expected)
+    assert frame["label"].to_list() == texts
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxy(oxigraph_snapshot_server):
+    server = FaultServer(default=Forward(oxigraph_snapshot_server.query_url))
+    yield server
+    server.stop()
+
+
+@pytest.mark.server
+def test_a_cached_answer_is_not_asked_again(proxy, tmp_path):
+    cache = QueryCache(tmp_path, max_age=3600)
+    query = QUERIES["sitelinks"]
+    first = HttpEndpoint(proxy.url, cache=cache).select(query)
+    again = HttpEndpoint(proxy.url, cache=cache)
+    second = again.select(query)
+    assert proxy.count == 1 and again.stats.cache_hits == 1 and again.stats.queries == 0
+    pd.testing.assert_frame_equal(first, second)
+    HttpEndpoint(proxy.url, cache=cache).select(QUERIES["labels"])  # another query: asked
+    assert proxy.count == 2
+
+
+@pytest.mark.server
+def test_the_cache_is_keyed_by_endpoint_and_expires(proxy, tmp_path):
+    now = [1_000_000.0]
+    cache = QueryCache(tmp_path, max_age=600, clock=lambda: now[0])
+    HttpEndpoint(proxy.url, cache=cache).select(TERMS)
+    now[0] += 599
+    HttpEndpoint(proxy.url, cache=cache).select(TERMS)
+    assert proxy.count == 1
+    other = proxy.url.replace("/sparql", "/other")  # the same server under another URL
+    HttpEndpoint(other, cache=cache).select(TERMS)
+    assert proxy.count == 2
+    now[0] += 2  # 601 s after the first answer
+    HttpEndpoint(proxy.url, cache=cache).select(TERMS)
+    assert proxy.count == 3
+
+
+@pytest.mark.server
+def test_a_failed_answer_is_never_cached(oxigraph_snapshot_server, tmp_path):
+    server = FaultServer(default=Forward(oxigraph_snapshot_server.query_url))
+    server.push(Body("text/tab-separated-values", b"?int\n42"))  # cut
+    cache = QueryCache(tmp_path)
+    try:
+        with pytest.raises(TruncatedResultsError):
+            HttpEndpoint(server.url, cache=cache).select(TERMS)
+        assert HttpEndpoint(server.url, cache=cache).select(TERMS).iloc[0]["int"] == "42"
+        assert server.count == 2
+    finally:
+        server.stop()
+
+
+def test_max_age_parsing():
+    assert parse_age("90") == 90 and parse_age("30m") == 1800
+    assert parse_age("6h") == 21_600 and parse_age("1d") == 86_400 and parse_age("0") == 0
+    with pytest.raises(UsageError):
+        parse_age("soon")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "PYWIKIBOT_NO_USER_CONFIG": "2"},
+    )
+
+
+@pytest.mark.server
+def test_a_rerun_within_the_max_age_sends_no_query(proxy, tmp_path):
+    common = ["--endpoint", proxy.url, "--snapshot-data", "--goals", "15", "--quiet",
+              "--languages", "fr,de", "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+    first = _run(*common, "--out", str(tmp_path / "one"))
+    assert first.returncode == 0, first.stderr
+    sent = proxy.count
+    assert sent > 0
+    proxy.stop()  # nothing answers at that address any more
+
+    second = _run(*common, "--out", str(tmp_path / "two"))
+    assert second.returncode == 0, second.stderr
+    assert proxy.count == sent
+    for name in ("coverage.csv", "gaps.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    counts = json.loads((tmp_path / "two" / "summary.json").read_text(encoding="utf-8"))["counts"]
+    assert counts["queries"] == 0 and counts["cache_hits"] == sent
+
+
+def test_a_max_age_of_zero_turns_the_cache_off(tmp_path):
+    cache = QueryCache(tmp_path, max_age=0)
+    cache.put("http://x/sparql", "SELECT * {}", b"?a\n", "text/tab-separated-values")
+    assert cache.get("http://x/sparql", "SELECT * {}") is None
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_user_agent_names_the_tool_and_a_contact():
+    assert user_agent("ops@example.org").startswith("sdg-gaps/")
+    assert "(ops@example.org)" in user_agent("ops@example.org")
+    assert DEFAULT_CONTACT in user_agent(None)
