@@ -39,12 +39,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import mwparserfromhell
 import pywikibot
-from mwparserfromhell.nodes import Tag
+from mwparserfromhell.nodes import Tag, Wikilink
 from pywikibot import config
 from pywikibot.bot import SingleSiteBot
 from pywikibot.exceptions import (
@@ -189,9 +190,48 @@ class _Report:
 
 # --- markers and the text between them ---------------------------------------------------
 
+# mwparserfromhell takes about a second for 100 KB of table, so each text is parsed once and
+# what the writer needs from it (where the markers are, rows, item links) is remembered.
+_MEMORY = 64
+
 
 class Refusal(Exception):
     """A page the bot must not write; the message says why."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Table rows (``|-`` rows, as mwparserfromhell reads them) and linked Wikidata items."""
+
+    rows: int = 0
+    items: tuple[tuple[str, int], ...] = ()  # (QID, times linked), sorted
+
+    @classmethod
+    def of(cls, nodes: Iterable) -> Stats:
+        rows, items = 0, Counter()
+        for node in mwparserfromhell.wikicode.Wikicode(list(nodes)).ifilter(
+                forcetype=(Tag, Wikilink)):
+            if isinstance(node, Tag):
+                rows += node.tag == "tr"
+            elif match := _ITEM_LINK.match(str(node.title).strip()):
+                items[match.group(1)] += 1
+        return cls(rows, tuple(sorted(items.items())))
+
+    def counter(self) -> Counter:
+        return Counter(dict(self.items))
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(self.rows + other.rows,
+                     tuple(sorted((self.counter() + other.counter()).items())))
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where a report sits on a page: just after its start marker, just before its end."""
+
+    after_start: int
+    before_end: int
+    stats: Stats
 
 
 def markers(report_id: str) -> tuple[str, str]:
@@ -202,16 +242,26 @@ def markers(report_id: str) -> tuple[str, str]:
 def new_page_text(report_id: str, body: str) -> str:
     """The text of a page that does not exist yet: a header editors may change, the report."""
     start, end = markers(report_id)
-    return f"{HEADER}{start}\n{body.strip(chr(10))}\n{end}\n"
+    return f"{HEADER}{start}\n{body.strip(chr(10))}\n{end}"
 
 
-def region(text: str, report_id: str) -> tuple[int, int]:
-    """Where the report sits in *text*: the offsets just after the start marker and just
-    before the end marker.
+def region(text: str, report_id: str) -> Region:
+    """Where report *report_id* sits in *text*, and what it holds.
 
     Raises :class:`Refusal` when the markers are not exactly one start followed by one end
     in the same block (not one inside a template and the other outside it).
     """
+    found = _locate(text, report_id)
+    if isinstance(found, str):
+        raise Refusal(found)
+    return found
+
+
+@lru_cache(maxsize=_MEMORY)
+def _locate(text: str, report_id: str) -> Region | str:
+    """:func:`region`, remembered; a refusal comes back as its reason."""
+    if "sdg-gaps:" not in text:
+        return f"no sdg-gaps markers for {report_id} on the page"
     code = mwparserfromhell.parse(text)
     found: dict[str, list] = {"start": [], "end": []}
     for comment in code.ifilter_comments():
@@ -222,18 +272,23 @@ def region(text: str, report_id: str) -> tuple[int, int]:
                 found[kind].append(comment)
     starts, ends = found["start"], found["end"]
     if not starts and not ends:
-        raise Refusal(f"no sdg-gaps markers for {report_id} on the page")
+        return f"no sdg-gaps markers for {report_id} on the page"
     if not ends:
-        raise Refusal(f"start marker for {report_id} without an end marker")
+        return f"start marker for {report_id} without an end marker"
     if not starts:
-        raise Refusal(f"end marker for {report_id} without a start marker")
+        return f"end marker for {report_id} without a start marker"
     if len(starts) > 1 or len(ends) > 1:
-        raise Refusal(f"{len(starts)} start and {len(ends)} end markers for {report_id}")
+        return f"{len(starts)} start and {len(ends)} end markers for {report_id}"
     start, end = starts[0], ends[0]
     if [id(node) for node in code.get_ancestors(start)] != [
         id(node) for node in code.get_ancestors(end)
     ]:
-        raise Refusal(f"the markers for {report_id} are not in the same block")
+        return f"the markers for {report_id} are not in the same block"
+    top = {id(node): i for i, node in enumerate(code.nodes)}
+    if id(start) in top and id(end) in top:
+        stats = Stats.of(code.nodes[top[id(start)] + 1:top[id(end)]])
+    else:
+        stats = None  # markers nested in a tag: count from the text between them below
     # mwparserfromhell gives no offsets. Swap the two marker comments for unique ones in the
     # round-tripped text; everything before each is unchanged, so their positions map back.
     token = "sdg-gaps-" + secrets.token_hex(8)
@@ -242,59 +297,59 @@ def region(text: str, report_id: str) -> tuple[int, int]:
     marked = str(code)
     begin, end_at = marked.index(str(start)), marked.index(str(end))
     if end_at < begin:
-        raise Refusal(f"the end marker for {report_id} comes before the start marker")
+        return f"the end marker for {report_id} comes before the start marker"
     after_start = begin + len(old_start)
-    finish = end_at - len(str(start)) + len(old_start)
-    if text[begin:after_start] != old_start or text[finish:finish + len(old_end)] != old_end:
+    before_end = end_at - len(str(start)) + len(old_start)
+    if text[begin:after_start] != old_start or text[before_end:][:len(old_end)] != old_end:
         raise AssertionError("marker offsets do not match the text")  # mwparserfromhell bug
-    return after_start, finish
+    if stats is None:
+        stats = stats_of(text[after_start:before_end])
+    return Region(after_start, before_end, stats)
 
 
 def splice(text: str, report_id: str, body: str) -> str:
     """*text* with the report between its markers replaced by *body*; the rest untouched."""
-    after_start, before_end = region(text, report_id)
-    new = f"{text[:after_start]}\n{body.strip(chr(10))}\n{text[before_end:]}"
-    _check_splice(text, new, report_id, (after_start, before_end))
-    return new
+    found = region(text, report_id)
+    return f"{text[:found.after_start]}\n{body.strip(chr(10))}\n{text[found.before_end:]}"
 
 
-def _check_splice(old: str, new: str, report_id: str, old_region: tuple[int, int]) -> None:
-    """Refuse a body that would make the markers unreadable on the next run (an unclosed
-    ``<nowiki>`` or comment swallowing the end marker) or change anything outside them."""
+def check_splice(old: str | None, new: str, report_id: str) -> None:
+    """Refuse a new text whose markers would not be found again on the next run (a body with
+    an unclosed ``<nowiki>`` or comment would swallow the end marker) or that changes
+    anything outside them."""
     try:
-        after_start, before_end = region(new, report_id)
+        found = region(new, report_id)
     except Refusal as refusal:
         raise Refusal(f"the new report would break the markers ({refusal})") from None
-    if new[:after_start] != old[:old_region[0]] or new[before_end:] != old[old_region[1]:]:
-        raise Refusal("the new report would change text outside the markers")
+    if old is not None:
+        was = region(old, report_id)
+        if (new[:found.after_start] != old[:was.after_start]
+                or new[found.before_end:] != old[was.before_end:]):
+            raise Refusal("the new report would change text outside the markers")
 
 
 def between(text: str | None, report_id: str) -> str:
     """The report currently between the markers, or "" when there is none."""
     if not text:
         return ""
-    try:
-        after_start, before_end = region(text, report_id)
-    except Refusal:
-        return ""
-    return text[after_start:before_end]
+    found = _locate(text, report_id)
+    return "" if isinstance(found, str) else text[found.after_start:found.before_end]
+
+
+@lru_cache(maxsize=_MEMORY)
+def stats_of(wikitext: str) -> Stats:
+    """Rows and item links of *wikitext*, remembered."""
+    return Stats.of(mwparserfromhell.parse(wikitext).nodes)
 
 
 def count_rows(wikitext: str) -> int:
     """Table rows (``|-`` rows, as mwparserfromhell reads them) in *wikitext*."""
-    return sum(
-        1 for tag in mwparserfromhell.parse(wikitext).ifilter_tags() if tag.tag == "tr"
-    )
+    return stats_of(wikitext).rows
 
 
 def item_links(wikitext: str) -> Counter:
     """How many times each Wikidata item is linked (``[[:d:Q42|Q42]]``) in *wikitext*."""
-    found: Counter = Counter()
-    for link in mwparserfromhell.parse(wikitext).ifilter_wikilinks():
-        match = _ITEM_LINK.match(str(link.title).strip())
-        if match:
-            found[match.group(1)] += 1
-    return found
+    return stats_of(wikitext).counter()
 
 
 def same_text(old: str | None, new: str) -> bool:
@@ -305,7 +360,15 @@ def same_text(old: str | None, new: str) -> bool:
 # --- large reports -----------------------------------------------------------------------
 
 
-def split_body(body: str, budget: int) -> list[str]:
+@dataclass
+class Part:
+    """A piece of a report body that fits on one page, and what it holds."""
+
+    text: str
+    stats: Stats
+
+
+def split_body(body: str, budget: int) -> list[Part]:
     """Cut *body* into parts of at most *budget* bytes, between table rows.
 
     A table cut in two is closed at the end of one part and opened again, header included,
@@ -313,12 +376,13 @@ def split_body(body: str, budget: int) -> list[str]:
     prose are kept whole. A single row larger than *budget* makes a part of its own.
     """
     if _size(body) <= budget:
-        return [body]
-    parts: list[str] = []
+        return [Part(body, stats_of(body))]
+    parts: list[Part] = []
     part: list[str] = []
+    stats = Stats()
     size = 0
     table: tuple[str, str] | None = None  # (head, tail) of the table open in this part
-    for text, context in _pieces(mwparserfromhell.parse(body)):
+    for text, context, piece_stats in _pieces(mwparserfromhell.parse(body)):
         extra = _size(text)
         if context is not None and context is not table:
             extra += _size(context[0])
@@ -327,8 +391,8 @@ def split_body(body: str, budget: int) -> list[str]:
         if part and size + extra > budget:
             if table is not None:
                 part.append(table[1])
-            parts.append("".join(part).strip("\n"))
-            part, size, table = [], 0, None
+            parts.append(Part("".join(part).strip("\n"), stats))
+            part, size, table, stats = [], 0, None, Stats()
         if context is not table:
             if table is not None:
                 part.append(table[1])
@@ -339,68 +403,61 @@ def split_body(body: str, budget: int) -> list[str]:
             table = context
         part.append(text)
         size += _size(text)
+        stats += piece_stats
     if table is not None:
         part.append(table[1])
     if part:
-        parts.append("".join(part).strip("\n"))
+        parts.append(Part("".join(part).strip("\n"), stats))
     return parts
 
 
-def _pieces(code) -> Iterator[tuple[str, tuple[str, str] | None]]:
+def _pieces(code) -> Iterator[tuple[str, tuple[str, str] | None, Stats]]:
     """The smallest pieces a body may be cut between: each row of a wikitable along with the
     table's (head, tail) it belongs to, and every other top-level node alone."""
     for node in code.nodes:
-        rows = _table_rows(node)
-        if rows is None:
-            yield str(node), None
+        table = _table_rows(node)
+        if table is None:
+            yield str(node), None, Stats.of([node])
             continue
-        head, body_rows, tail = rows
-        context = (head, tail)
-        for row in body_rows:
-            yield row, context
+        head, rows, tail = table
+        context = (head, tail)  # one object per table: split_body tells tables apart by it
+        for row in rows:
+            yield "".join(str(n) for n in row), context, Stats.of(row)
 
 
-def _table_rows(node) -> tuple[str, list[str], str] | None:
-    """A wikitable's head (``{|`` line and header cells), its rows and its tail (``|}``)."""
+def _table_rows(node) -> tuple[str, list[list], str] | None:
+    """A wikitable's head (``{|`` line and header cells), its rows (each a list of nodes: the
+    row and whatever stray text follows it) and its tail (``|}``)."""
     if not (isinstance(node, Tag) and node.tag == "table" and node.wiki_markup == "{|"):
         return None
-    whole, inner = str(node), str(node.contents)
-    opening = whole[: whole.index(inner)] if inner else whole[: -len("|}")]
-    closing = whole[len(opening) + len(inner):]
     nodes = node.contents.nodes
     first = next((i for i, n in enumerate(nodes) if isinstance(n, Tag) and n.tag == "tr"), None)
     if first is None:
         return None
     last = max(i for i, n in enumerate(nodes) if isinstance(n, Tag) and n.tag == "tr")
-    head = opening + "".join(str(n) for n in nodes[:first])
-    rows = [str(n) for n in nodes[first:last + 1]]
-    tail = "".join(str(n) for n in nodes[last + 1:]) + closing
-    if not all(isinstance(n, Tag) and n.tag == "tr" for n in nodes[first:last + 1]):
-        # Text between rows (comments, stray lines) travels with the row before it.
-        rows = _group_rows(nodes[first:last + 1])
-    return head, rows, tail
-
-
-def _group_rows(nodes) -> list[str]:
-    rows: list[str] = []
-    for node in nodes:
-        if isinstance(node, Tag) and node.tag == "tr" or not rows:
-            rows.append(str(node))
+    whole, inner = str(node), str(node.contents)
+    opening = whole[: whole.index(inner)]
+    closing = whole[len(opening) + len(inner):]
+    rows: list[list] = []
+    for n in nodes[first:last + 1]:
+        if isinstance(n, Tag) and n.tag == "tr":
+            rows.append([n])
         else:
-            rows[-1] += str(node)
-    return rows
+            rows[-1].append(n)  # comments or stray lines travel with the row before them
+    head = opening + "".join(str(n) for n in nodes[:first])
+    tail = "".join(str(n) for n in nodes[last + 1:]) + closing
+    return head, rows, tail
 
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def index_body(title: str, parts: list[str]) -> str:
+def index_body(title: str, parts: list[Part]) -> str:
     """The list of parts that replaces a split report on its own page."""
     lines = [f"This report is split into {len(parts)} pages:"]
     for number, part in enumerate(parts, 1):
-        rows = count_rows(part)
-        lines.append(f"# [[{title}/{number}|Part {number}]] ({rows:,} rows)")
+        lines.append(f"# [[{title}/{number}|Part {number}]] ({part.stats.rows:,} rows)")
     return "\n".join(lines)
 
 
@@ -412,11 +469,10 @@ def obsolete_body(title: str, count: int) -> str:
 # --- edit summaries ----------------------------------------------------------------------
 
 
-def edit_summary(label: str, old: str, new: str, run_id: str, prefix: str = "") -> str:
+def edit_summary(label: str, before: Stats, after: Stats, run_id: str, prefix: str = "") -> str:
     """What changed in numbers: items linked before and not now (−), now and not before (+)."""
-    before, after = item_links(old), item_links(new)
-    removed = sum((before - after).values())
-    added = sum((after - before).values())
+    removed = sum((before.counter() - after.counter()).values())
+    added = sum((after.counter() - before.counter()).values())
     return f"{prefix}{label} (\u2212{removed:,}, +{added:,}) \u00b7 run {run_id}"
 
 
@@ -430,6 +486,7 @@ class _Target:
     page: pywikibot.Page
     report_id: str
     body: str
+    stats: Stats
     label: str
     refusal: str | None = None
     counted: bool = True  # its rows are the report's (not an index or a retired part)
@@ -443,32 +500,33 @@ def _targets(site, report: _Report, options: PostOptions, budget: int) -> Iterat
             site, options.root if not entry.subpage else f"{options.root}/{entry.subpage}")
         title = main.title()
         # MediaWiki stores text in NFC; composing in NFC keeps the comparison with it exact.
-        body = unicodedata.normalize("NFC", entry.body).strip("\n")
-        bodies = split_body(body, budget)
+        parts = split_body(unicodedata.normalize("NFC", entry.body).strip("\n"), budget)
         old_main = _read(main)
         old_parts = _linked_parts(title, old_main, entry.id)
         targets = []
-        if len(bodies) > 1:
-            for number, part_body in enumerate(bodies, 1):
+        if len(parts) > 1:
+            for number, part in enumerate(parts, 1):
                 targets.append(_Target(
                     page=pywikibot.Page(site, f"{title}/{number}"),
-                    report_id=f"{entry.id}/{number}", body=part_body,
-                    label=f"{entry.label}, part {number} of {len(bodies)}",
+                    report_id=f"{entry.id}/{number}", body=part.text, stats=part.stats,
+                    label=f"{entry.label}, part {number} of {len(parts)}",
                 ))
-            main_body = index_body(title, bodies)
+            index = index_body(title, parts)
+            targets.append(_Target(page=main, report_id=entry.id, body=index, stats=Stats(),
+                                   label=entry.label, counted=False))
         else:
-            main_body = bodies[0]
-        for number in range(len(bodies) + 1 if len(bodies) > 1 else 1, old_parts + 1):
-            targets.append(_Target(
+            targets.append(_Target(page=main, report_id=entry.id, body=parts[0].text,
+                                   stats=parts[0].stats, label=entry.label))
+        kept = len(parts) if len(parts) > 1 else 0
+        for number in range(kept + 1, old_parts + 1):
+            targets.insert(-1, _Target(
                 page=pywikibot.Page(site, f"{title}/{number}"),
-                report_id=f"{entry.id}/{number}",
-                body=obsolete_body(title, len(bodies) if len(bodies) > 1 else 0),
-                label=f"{entry.label}, part {number} no longer used", counted=False,
+                report_id=f"{entry.id}/{number}", body=obsolete_body(title, kept),
+                stats=Stats(), label=f"{entry.label}, part {number} no longer used",
+                counted=False,
             ))
-        targets.append(_Target(page=main, report_id=entry.id, body=main_body, label=entry.label,
-                               counted=len(bodies) == 1))
-        refusal = None if options.force else _shrink_refusal(targets, old_main, entry.id,
-                                                             old_parts, options.max_shrink)
+        refusal = None if options.force else _shrink_refusal(
+            targets, old_main, entry.id, old_parts, options.max_shrink)
         for target in targets:
             target.refusal = refusal
             yield target
@@ -480,6 +538,11 @@ def _read(page) -> str | None:
         return page.text if page.exists() else None
     except PywikibotError:
         return None
+
+
+def _old_stats(text: str | None, report_id: str) -> Stats:
+    found = _locate(text, report_id) if text else None
+    return found.stats if isinstance(found, Region) else Stats()
 
 
 def _linked_parts(title: str, text: str | None, report_id: str) -> int:
@@ -495,12 +558,12 @@ def _linked_parts(title: str, text: str | None, report_id: str) -> int:
 def _shrink_refusal(targets: list[_Target], old_main: str | None, report_id: str,
                     old_parts: int, max_shrink: float) -> str | None:
     """Refuse the whole report if it would lose more than *max_shrink* of its rows."""
-    old_rows = count_rows(between(old_main, report_id))
-    for number in range(1, old_parts + 1):
-        part = next((t for t in targets if t.report_id == f"{report_id}/{number}"), None)
-        if part is not None:
-            old_rows += count_rows(between(_read(part.page), part.report_id))
-    new_rows = sum(count_rows(t.body) for t in targets if t.counted)
+    old_rows = _old_stats(old_main, report_id).rows
+    for target in targets:
+        if target.report_id.startswith(f"{report_id}/") and \
+                int(target.report_id.rsplit("/", 1)[1]) <= old_parts:
+            old_rows += _old_stats(_read(target.page), target.report_id).rows
+    new_rows = sum(target.stats.rows for target in targets if target.counted)
     if old_rows and new_rows < old_rows * (1 - max_shrink):
         return (
             f"shrink guard: {old_rows:,} rows would become {new_rows:,} "
@@ -557,39 +620,40 @@ class ReportBot(SingleSiteBot):
             if old is not None and not page.botMayEdit():
                 return PageOutcome(title, "skipped", "{{bots}}/{{nobots}} excludes this bot")
             try:
-                new = self._compose(old, target)
+                if old is None:
+                    new = new_page_text(target.report_id, target.body)
+                else:
+                    new = splice(old, target.report_id, target.body)
+                if same_text(old, new):
+                    return PageOutcome(title, "unchanged", "")
+                check_splice(old, new, target.report_id)
             except Refusal as refusal:
                 return PageOutcome(title, "refused", str(refusal))
-            if same_text(old, new):
-                return PageOutcome(title, "unchanged", "")
-            summary = edit_summary(target.label, between(old, target.report_id), target.body,
-                                   self._report.run_id, self._options.summary_prefix)
+            summary = edit_summary(target.label, _old_stats(old, target.report_id),
+                                   target.stats, self._report.run_id,
+                                   self._options.summary_prefix)
             if self._options.before_save is not None:
                 self._options.before_save(title)
             try:
                 return self._save(page, old, new, summary)
-            except EditConflictError:
-                continue  # someone saved in between: read again and splice into their text
-            except NoCreateError:
-                continue  # deleted in between: create it again
-            except OtherPageSaveError:
-                return PageOutcome(title, "skipped", "{{bots}}/{{nobots}} excludes this bot")
+            except (EditConflictError, NoCreateError):
+                continue  # saved or deleted in between: read again, splice into that text
             except LockedPageError:
                 return PageOutcome(title, "failed", "protected: the bot may not edit it")
+            except OtherPageSaveError as exc:  # pywikibot's wrapper for other save errors
+                reason = exc.reason
+                return PageOutcome(title, "failed", _describe(reason) if isinstance(
+                    reason, PywikibotError) else " ".join(str(reason).split()))
         return PageOutcome(title, "failed", f"edit conflict {CONFLICT_ATTEMPTS} times in a row")
-
-    @staticmethod
-    def _compose(old: str | None, target: _Target) -> str:
-        if old is None:
-            return new_page_text(target.report_id, target.body)
-        return splice(old, target.report_id, target.body)
 
     def _save(self, page, old: str | None, new: str, summary: str) -> PageOutcome:
         base = page.latest_revision_id if old is not None else None
         page.text = new
-        extra = {"nocreate": True, "baserevid": base} if base else {"createonly": True}
-        # baserevid as well as pywikibot's basetimestamp: two saves in the same second have
-        # the same timestamp, and only the revision id then tells MediaWiki they conflict.
+        # The base revision id, and no base timestamp: given a timestamp, MediaWiki suppresses
+        # the conflict when no revision is newer than it, and a person's edit made in the same
+        # second as the base revision is not newer. pywikibot sends one unless told otherwise.
+        extra = ({"nocreate": True, "baserevid": base, "basetimestamp": None} if base
+                 else {"createonly": True})
         page.save(summary=summary, watch="nochange", minor=False, quiet=True, **extra)
         self.counter["write"] += 1
         if config.simulate:
@@ -719,7 +783,8 @@ def _page_budget(site, options: PostOptions) -> int:
     """Bytes a report body may take on one page."""
     budget = options.max_page_bytes or DEFAULT_PAGE_BYTES
     try:
-        limit = site.siteinfo.get("maxarticlesize")
+        # Fresh, not pywikibot's cached copy: the limit is the wiki's to change.
+        limit = site.siteinfo.get("general", expiry=True).get("maxarticlesize")
     except PywikibotError:
         limit = None  # local mode with the wiki out of reach
     return min(budget, int(limit) // 2) if limit else budget
@@ -760,9 +825,8 @@ def read_pages(
                 page = pywikibot.Page(site, title)
                 name = page.title()
             except (PywikibotError, ValueError) as exc:
-                raise UsageError(f"{title!r} is not a valid page title: {_describe(exc)}"
-                                 if isinstance(exc, PywikibotError) else
-                                 f"{title!r} is not a valid page title: {exc}") from None
+                detail = _describe(exc) if isinstance(exc, PywikibotError) else str(exc)
+                raise UsageError(f"{title!r} is not a valid page title: {detail}") from None
             try:
                 if not page.exists():
                     found.append(PageText(name, None))
