@@ -210,7 +210,7 @@ class QualityScale:
 
 
 QUALITY_CLASSES = ("absent", "stub", "article", "long")
-QUALITY_COLUMNS = ["sized", *QUALITY_CLASSES, "unsized", "scored", "score"]
+QUALITY_COLUMNS = ["sized", *QUALITY_CLASSES, "unsized", "items", "score"]
 
 
 def quality_coverage(
@@ -221,17 +221,23 @@ def quality_coverage(
     sized: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Quality-weighted coverage per (group, wiki): ``by, wiki, sized, absent, stub, article,
-    long, unsized, scored, score``.
+    long, unsized, items, score``.
 
     *cells* are :func:`known_cells`; *pagesizes* has ``qid, wiki, pagesize_bytes``. A (group,
     wiki) is ``sized`` when its page sizes are known: the pairs in *sized* (``by, wiki``) when
     given (a live fetch says which wikis it asked), else every pair for which at least one of
     the group's articles has a known size (a snapshot says nothing about the other wikis).
-    Where it is not sized, the article classes and the score are unknown (``<NA>``). Where it
-    is, an article whose own size is unknown is counted as ``unsized`` and left out of the
-    score, which is computed over the ``scored`` items (absent or of known size)::
+    Where it is not sized, the article classes and the score are unknown (``<NA>``).
 
-        score = 100 × Σ weight(class) / (max weight × scored), rounded to 2 places
+    Where it is, an article whose own size is unknown (``unsized``: the source measured none,
+    or the title was not found) is an article all the same: it counts with the average weight
+    of the articles whose size is known, rather than being dropped (which would leave the
+    absent items to weigh more) or guessed as a class::
+
+        score = 100 × (w_absent × absent + mean weight of sized articles × articles)
+                / (max weight × items), rounded to 2 places
+
+    With articles but none of known size, the score is unknown.
     """
     sizes = pagesizes[["qid", "wiki", "pagesize_bytes"]].drop_duplicates(["qid", "wiki"])
     frame = cells[[by, "qid", "wiki", "has_article"]].merge(sizes, on=["qid", "wiki"], how="left")
@@ -257,15 +263,21 @@ def quality_coverage(
         pairs = sized[[by, "wiki"]].drop_duplicates()
     counts = counts.merge(pairs.assign(sized=True), on=[by, "wiki"], how="left")
     counts["sized"] = counts["sized"].fillna(False).astype(bool)
-    counts["scored"] = counts["absent"] + counts["stub"] + counts["article"] + counts["long"]
-    top = scale.weights[-1]
+    counts["items"] = counts[[*QUALITY_CLASSES, "unsized"]].sum(axis=1).astype("int64")
+    w_absent, w_stub, w_article, w_long = scale.weights
     scores = []
     for row in counts.itertuples(index=False):
-        raw = sum(w * getattr(row, c) for w, c in zip(scale.weights, QUALITY_CLASSES, strict=True))
-        known = row.sized and row.scored
-        scores.append(round(100.0 * raw / (top * row.scored), 2) if known else None)
+        with_size = row.stub + row.article + row.long
+        articles = with_size + row.unsized
+        if not row.sized or not row.items or (articles and not with_size):
+            scores.append(None)
+            continue
+        weight = w_stub * row.stub + w_article * row.article + w_long * row.long
+        mean = weight / with_size if with_size else 0.0
+        raw = w_absent * row.absent + mean * articles
+        scores.append(round(100.0 * raw / (w_long * row.items), 2))
     counts["score"] = pd.array(scores, dtype="Float64")
-    for column in ("stub", "article", "long", "unsized", "scored"):
+    for column in ("stub", "article", "long", "unsized"):
         counts[column] = counts[column].astype("Int64").where(counts["sized"], pd.NA)
     counts = counts.sort_values([by, "wiki"], ignore_index=True)
     return counts[[by, "wiki", *QUALITY_COLUMNS]]

@@ -116,3 +116,41 @@ def test_a_wiki_that_keeps_failing_is_reported_and_left_unknown(flaky_server):
 def test_batches_never_exceed_the_api_limit():
     with pytest.raises(ValueError):
         PageSizeFetcher(load_wikis(), batch=BATCH + 1)
+
+
+def test_a_live_fetch_decides_which_wikis_have_a_known_quality():
+    """analyse() with a fetcher (the live path), played on the snapshot: the fetcher answers
+    for frwiki and dewiki only; quality is known there (even where an article has no size)
+    and unknown elsewhere, and its calls are counted."""
+    from bot.catalogue import load_catalogue
+    from bot.config import RunConfig
+    from bot.pagesizes import PageSizes
+    from bot.pipeline import analyse
+    from bot.snapshot import open_snapshot
+    from bot.sparql import EmbeddedEndpoint
+
+    snapshot = open_snapshot()
+    known = snapshot.pagesizes()
+    asked = []
+
+    def fetcher(articles):
+        asked.append(len(articles))
+        part = known[known["wiki"].isin(["frwiki", "dewiki"])]
+        return PageSizes(part, wikis={"frwiki", "dewiki"}, api_calls=7,
+                         problems=["page sizes of itwiki: HTTP 500; its quality is unknown"])
+
+    notes = []
+    analysis = analyse(
+        RunConfig(goals=(13, 15), progress=False),
+        EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path),
+        load_catalogue(snapshot), load_wikis(), pagesizes=fetcher, notify=notes.append,
+    )
+    assert asked == [len(analysis.articles)]
+    assert analysis.counts["api_calls"] == 7
+    assert any("itwiki" in n for n in notes)
+    quality = analysis.quality.set_index(["goal", "wiki"])
+    sized = set(quality.index[quality["sized"]])
+    assert sized == {(13, "frwiki"), (13, "dewiki"), (15, "frwiki"), (15, "dewiki")}
+    assert quality.loc[(15, "dewiki"), "unsized"] == 68  # fetched, but no size came back
+    assert pd.isna(quality.loc[(15, "dewiki"), "score"])  # articles, none of known size
+    assert 0 < quality.loc[(13, "dewiki"), "score"] < 100

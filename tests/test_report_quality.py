@@ -26,8 +26,9 @@ def independent_quality(stub_below=10_000, long_from=30_000):
 
     The rules: an item with no sitelink in a wiki is absent; an article with a known size is a
     stub (< stub_below bytes), an article, or a long article (>= long_from); an article with no
-    known size is "unsized" and left out; score = 100 × (stubs + 4 articles + 9 long) /
-    (9 × (items − unsized)), rounded to 2 places; a wiki with no known size has no score.
+    known size is "unsized" and counts with the average weight of the sized ones; score =
+    100 × (average weight × articles) / (9 × items), rounded to 2 places, the weights being 1,
+    4, 9; a wiki with no known size has no score.
     """
     with ITEMS_TSV.open(encoding="utf-8", newline="") as handle:
         items = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")}
@@ -49,10 +50,13 @@ def independent_quality(stub_below=10_000, long_from=30_000):
                 counts["article"] += 1
             else:
                 counts["long"] += 1
-        sized = any(v != "" for v in known.values())
-        scored = len(items) - counts["unsized"]
-        raw = counts["stub"] + 4 * counts["article"] + 9 * counts["long"]
-        score = round(100.0 * raw / (9 * scored), 2) if sized else None
+        with_size = counts["stub"] + counts["article"] + counts["long"]
+        sized = with_size > 0
+        score = None
+        if sized:
+            mean = (counts["stub"] + 4 * counts["article"] + 9 * counts["long"]) / with_size
+            articles = with_size + counts["unsized"]
+            score = round(100.0 * mean * articles / (9 * len(items)), 2)
         out[wiki] = (*counts.values(), score)
     return out
 
@@ -185,6 +189,8 @@ def test_quality_rules_on_a_small_table():
             (1, "Q5", "xwiki", True),  # size unknown
             (1, "Q1", "ywiki", True),  # no size at all in ywiki
             (1, "Q2", "ywiki", False),
+            (1, "Q1", "zwiki", True),  # zwiki was asked (live) but gave no size: unknown score
+            (1, "Q2", "zwiki", False),
         ],
         columns=["goal", "qid", "wiki", "has_article"],
     )
@@ -194,12 +200,20 @@ def test_quality_rules_on_a_small_table():
     )
     table = coverage.quality_coverage(cells, sizes).set_index("wiki")
     x = table.loc["xwiki"]
-    assert (x["absent"], x["stub"], x["article"], x["long"], x["unsized"], x["scored"]) == (
-        1, 1, 1, 1, 1, 4
+    assert (x["absent"], x["stub"], x["article"], x["long"], x["unsized"], x["items"]) == (
+        1, 1, 1, 1, 1, 5
     )
-    assert x["score"] == round(100 * (1 + 4 + 9) / (9 * 4), 2)
+    mean = (1 + 4 + 9) / 3  # Q5 counts with the average weight of Q1..Q3
+    assert x["score"] == round(100 * mean * 4 / (9 * 5), 2)
     y = table.loc["ywiki"]
     assert not y["sized"] and pd.isna(y["score"]) and pd.isna(y["stub"]) and y["absent"] == 1
+    asked = pd.DataFrame([(1, "xwiki"), (1, "zwiki")], columns=["goal", "wiki"])
+    live = coverage.quality_coverage(cells, sizes, sized=asked).set_index("wiki")
+    assert live.loc["zwiki", "sized"] and pd.isna(live.loc["zwiki", "score"])
+    assert live.loc["zwiki", "unsized"] == 1 and live.loc["xwiki", "score"] == x["score"]
+    none = pd.DataFrame([(1, "Q9", "xwiki", False)], columns=["goal", "qid", "wiki", "has_article"])
+    empty = coverage.quality_coverage(none, sizes, sized=asked.iloc[:1])
+    assert empty["score"].iloc[0] == 0.0  # nothing but absent items: a real zero
 
 
 def test_best_source_rules_on_a_small_table():

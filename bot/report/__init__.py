@@ -18,7 +18,7 @@
     target, wiki, language, language_name, items, articles, missing, coverage_pct — for the
     SDG targets that item sets are tied to
 ``quality.csv``
-    goal, wiki, language, language_name, sized, absent, stub, article, long, unsized, scored,
+    goal, wiki, language, language_name, sized, absent, stub, article, long, unsized, items,
     score — quality-weighted coverage (empty fields where page sizes are unknown)
 ``sources.csv``
     qid, source_wiki, source_title, source_bytes, source_rule — the article to translate from

@@ -55,7 +55,7 @@ def quality_chart(
     quality: pd.DataFrame | None, goals: dict, path: Path, lang: str = "en"
 ) -> None:
     """Stacked bars per language: the share of items with a long article, an article, a stub
-    (of the items whose state is known), for the languages whose page sizes are known."""
+    (articles of unknown size are not drawn), for the languages whose page sizes are known."""
     words = messages(lang)
     sized = quality[quality["sized"]] if quality is not None else None
     if sized is None or sized.empty:
@@ -79,10 +79,10 @@ def quality_chart(
         rows = sized[sized["goal"] == goal].copy()
         rows["score_key"] = rows["score"].astype(float)
         rows = rows.sort_values(["score_key", "wiki"])
-        scored = rows["scored"].astype(float).where(lambda s: s > 0)
+        items = rows["items"].astype(float).where(lambda s: s > 0)
         left = pd.Series(0.0, index=rows.index)
         for cls in ("long", "article", "stub"):
-            share = (100.0 * rows[cls].astype(float) / scored).fillna(0.0)
+            share = (100.0 * rows[cls].astype(float) / items).fillna(0.0)
             axis.barh(rows["language"], share, left=left, color=COLOURS[cls], label=labels[cls])
             left = left + share
         axis.set_xlim(0, 100)
