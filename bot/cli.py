@@ -14,6 +14,11 @@ Subcommands:
     list or check the SDG catalogue (goals, targets, item sets)
 ``worklist``
     write a partner worklist: the first missing articles per language, ready to start
+``history``
+    list the recorded runs, print a goal's or a language's trend, prune old runs
+``schedule``
+    the scheduled run: read the organizers' configuration page, run the reports that are due,
+    post them and write the status page (under a lock)
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ def _add_run_parser(subparsers) -> None:
     )
     _add_fetch_options(run)
     _add_report_options(run)
+    _add_history_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
     run.add_argument(
@@ -297,10 +303,19 @@ def _cmd_run(args) -> int:
     )
     analysis.warnings.extend(warnings)
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
+    history = _open_history(args)
+    if history is not None:
+        from bot.schedule import prepare_history
+
+        prepare_history(history, analysis, args.series)
     out = config.out or REPORTS_DIR / f"run-{analysis.run_id}"
     pages = write_report(
         analysis, out, page_rows=config.page_rows, lang=report["lang"], service=report["service"]
     )
+    if history is not None:
+        from bot.schedule import write_history_files
+
+        write_history_files(history, analysis, out, args.series)
     counts = analysis.counts
     print(
         f"{out}: {counts['items']:,} items, {counts['wikis']} Wikipedias, "
@@ -319,12 +334,21 @@ def _cmd_run(args) -> int:
             + (f" (and {len(analysis.warnings) - 1} more)" if len(analysis.warnings) > 1 else ""),
             file=sys.stderr,
         )
+    status = 0 if analysis.complete else INCOMPLETE
+    posted = None
     if args.post:
-        status = _post(
+        posted = _post(
             out, args.root, [], force=False, max_shrink=0.30, allow_incomplete=False, local=None
         )
-        return status or (0 if analysis.complete else INCOMPLETE)
-    return 0 if analysis.complete else INCOMPLETE
+        status = posted or status
+    if history is not None:
+        with history:
+            record = history.record(
+                analysis, series=args.series, published=None if posted is None else posted == 0,
+                baseline=analysis.changes,
+            )
+        print(f"history: run {record.run_id} recorded in {history.path} (series {args.series})")
+    return status
 
 
 def _add_post_parser(subparsers) -> None:
@@ -613,6 +637,197 @@ def _cmd_worklist(args) -> int:
     return 0
 
 
+def _add_history_options(parser) -> None:
+    """Where runs are recorded (run)."""
+    group = parser.add_argument_group("history")
+    group.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        help="the SQLite file runs are recorded in, for the \"since the last run\" sections "
+        "(default: $SDG_GAPS_HISTORY or reports/history.sqlite)",
+    )
+    group.add_argument("--no-history", action="store_true", help="record nothing, compare nothing")
+    group.add_argument(
+        "--series",
+        default="cli",
+        metavar="NAME",
+        help="the runs this one follows (default cli); scheduled reports use their root page",
+    )
+
+
+def _open_history(args):
+    from bot.history import History, default_path
+
+    if getattr(args, "no_history", False):
+        return None
+    return History.open(args.history or default_path())
+
+
+def _add_history_parser(subparsers) -> None:
+    history = subparsers.add_parser(
+        "history",
+        help="list recorded runs, print a trend, prune old runs",
+        description=(
+            "List the runs recorded in the history file; with --goal and/or --language print "
+            "the coverage over runs; --prune KEEP keeps the newest KEEP runs of each series; "
+            "--check runs SQLite's integrity check and the runs' own consistency checks."
+        ),
+        epilog=EPILOG,
+    )
+    history.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        help="the history file (default: $SDG_GAPS_HISTORY or reports/history.sqlite)",
+    )
+    history.add_argument("--series", metavar="NAME", help="only the runs of this series")
+    history.add_argument("--goal", metavar="N", help="the trend of one goal")
+    history.add_argument("--language", metavar="CODE", help="the trend of one language (fr)")
+    history.add_argument("--chart", type=Path, metavar="PNG", help="draw the trend to a PNG file")
+    history.add_argument("--prune", metavar="KEEP", help="keep the newest KEEP runs per series")
+    history.add_argument("--check", action="store_true", help="check the file; exit 1 on problems")
+    history.set_defaults(handler=_cmd_history)
+
+
+def _cmd_history(args) -> int:
+    from bot.history import History, default_path
+
+    path = args.history or default_path()
+    if not path.exists():
+        raise UsageError(f"no history at {path}: `sdg-gaps run` and `schedule` record runs there")
+    with History.open(path) as history:
+        if args.prune is not None:
+            removed = history.prune(positive_int(args.prune, "--prune"), args.series)
+            print(f"{path}: removed {removed} run(s); {len(history.runs())} kept")
+            return 0
+        if args.check:
+            problems = history.check()
+            for problem in problems:
+                print(problem)
+            print(f"{path}: {len(problems)} problem(s) in {len(history.runs())} run(s)")
+            return 1 if problems else 0
+        if args.goal is None and args.language is None and args.chart is None:
+            runs = history.runs(args.series)
+            print(f"{'run':<20} {'series':<28} {'finished':<25} {'endpoint':<10} "
+                  f"{'state':<11} {'goals':<8} {'wikis':>5} {'gaps':>8}")
+            for r in runs:
+                state = "incomplete" if not r.complete else {
+                    None: "local", True: "published", False: "not posted"}[r.published]
+                print(f"{r.run_id:<20} {r.series[:28]:<28} {r.finished:<25} "
+                      f"{str(r.endpoint.get('name'))[:10]:<10} {state:<11} "
+                      f"{','.join(map(str, r.goals)):<8} {r.wikis:>5} {r.gaps:>8,}")
+            print(f"{len(runs)} run(s) in {path}")
+            return 0
+        goal = parse_goals(args.goal)[0] if args.goal else None
+        trend = history.trend(goal=goal, language=args.language, series=args.series)
+        if trend.empty:
+            print("no recorded run covers that goal and language")
+            return 1
+        previous: dict = {}
+        print(f"{'run':<20} {'series':<24} {'goal':>4} {'lang':<6} {'items':>7} "
+              f"{'articles':>8} {'missing':>8} {'coverage %':>10} {'change':>7}")
+        for r in trend.itertuples(index=False):
+            key = (r.series, r.goal, r.wiki)
+            delta = "" if key not in previous else f"{r.coverage_pct - previous[key]:+.2f}"
+            previous[key] = r.coverage_pct
+            print(f"{r.run_id:<20} {r.series[:24]:<24} {r.goal:>4} {r.language:<6} {r.items:>7,} "
+                  f"{r.articles:>8,} {r.missing:>8,} {r.coverage_pct:>10.2f} {delta:>7}")
+        if args.chart:
+            from bot.report.trend import trend_chart
+
+            trend_chart(trend, args.chart)
+            print(f"chart: {args.chart}")
+    return 0
+
+
+def _add_schedule_parser(subparsers) -> None:
+    schedule = subparsers.add_parser(
+        "schedule",
+        help="the scheduled run: reports from an on-wiki configuration page, and a status page",
+        description=(
+            "Read the organizers' configuration page (one {{SDG gaps report}} template per "
+            "report), run every report that is due (its root page updated at least `every` "
+            "days ago) or only --page, post the pages, record the runs in the history and "
+            "write the status page. Runs never overlap: a second one exits (status 75) unless "
+            "--wait-lock. pywikibot's global options (-simulate, -dir:DIR, -user:NAME, -pt:N) "
+            "may follow."
+        ),
+        epilog=EPILOG,
+    )
+    schedule.add_argument(
+        "--config-page", required=True, metavar="PAGE", help="the organizers' configuration page"
+    )
+    schedule.add_argument(
+        "--page", metavar="ROOT", help="run only the report with this root page, due or not"
+    )
+    schedule.add_argument(
+        "--status-page", metavar="PAGE", help="where the status goes (default: CONFIG/Status)"
+    )
+    schedule.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        help="history file; the lock file is PATH.lock (default: $SDG_GAPS_HISTORY or "
+        "reports/history.sqlite)",
+    )
+    schedule.add_argument(
+        "--wait-lock",
+        nargs="?",
+        const="3600",
+        metavar="SECONDS",
+        help="if another run holds the lock, wait for it (up to SECONDS, default 3600)",
+    )
+    schedule.add_argument(
+        "--endpoint",
+        default="embedded",
+        metavar="NAME|URL",
+        help="embedded (default: the bundled snapshot), wdqs, qlever or a SPARQL URL",
+    )
+    schedule.add_argument("--snapshot", type=Path, metavar="DIR", help="another snapshot")
+    schedule.add_argument("--contact", help="contact sent in the User-Agent to live services")
+    schedule.add_argument(
+        "--out-dir",
+        type=Path,
+        metavar="DIR",
+        help="where report directories are written (default: next to the history, scheduled/)",
+    )
+    schedule.set_defaults(handler=_cmd_schedule)
+
+
+def _cmd_schedule(args) -> int:
+    from bot.history import default_path
+    from bot.schedule import ScheduleOptions, run_schedule
+
+    wait = None if args.wait_lock is None else _seconds(args.wait_lock, "--wait-lock")
+    options = ScheduleOptions(
+        config_page=args.config_page,
+        history=args.history or default_path(),
+        status_page=args.status_page,
+        page=args.page,
+        wait_lock=wait,
+        endpoint=args.endpoint,
+        snapshot=args.snapshot,
+        contact=args.contact or RunConfig().contact,
+        out_dir=args.out_dir,
+        pywikibot_args=args.pywikibot_args,
+    )
+    result = run_schedule(options)
+    for message in result.messages:
+        print(f"{TOOL_NAME}: configuration: {message}", file=sys.stderr)
+    states: dict = {}
+    for report in result.reports:
+        states[report.status] = states.get(report.status, 0) + 1
+    summary = ", ".join(f"{n} {state}" for state, n in sorted(states.items())) or "none"
+    status = result.status.status if result.status is not None else "not written"
+    print(
+        f"schedule: {len(result.reports)} report(s) ({summary}), {len(result.messages)} "
+        f"configuration message(s), {result.queries} SPARQL queries "
+        f"({result.query_seconds:.1f} s); status page: {status}"
+    )
+    return result.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=TOOL_NAME,
@@ -628,6 +843,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_post_parser(subparsers)
     _add_catalogue_parser(subparsers)
     _add_worklist_parser(subparsers)
+    _add_history_parser(subparsers)
+    _add_schedule_parser(subparsers)
     return parser
 
 
@@ -647,7 +864,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours, pywikibot_args = split_pywikibot_args(argv)
     parser = build_parser()
     args = parser.parse_args(ours)
-    if pywikibot_args and args.command != "post":
+    if pywikibot_args and args.command not in ("post", "schedule"):
         parser.error(f"unrecognized arguments: {' '.join(pywikibot_args)}")
     args.pywikibot_args = pywikibot_args
     try:

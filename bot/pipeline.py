@@ -57,6 +57,8 @@ class Analysis:
     sources: pd.DataFrame | None = None  # qid, source_wiki, source_title, source_bytes, rule
     coverage_targets: pd.DataFrame | None = None  # target, wiki, language, … coverage_pct
     targets: dict = field(default_factory=dict)  # code → bot.catalogue.Target
+    # Since the previous run of the same series (bot.history.Changes); None: no history kept.
+    changes: object | None = None
 
     @property
     def wikis(self) -> list[str]:

@@ -7,3 +7,23 @@
 """
 
 pytest_plugins = ["tests.plugins.oxigraph_server", "tests.plugins.mediawiki"]
+
+
+def pytest_configure(config):
+    """`sdg-gaps run` records every run in a history file (reports/history.sqlite by default):
+    each test process records into a file of its own instead, removed at the end."""
+    import os
+    import tempfile
+
+    if "SDG_GAPS_HISTORY" not in os.environ:
+        directory = tempfile.mkdtemp(prefix="sdg-gaps-history-")
+        os.environ["SDG_GAPS_HISTORY"] = os.path.join(directory, "history.sqlite")
+        config._sdg_gaps_history_dir = directory
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    directory = getattr(config, "_sdg_gaps_history_dir", None)
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)

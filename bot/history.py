@@ -1,0 +1,625 @@
+"""Runs over time: every run recorded in one SQLite file, and what changed since the last one.
+
+A *run* is one analysis (one :class:`bot.pipeline.Analysis`) of one *series*: the runs of one
+report that follow each other (a report page's root title for scheduled runs, ``cli`` for
+``sdg-gaps run`` unless ``--series`` names another). For each run the store keeps
+
+``runs``
+    its id, series, times, endpoint and data provenance (JSON), whether its data was complete,
+    whether it was published (``NULL``: not posted; ``1``: every page saved or unchanged; ``0``:
+    some page failed or was refused), its counts and page outcomes (JSON), and the run its
+    changes were computed against (``baseline``);
+``coverage``
+    per goal × wiki: items, articles, missing, coverage %;
+``members``
+    the items of each goal (to tell an article that appeared from an item that left the set);
+``gaps``
+    the set of missing items, one row per (goal, wiki, item).
+
+A run is written in **one transaction** at its very end (:meth:`History.record`): a process
+killed at any point leaves either the whole run or nothing, never half of one.
+
+"Since the last run" compares each goal × wiki of a new run with the same cell of the latest
+earlier run of the same series that was complete and not left unpublished
+(:func:`compute_changes`, pure pandas): the gaps closed (the article exists now), the new gaps
+(an article gone, or a new item), the items that left the set, and the coverage delta.
+
+The file's path is configurable (``--history PATH`` or ``SDG_GAPS_HISTORY``); by default it is
+``reports/history.sqlite``. The scheduler's lock file sits next to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from bot.config import REPORTS_DIR
+from bot.errors import SdgGapsError
+
+SCHEMA_VERSION = 1
+DEFAULT_SERIES = "cli"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    series TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    provenance TEXT NOT NULL,
+    complete INTEGER NOT NULL,
+    published INTEGER,
+    counts TEXT NOT NULL,
+    outcomes TEXT NOT NULL,
+    baseline INTEGER,
+    UNIQUE (series, run_id)
+);
+CREATE TABLE IF NOT EXISTS coverage (
+    run INTEGER NOT NULL,
+    goal INTEGER NOT NULL,
+    wiki TEXT NOT NULL,
+    language TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    missing INTEGER NOT NULL,
+    coverage_pct REAL NOT NULL,
+    PRIMARY KEY (run, goal, wiki)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    run INTEGER NOT NULL,
+    goal INTEGER NOT NULL,
+    qid INTEGER NOT NULL,
+    PRIMARY KEY (run, goal, qid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS gaps (
+    run INTEGER NOT NULL,
+    goal INTEGER NOT NULL,
+    wiki TEXT NOT NULL,
+    qid INTEGER NOT NULL,
+    PRIMARY KEY (run, goal, wiki, qid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS runs_series ON runs (series, id);
+"""
+
+_CELL_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+
+
+class HistoryError(SdgGapsError):
+    """A history file that cannot be opened, read or written."""
+
+
+def default_path() -> Path:
+    """``$SDG_GAPS_HISTORY`` or ``reports/history.sqlite``."""
+    env = os.environ.get("SDG_GAPS_HISTORY")
+    return Path(env) if env else REPORTS_DIR / "history.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _qid_int(qid: str) -> int:
+    return int(str(qid)[1:])
+
+
+# --------------------------------------------------------------------------------------------
+# What changed: pure pandas
+
+
+@dataclass
+class Changes:
+    """What changed per goal × wiki since the previous run of the same series.
+
+    ``cells``: goal, wiki, language, baseline (history key or <NA>), baseline_run_id,
+    baseline_finished, items_before, articles_before, missing_before, coverage_before, items,
+    articles, missing, coverage_pct, delta_pct, closed, opened, left — one row per cell of the
+    new run (cells without a baseline are new: no figures before).
+
+    ``closed``: goal, wiki, language, qid, title — gaps of the baseline whose article exists
+    now (title: the article's title when known).
+
+    ``opened``: goal, wiki, language, qid, label, rank, reason — gaps that were not gaps in the
+    baseline; reason ``article gone`` (the item had an article there) or ``new item`` (it was
+    not in the goal's item set), or "" when the baseline kept no members.
+    """
+
+    cells: pd.DataFrame
+    closed: pd.DataFrame
+    opened: pd.DataFrame
+
+    def cell(self, goal: int, wiki: str) -> dict | None:
+        """The row of *cells* for one goal × wiki, as a dict (None if the run has no such cell)."""
+        rows = self.cells[(self.cells["goal"] == goal) & (self.cells["wiki"] == wiki)]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def closed_in(self, goal: int, wiki: str) -> pd.DataFrame:
+        frame = self.closed
+        return frame[(frame["goal"] == goal) & (frame["wiki"] == wiki)]
+
+    def opened_in(self, goal: int, wiki: str) -> pd.DataFrame:
+        frame = self.opened
+        return frame[(frame["goal"] == goal) & (frame["wiki"] == wiki)]
+
+    @property
+    def has_baseline(self) -> bool:
+        return bool(self.cells["baseline"].notna().any()) if len(self.cells) else False
+
+    def totals(self) -> dict:
+        """Closed, opened and left gaps over every cell with a baseline."""
+        return {
+            "closed": int(len(self.closed)),
+            "opened": int(len(self.opened)),
+            "left": int(self.cells["left"].sum()) if len(self.cells) else 0,
+            "cells": int(len(self.cells)),
+            "cells_with_baseline": int(self.cells["baseline"].notna().sum())
+            if len(self.cells) else 0,
+        }
+
+
+def compute_changes(
+    coverage: pd.DataFrame,
+    gaps: pd.DataFrame,
+    members: pd.DataFrame | None,
+    before_coverage: pd.DataFrame,
+    before_gaps: pd.DataFrame,
+    before_members: pd.DataFrame,
+    *,
+    articles: pd.DataFrame | None = None,
+    baselines: dict[int, tuple[str, str]] | None = None,
+) -> Changes:
+    """Compare a run with its baseline, cell by cell. No I/O.
+
+    *coverage* (goal, wiki, language, items, articles, missing, coverage_pct), *gaps* (goal,
+    wiki, qid, label, rank) and *members* (goal, qid; None when unknown) describe the new run.
+    *before_coverage* (run, goal, wiki, items, articles, missing, coverage_pct) holds one row per
+    cell of the new run that has a baseline, naming the baseline run; *before_gaps* (run, goal,
+    wiki, qid) and *before_members* (run, goal, qid) are those runs' gaps and members.
+    *articles* (qid, wiki, title) names the articles of the new run; *baselines* maps a
+    baseline's key to its (run id, finished time).
+    """
+    baselines = baselines or {}
+    cells = coverage[["goal", "wiki", "language", *_CELL_COLUMNS]].copy()
+    before = before_coverage[["run", "goal", "wiki", *_CELL_COLUMNS]].rename(
+        columns={"run": "baseline", **{c: f"{c}_before" for c in _CELL_COLUMNS}}
+    )
+    before = before.rename(columns={"coverage_pct_before": "coverage_before"})
+    cells = cells.merge(before, on=["goal", "wiki"], how="left")
+    cells["baseline"] = cells["baseline"].astype("Int64")
+    cells["baseline_run_id"] = [
+        baselines.get(int(b), ("", ""))[0] if pd.notna(b) else "" for b in cells["baseline"]
+    ]
+    cells["baseline_finished"] = [
+        baselines.get(int(b), ("", ""))[1] if pd.notna(b) else "" for b in cells["baseline"]
+    ]
+    cells["delta_pct"] = (cells["coverage_pct"] - cells["coverage_before"]).round(2)
+
+    keyed = cells.loc[cells["baseline"].notna(), ["goal", "wiki", "language", "baseline"]]
+    keyed = keyed.astype({"baseline": "int64"})
+    prev = before_gaps.rename(columns={"run": "baseline"})[["baseline", "goal", "wiki", "qid"]]
+    prev = prev.astype({"baseline": "int64"}).merge(keyed, on=["baseline", "goal", "wiki"])
+    now = gaps[["goal", "wiki", "qid", "label", "rank"]]
+
+    # Gaps before that are not gaps now: closed if the item is still counted, else it left.
+    gone = prev.merge(now[["goal", "wiki", "qid"]], on=["goal", "wiki", "qid"], how="left",
+                      indicator=True)
+    gone = gone[gone["_merge"] == "left_only"].drop(columns="_merge")
+    if members is not None:
+        current = members[["goal", "qid"]].drop_duplicates()
+        gone = gone.merge(current, on=["goal", "qid"], how="left", indicator="found")
+        gone["member"] = gone["found"] == "both"
+        gone = gone.drop(columns="found")
+    else:
+        gone["member"] = True
+    closed = gone[gone["member"]].drop(columns=["member", "baseline"])
+    left = gone[~gone["member"]]
+    if articles is not None and len(closed):
+        titles = articles[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"])
+        closed = closed.merge(titles, on=["qid", "wiki"], how="left")
+    else:
+        closed = closed.assign(title=None)
+    closed["title"] = closed["title"].astype(object).where(closed["title"].notna(), None)
+    closed = _sort(closed[["goal", "wiki", "language", "qid", "title"]])
+
+    # Gaps now that were not gaps before, in cells that have a baseline.
+    opened = now.merge(keyed, on=["goal", "wiki"])
+    opened = opened.merge(prev[["baseline", "goal", "wiki", "qid"]],
+                          on=["baseline", "goal", "wiki", "qid"], how="left", indicator="was")
+    opened = opened[opened["was"] == "left_only"].drop(columns="was")
+    if len(before_members):
+        earlier = before_members.rename(columns={"run": "baseline"})[["baseline", "goal", "qid"]]
+        earlier = earlier.astype({"baseline": "int64"}).drop_duplicates()
+        opened = opened.merge(earlier, on=["baseline", "goal", "qid"], how="left",
+                              indicator="found")
+        opened["reason"] = ["article gone" if f == "both" else "new item"
+                            for f in opened["found"]]
+        opened = opened.drop(columns="found")
+    else:
+        opened["reason"] = ""
+    opened = opened.sort_values(["goal", "wiki", "rank"], kind="stable")
+    opened = opened[["goal", "wiki", "language", "qid", "label", "rank", "reason"]]
+    opened = opened.reset_index(drop=True)
+
+    counts = {
+        name: frame.groupby(["goal", "wiki"]).size().rename(name)
+        for name, frame in (("closed", closed), ("opened", opened), ("left", left))
+    }
+    for name, series in counts.items():
+        cells = cells.merge(series.reset_index(), on=["goal", "wiki"], how="left")
+        cells[name] = cells[name].fillna(0).astype("int64")
+    return Changes(cells=cells.reset_index(drop=True), closed=closed, opened=opened)
+
+
+def _sort(frame: pd.DataFrame) -> pd.DataFrame:
+    order = frame.assign(_n=frame["qid"].map(_qid_int) if len(frame) else [])
+    return order.sort_values(["goal", "wiki", "_n"]).drop(columns="_n").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded run, as :meth:`History.runs` lists it."""
+
+    key: int
+    run_id: str
+    series: str
+    started: str
+    finished: str
+    recorded: str
+    endpoint: dict
+    provenance: dict
+    complete: bool
+    published: bool | None
+    counts: dict
+    outcomes: list = field(default_factory=list)
+    baseline: int | None = None
+    goals: tuple[int, ...] = ()
+    wikis: int = 0
+    gaps: int = 0
+
+    @property
+    def eligible(self) -> bool:
+        """Whether later runs compare themselves with this one."""
+        return self.complete and self.published is not False
+
+
+class History:
+    """The SQLite history file. Open it with :meth:`open`; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, timeout: float = 60.0) -> History:
+        path = Path(path) if path is not None else default_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            db.execute("PRAGMA foreign_keys = OFF")
+            db.execute("PRAGMA synchronous = FULL")
+            version = _create(db)
+        except sqlite3.Error as exc:
+            raise HistoryError(f"history {path}: cannot open: {exc}") from None
+        except OSError as exc:
+            raise HistoryError(f"history {path}: cannot open: {exc.strerror or exc}") from None
+        if version != SCHEMA_VERSION:
+            db.close()
+            raise HistoryError(
+                f"history {path}: schema version {version}, this sdg-gaps reads {SCHEMA_VERSION}"
+            )
+        return cls(db, path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # reading
+
+    def runs(self, series: str | None = None) -> list[RunRecord]:
+        """Every recorded run (of *series*), oldest first."""
+        where, params = ("WHERE r.series = ?", (series,)) if series else ("", ())
+        rows = self._db.execute(
+            f"""
+            SELECT r.id, r.run_id, r.series, r.started, r.finished, r.recorded, r.endpoint,
+                   r.provenance, r.complete, r.published, r.counts, r.outcomes, r.baseline,
+                   (SELECT group_concat(DISTINCT goal) FROM coverage c WHERE c.run = r.id),
+                   (SELECT count(DISTINCT wiki) FROM coverage c WHERE c.run = r.id),
+                   (SELECT coalesce(sum(missing), 0) FROM coverage c WHERE c.run = r.id)
+            FROM runs r {where} ORDER BY r.id
+            """,
+            params,
+        ).fetchall()
+        return [_record(row) for row in rows]
+
+    def series(self) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT series FROM runs GROUP BY series ORDER BY min(id)")]
+
+    def last_run(self, series: str, *, published_only: bool = True) -> RunRecord | None:
+        """The latest run of *series* that counts as done (complete, not left unpublished)."""
+        for record in reversed(self.runs(series)):
+            if not published_only or record.eligible:
+                return record
+        return None
+
+    def unique_run_id(self, series: str, run_id: str) -> str:
+        """*run_id*, or *run_id* with a suffix if the series already has a run of that id."""
+        candidate, n = run_id, 1
+        while self._db.execute(
+            "SELECT 1 FROM runs WHERE series = ? AND run_id = ?", (series, candidate)
+        ).fetchone():
+            n += 1
+            candidate = f"{run_id}-{n}"
+        return candidate
+
+    def baseline(self, series: str, cells: pd.DataFrame):
+        """For each cell (goal, wiki) of *cells*: the latest eligible run of *series* with that
+        cell. Returns (before_coverage, before_gaps, before_members, baselines)."""
+        found = pd.read_sql_query(
+            """
+            SELECT c.goal, c.wiki, max(c.run) AS run FROM coverage c JOIN runs r ON r.id = c.run
+            WHERE r.series = ? AND r.complete = 1 AND (r.published IS NULL OR r.published = 1)
+            GROUP BY c.goal, c.wiki
+            """,
+            self._db,
+            params=(series,),
+        )
+        found = found.merge(cells[["goal", "wiki"]].drop_duplicates(), on=["goal", "wiki"])
+        runs = sorted(int(r) for r in found["run"].unique())
+        cov, gaps, members = [], [], []
+        for run in runs:
+            cov.append(pd.read_sql_query(
+                "SELECT run, goal, wiki, items, articles, missing, coverage_pct FROM coverage "
+                "WHERE run = ?", self._db, params=(run,)))
+            gaps.append(pd.read_sql_query(
+                "SELECT run, goal, wiki, qid FROM gaps WHERE run = ?", self._db, params=(run,)))
+            members.append(pd.read_sql_query(
+                "SELECT run, goal, qid FROM members WHERE run = ?", self._db, params=(run,)))
+        before_cov = _concat(cov, ["run", "goal", "wiki", *_CELL_COLUMNS])
+        before_cov = before_cov.merge(found, on=["run", "goal", "wiki"])
+        before_gaps = _concat(gaps, ["run", "goal", "wiki", "qid"])
+        before_gaps["qid"] = "Q" + before_gaps["qid"].astype(str)
+        before_members = _concat(members, ["run", "goal", "qid"])
+        before_members["qid"] = "Q" + before_members["qid"].astype(str)
+        baselines = {
+            int(key): (run_id, finished)
+            for key, run_id, finished in self._db.execute(
+                f"SELECT id, run_id, finished FROM runs WHERE id IN ({','.join('?' * len(runs))})",
+                runs,
+            )
+        } if runs else {}
+        return before_cov, before_gaps, before_members, baselines
+
+    def changes(self, analysis, series: str = DEFAULT_SERIES) -> Changes:
+        """What changed in *analysis* since the previous run of *series*."""
+        before_cov, before_gaps, before_members, baselines = self.baseline(
+            series, analysis.coverage)
+        return compute_changes(
+            analysis.coverage, analysis.gaps, getattr(analysis, "members", None),
+            before_cov, before_gaps, before_members,
+            articles=getattr(analysis, "articles", None), baselines=baselines,
+        )
+
+    def trend(
+        self, *, goal: int | None = None, language: str | None = None,
+        series: str | None = None,
+    ) -> pd.DataFrame:
+        """Coverage over runs: key, run_id, series, finished, goal, wiki, language, items,
+        articles, missing, coverage_pct — oldest first. *language* matches the language code
+        or the wiki id."""
+        clauses, params = [], []
+        if goal is not None:
+            clauses.append("c.goal = ?")
+            params.append(goal)
+        if language is not None:
+            clauses.append("(c.language = ? OR c.wiki = ?)")
+            params += [language, language]
+        if series is not None:
+            clauses.append("r.series = ?")
+            params.append(series)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return pd.read_sql_query(
+            f"""
+            SELECT r.id AS key, r.run_id, r.series, r.finished, r.complete, r.published,
+                   c.goal, c.wiki, c.language, c.items, c.articles, c.missing, c.coverage_pct
+            FROM coverage c JOIN runs r ON r.id = c.run {where}
+            ORDER BY r.id, c.goal, c.wiki
+            """,
+            self._db,
+            params=params,
+        )
+
+    # writing
+
+    def record(
+        self,
+        analysis,
+        *,
+        series: str = DEFAULT_SERIES,
+        published: bool | None = None,
+        outcomes: Iterable = (),
+        baseline: Changes | None = None,
+    ) -> RunRecord:
+        """Write the whole run in one transaction and return its record.
+
+        *outcomes* are the pages' :class:`bot.wiki.PageOutcome` (or dicts with title, status,
+        reason); *baseline* the :class:`Changes` computed for this run, whose baseline runs are
+        noted.
+        """
+        run_id = self.unique_run_id(series, analysis.run_id)
+        outcome_list = [
+            o if isinstance(o, dict) else {"title": o.title, "status": o.status,
+                                          "reason": o.reason}
+            for o in outcomes
+        ]
+        base = None
+        if baseline is not None and baseline.has_baseline:
+            base = int(baseline.cells["baseline"].dropna().max())
+        cov = analysis.coverage
+        cov_rows = [
+            (int(r.goal), str(r.wiki), str(r.language), int(r.items), int(r.articles),
+             int(r.missing), float(r.coverage_pct))
+            for r in cov.itertuples(index=False)
+        ]
+        members = getattr(analysis, "members", None)
+        member_rows = (
+            sorted({(int(g), _qid_int(q)) for g, q in zip(members["goal"], members["qid"],
+                                                            strict=True)})
+            if members is not None else []
+        )
+        gap_rows = [
+            (int(g), str(w), _qid_int(q))
+            for g, w, q in zip(analysis.gaps["goal"], analysis.gaps["wiki"], analysis.gaps["qid"],
+                               strict=True)
+        ]
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            cursor = db.execute(
+                """INSERT INTO runs (run_id, series, started, finished, recorded, endpoint,
+                   provenance, complete, published, counts, outcomes, baseline)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    run_id, series, _iso(analysis.started), _iso(analysis.finished), _now(),
+                    json.dumps(analysis.endpoint, default=str, sort_keys=True),
+                    json.dumps(analysis.provenance, default=str, sort_keys=True),
+                    int(bool(analysis.complete)),
+                    None if published is None else int(bool(published)),
+                    json.dumps(analysis.counts, default=str, sort_keys=True),
+                    json.dumps(outcome_list, ensure_ascii=False),
+                    base,
+                ),
+            )
+            key = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((key, *row) for row in cov_rows),
+            )
+            db.executemany("INSERT INTO members VALUES (?, ?, ?)",
+                           ((key, *row) for row in member_rows))
+            db.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)",
+                           ((key, *row) for row in gap_rows))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        return next(r for r in self.runs(series) if r.key == key)
+
+    def prune(self, keep: int, series: str | None = None) -> int:
+        """Keep the newest *keep* runs of each series (of *series* only, if given); return how
+        many runs were removed. The file is compacted afterwards."""
+        if keep < 1:
+            raise HistoryError("--prune needs to keep at least 1 run per series")
+        doomed = []
+        for name in ([series] if series else self.series()):
+            keys = [r.key for r in self.runs(name)]
+            doomed += keys[:-keep]
+        if not doomed:
+            return 0
+        db = self._db
+        marks = ",".join("?" * len(doomed))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for table in ("gaps", "members", "coverage"):
+                db.execute(f"DELETE FROM {table} WHERE run IN ({marks})", doomed)
+            db.execute(f"UPDATE runs SET baseline = NULL WHERE baseline IN ({marks})", doomed)
+            db.execute(f"DELETE FROM runs WHERE id IN ({marks})", doomed)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("VACUUM")
+        return len(doomed)
+
+    def check(self) -> list[str]:
+        """Problems with the file: SQLite's integrity check, then the runs' own consistency
+        (every run has its coverage, gaps match the missing counts, no orphan rows)."""
+        problems = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "ok"]
+        for record in self.runs():
+            if record.wikis == 0:
+                problems.append(f"run {record.run_id} ({record.series}): no coverage rows")
+            counted = self._db.execute(
+                "SELECT count(*) FROM gaps WHERE run = ?", (record.key,)).fetchone()[0]
+            if counted != record.gaps:
+                problems.append(
+                    f"run {record.run_id} ({record.series}): {counted} gap rows, "
+                    f"coverage says {record.gaps} missing")
+        for table in ("coverage", "members", "gaps"):
+            orphans = self._db.execute(
+                f"SELECT count(*) FROM {table} WHERE run NOT IN (SELECT id FROM runs)"
+            ).fetchone()[0]
+            if orphans:
+                problems.append(f"{orphans} {table} rows of no run")
+        return problems
+
+
+def _create(db: sqlite3.Connection) -> int:
+    """Create the tables if needed (in one transaction); return the schema version."""
+    row = None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:
+        pass
+    if row is not None:
+        return int(row[0])
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+
+
+def _record(row: Sequence) -> RunRecord:
+    (key, run_id, series, started, finished, recorded, endpoint, provenance, complete,
+     published, counts, outcomes, baseline, goals, wikis, gaps) = row
+    return RunRecord(
+        key=int(key), run_id=run_id, series=series, started=started, finished=finished,
+        recorded=recorded, endpoint=json.loads(endpoint), provenance=json.loads(provenance),
+        complete=bool(complete), published=None if published is None else bool(published),
+        counts=json.loads(counts), outcomes=json.loads(outcomes),
+        baseline=None if baseline is None else int(baseline),
+        goals=tuple(sorted(int(g) for g in goals.split(","))) if goals else (),
+        wikis=int(wikis), gaps=int(gaps),
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run", "goal") else object)
+                             for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,168 @@
+"""The history: runs in SQLite, changes since the last run (pure), trend, prune, check, and
+`sdg-gaps run` / `sdg-gaps history` on changing snapshot data (no wiki needed)."""
+
+import csv
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from bot.history import History, HistoryError, compute_changes
+from tests.derived_snapshot import derive
+
+
+def small_analysis(missing, *, members=("Q1", "Q2", "Q3", "Q4"), run_id="20261130T000000Z",
+                   wiki="frwiki", goal=15, complete=True, articles=None):
+    """An analysis of one goal in one wiki: *members* are the items, *missing* the gaps."""
+    members = list(members)
+    missing = [q for q in members if q in set(missing)]
+    items = len(members)
+    have = items - len(missing)
+    when = datetime.strptime(run_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    coverage = pd.DataFrame({
+        "goal": [goal], "wiki": [wiki], "language": [wiki.removesuffix("wiki")],
+        "language_name": ["French"], "items": [items], "articles": [have],
+        "missing": [len(missing)], "coverage_pct": [round(100 * have / items, 2)],
+    })
+    gaps = pd.DataFrame({
+        "goal": goal, "wiki": wiki, "language": wiki.removesuffix("wiki"),
+        "rank": range(1, len(missing) + 1), "qid": missing,
+        "label": [f"label {q}" for q in missing], "sitelinks": 1,
+    })
+    return SimpleNamespace(
+        run_id=run_id, started=when, finished=when, endpoint={"name": "embedded", "url": None},
+        provenance={"test": True}, coverage=coverage, gaps=gaps,
+        members=pd.DataFrame({"itemset": "s", "goal": goal, "qid": members}),
+        articles=articles, counts={"queries": 1}, complete=complete,
+    )
+
+
+def test_changes_list_closed_new_and_departed_gaps(tmp_path):
+    with History.open(tmp_path / "h.sqlite") as history:
+        first = small_analysis(["Q1", "Q2", "Q3"], members=("Q1", "Q2", "Q3", "Q4"))
+        assert not history.changes(first, "s").has_baseline
+        history.record(first, series="s")
+        # Q1: article written (closed); Q2 left the set; Q4 lost its article (new gap);
+        # Q5 is a new item without article (new gap); Q3 still missing.
+        titles = pd.DataFrame({"qid": ["Q1"], "wiki": ["frwiki"], "title": ["Un article"]})
+        second = small_analysis(["Q3", "Q4", "Q5"], members=("Q1", "Q3", "Q4", "Q5"),
+                                run_id="20261207T000000Z", articles=titles)
+        changes = history.changes(second, "s")
+        assert changes.closed[["qid", "title"]].values.tolist() == [["Q1", "Un article"]]
+        assert changes.opened[["qid", "reason"]].values.tolist() == [
+            ["Q4", "article gone"], ["Q5", "new item"]]
+        cell = changes.cell(15, "frwiki")
+        assert (cell["closed"], cell["opened"], cell["left"]) == (1, 2, 1)
+        assert cell["baseline_run_id"] == "20261130T000000Z"
+        assert cell["coverage_before"] == 25.0 and cell["delta_pct"] == 0.0
+        record = history.record(second, series="s", baseline=changes)
+        assert record.baseline == history.runs("s")[0].key
+        # Another series has its own baselines.
+        assert not history.changes(second, "other").has_baseline
+
+
+def test_only_complete_published_runs_are_baselines(tmp_path):
+    with History.open(tmp_path / "h.sqlite") as history:
+        history.record(small_analysis(["Q1", "Q2"]), series="s", published=True)
+        history.record(small_analysis(["Q1"], run_id="20261201T000000Z", complete=False),
+                       series="s")
+        history.record(small_analysis(["Q2"], run_id="20261202T000000Z"), series="s",
+                       published=False)
+        changes = history.changes(small_analysis([], run_id="20261203T000000Z"), "s")
+        assert changes.cell(15, "frwiki")["baseline_run_id"] == "20261130T000000Z"
+        assert set(changes.closed["qid"]) == {"Q1", "Q2"}
+        assert history.last_run("s").run_id == "20261130T000000Z"
+
+
+def test_compute_changes_is_pure_and_handles_new_cells():
+    cov = pd.DataFrame({"goal": [13, 13], "wiki": ["dewiki", "frwiki"], "language": ["de", "fr"],
+                        "items": [2, 2], "articles": [1, 2], "missing": [1, 0],
+                        "coverage_pct": [50.0, 100.0]})
+    gaps = pd.DataFrame({"goal": [13], "wiki": ["dewiki"], "qid": ["Q7"], "label": ["x"],
+                         "rank": [1]})
+    before = pd.DataFrame({"run": [4], "goal": [13], "wiki": ["frwiki"], "items": [2],
+                           "articles": [1], "missing": [1], "coverage_pct": [50.0]})
+    before_gaps = pd.DataFrame({"run": [4], "goal": [13], "wiki": ["frwiki"], "qid": ["Q7"]})
+    changes = compute_changes(cov, gaps, None, before, before_gaps,
+                              pd.DataFrame(columns=["run", "goal", "qid"]),
+                              baselines={4: ("R4", "2026-11-01T00:00:00+00:00")})
+    assert changes.closed["qid"].tolist() == ["Q7"] and changes.opened.empty
+    de = changes.cell(13, "dewiki")
+    assert pd.isna(de["baseline"]) and de["closed"] == 0  # no baseline: nothing compared
+    assert changes.cell(13, "frwiki")["delta_pct"] == 50.0
+    assert changes.totals()["cells_with_baseline"] == 1
+
+
+def test_run_ids_are_unique_per_series_and_prune_keeps_the_newest(tmp_path):
+    with History.open(tmp_path / "h.sqlite") as history:
+        for _ in range(3):
+            history.record(small_analysis(["Q1"]), series="a")
+        history.record(small_analysis(["Q1"]), series="b")
+        assert [r.run_id for r in history.runs("a")] == [
+            "20261130T000000Z", "20261130T000000Z-2", "20261130T000000Z-3"]
+        assert history.prune(1) == 2
+        assert [r.run_id for r in history.runs()] == ["20261130T000000Z-3", "20261130T000000Z"]
+        assert history.check() == []
+        with pytest.raises(HistoryError):
+            history.prune(0)
+
+
+def test_a_file_that_is_not_a_history_is_a_clear_error(tmp_path):
+    path = tmp_path / "h.sqlite"
+    path.write_text("not a database, just text " * 100)
+    with pytest.raises(HistoryError, match="cannot open"):
+        History.open(path)
+
+
+def cli(capsys, *args):
+    """`sdg-gaps ARGS` in this process (as a subprocess would run it, minus the start-up)."""
+    from bot.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+
+def test_run_twice_on_changing_data_then_history_lists_and_trends(tmp_path, capsys):
+    from tests.test_history_wiki import choose
+
+    fr = choose({"fr": 3})["fr"]
+    one = derive(tmp_path / "s1", [(q, "fr") for q in fr])
+    two = derive(tmp_path / "s2", [(fr[0], "fr")])
+    history = tmp_path / "h.sqlite"
+    common = ["--goals", "15", "--languages", "fr,de", "--quiet", "--history", str(history)]
+    done = cli(capsys, "run", *common, "--snapshot", str(one), "--out", str(tmp_path / "r1"))
+    assert done.returncode == 0, done.stderr
+    assert f"recorded in {history} (series cli)" in done.stdout
+    done = cli(capsys, "run", *common, "--snapshot", str(two), "--out", str(tmp_path / "r2"))
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "r2" / "changes.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted((r["change"], r["qid"], r["wiki"]) for r in rows) == sorted(
+        ("closed", q, "frwiki") for q in fr[1:])
+    assert (tmp_path / "r2" / "trend.png").stat().st_size > 1000
+    page = (tmp_path / "r2" / "wikitext" / "lang-fr.wiki").read_text(encoding="utf-8")
+    assert "=== Since the last run ===" in page
+    assert all(f"https://www.wikidata.org/wiki/{q} {q}]" in page for q in fr[1:])
+    first = (tmp_path / "r1" / "wikitext" / "lang-fr.wiki").read_text(encoding="utf-8")
+    assert "first run of this report" in first
+    # --no-history: no section, nothing recorded
+    done = cli(capsys, "run", *common, "--snapshot", str(two), "--out", str(tmp_path / "r3"),
+               "--no-history")
+    assert done.returncode == 0 and "Since the last run" not in (
+        tmp_path / "r3" / "wikitext" / "lang-fr.wiki").read_text(encoding="utf-8")
+
+    listed = cli(capsys, "history", "--history", str(history))
+    assert listed.returncode == 0 and "2 run(s)" in listed.stdout
+    trend = cli(capsys, "history", "--history", str(history), "--goal", "15", "--language", "fr",
+                "--chart", str(tmp_path / "t.png"))
+    assert trend.returncode == 0, trend.stderr
+    lines = [line.split() for line in trend.stdout.splitlines()[1:3]]
+    assert [line[3] for line in lines] == ["fr", "fr"] and lines[1][-1] == "+2.27"
+    assert (tmp_path / "t.png").exists()
+    assert cli(capsys, "history", "--history", str(history), "--check").returncode == 0
+    pruned = cli(capsys, "history", "--history", str(history), "--prune", "1")
+    assert "removed 1 run(s); 1 kept" in pruned.stdout
+    missing = cli(capsys, "history", "--history", str(tmp_path / "none.sqlite"))
+    assert missing.returncode == 2 and "no history at" in missing.stderr
