@@ -67,3 +67,18 @@ def test_golden_pages_show_what_the_issue_asks(analysis):
     assert "The whole ranked list as a query: [https://query.wikidata.org/#" in page
     goal = (GOLDEN / "report-goal-15-en.wiki").read_text(encoding="utf-8")
     assert '|- class="sortbottom"' in goal and "== By target ==" in goal and "== Legend ==" in goal
+
+
+def test_drill_down_follows_the_endpoint_to_qlever(analysis):
+    from urllib.parse import unquote
+
+    from bot.report.pages import build_pages
+
+    pages = {p.id: p for p in build_pages(analysis, page_rows=5, service="qlever")}
+    body = pages["lang-pl"].body
+    assert "https://query.wikidata.org/" not in body
+    links = [u for u in body.split("[") if u.startswith("https://qlever.dev/wikidata/?query=")]
+    assert len(links) == 3  # the goal line, the target line and the ranked list
+    query = unquote(links[0].split(" ", 1)[0].removeprefix("https://qlever.dev/wikidata/?query="))
+    assert "PREFIX schema: <http://schema.org/>" in query and "COUNT(?article)" in query
+    assert "on QLever" in body

@@ -274,3 +274,14 @@ def test_the_spanish_report_exists(tmp_path):
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert bad.returncode == 2 and "--lang" in bad.stderr
+
+
+def test_the_target_figures_are_reproduced_by_their_query(french, store):
+    goal = (french / "wikitext" / "goal-15.wiki").read_text(encoding="utf-8")
+    row = table_rows(sections(goal)["Par cible"])[0]
+    url = re.match(r"\[(\S+) requête\]", row[-1]).group(1)
+    answer = store.select(_query_of(url)).iloc[0]
+    assert (int(answer["cells"]), int(answer["articles"]), int(answer["missing"])) == (
+        88 * 34, 1219, 88 * 34 - 1219
+    )  # 1,219 rows in the source's links CSV (SOURCES.md)
+    assert row[4:7] == ["2\u00a0992", "1\u00a0219", "1\u00a0773"]

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.coverage import SOURCE_PREFERENCE
-from bot.report import changes, links
+from bot.report import links
 from bot.report.model import (
     Bar,
     Bullets,
@@ -493,7 +493,6 @@ def goal_page(ctx: Context, goal_number: int) -> tuple[PageModel, int, int]:
         cov_table,
         Image("coverage.png", t.plain("col.bar")),
         *quality_section(ctx, goal_number),
-        *changes.goal_blocks(ctx, goal_number),
         *ctx.legend(gaps=False, quality=True, set_ids=set_ids),
     ]
     title = t.plain("goal.heading", goal=goal_number, short=_goal_short(goal, lang))
@@ -731,7 +730,6 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
         list_url = ctx.drill.gaps(set_ids, wiki, f"missing articles of SDG {row.goal} in {wiki}")
         if list_url and int(row.missing):
             blocks.append(Para(t("lang.list_query", link=ExtLink(list_url, t("link.query")))))
-        blocks += changes.language_blocks(ctx, row.goal, wiki)
     blocks += ctx.legend(
         gaps=True, quality=True, set_ids=[s for g in cov["goal"] for s in ctx.sets_of_goal[g]]
     )
@@ -752,16 +750,20 @@ def target_lines(ctx: Context, goal_number: int, wiki: str) -> list:
         if not len(part):
             continue
         r = part.iloc[0]
-        lines.append(
-            t(
-                "lang.target_line",
-                code=code,
-                title=_target_title(target, ctx.lang),
-                articles=Number(int(r["articles"])),
-                items=Number(int(r["items"])),
-                pct=Number(float(r["coverage_pct"]), 2),
-            )
+        line = t(
+            "lang.target_line",
+            code=code,
+            title=_target_title(target, ctx.lang),
+            articles=Number(int(r["articles"])),
+            items=Number(int(r["items"])),
+            pct=Number(float(r["coverage_pct"]), 2),
         )
+        sets = ctx.sets_of_goal.get(goal_number, [])
+        tied = [s for s in sets if code in ctx.drill.sets[s].targets]
+        url = ctx.drill.coverage(tied, wiki, f"target {code} in {wiki}")
+        if url:
+            line = Msg("{line} ({link})", (("line", line), ("link", ExtLink(url, t("link.query")))))
+        lines.append(line)
     return [Bullets(tuple(lines))] if lines else []
 
 
