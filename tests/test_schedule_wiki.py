@@ -149,15 +149,22 @@ def test_a_second_concurrent_run_is_refused_by_the_lock(wiki, tmp_path):
 
 
 def test_the_sample_user_config_works_as_written(wiki, tmp_path):
-    """user-config.py.sample with only its CHANGE values filled in logs in and edits."""
+    """user-config.py.sample, with its test-wiki lines uncommented as it says (the URL and the
+    account being this wiki's), logs in, reads the configuration and writes the status page."""
     directory = tmp_path / "pywikibot"
     directory.mkdir()
     sample = (REPO / "user-config.py.sample").read_text(encoding="utf-8")
-    assert sample.count("http://127.0.0.1:8080/api.php") == 1
-    filled = sample.replace("http://127.0.0.1:8080/api.php", wiki.api_url).replace(
-        "usernames['localwiki']['localwiki'] = 'SDG gaps bot'",
-        f"usernames['localwiki']['localwiki'] = {wiki.bot_user!r}")
-    (directory / "user-config.py").write_text(filled, encoding="utf-8")
+    block = [
+        "#     family_files['testwiki'] = 'http://127.0.0.1:8080/api.php'",
+        "#     family = mylang = 'testwiki'",
+    ]
+    for line in block:
+        assert line in sample, line
+        sample = sample.replace(line, line.removeprefix("#     "))
+    sample = sample.replace("http://127.0.0.1:8080/api.php", wiki.api_url)
+    assert "# usernames['mywiki']['mywiki'] = 'ExampleSdgGapsBot'" in sample
+    sample += f"\nusernames['testwiki']['testwiki'] = {wiki.bot_user!r}\n"
+    (directory / "user-config.py").write_text(sample, encoding="utf-8")
     password = directory / "user-password.py"
     password.write_text((wiki.pywikibot_dir / "user-password.py").read_text(), encoding="utf-8")
     password.chmod(0o600)
