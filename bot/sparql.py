@@ -436,15 +436,34 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
         return pd.DataFrame({v: pd.Series(dtype=object) for v in variables})
     # Tabs inside terms are escaped: every row has exactly one tab fewer than it has cells.
     if text.count("\t") != len(rows) * (width - 1):
-        raise TruncatedResultsError(f"{where}: malformed TSV results (a row's cell count)")
+        bad = next(i for i, row in enumerate(rows) if row.count("\t") != width - 1)
+        raise _tsv_error(where, bad, len(rows), f"{rows[bad].count(chr(9)) + 1} cells")
     cells = rows if width == 1 else "\t".join(rows).split("\t")
-    try:
-        columns = {name: _column(cells[k::width]) for k, name in enumerate(variables)}
-    except (_BadTerm, ValueError) as exc:
-        raise TruncatedResultsError(
-            f"{where}: truncated or malformed TSV results (not an RDF term: {str(exc)[:40]!r})"
-        ) from exc
+    columns = {}
+    for k, name in enumerate(variables):
+        column = cells[k::width]
+        try:
+            columns[name] = _column(column)
+        except (_BadTerm, ValueError):
+            bad = next(i for i, cell in enumerate(column) if not _is_term(cell))
+            what = f"not an RDF term: {column[bad][:40]!r}"
+            raise _tsv_error(where, bad, len(rows), what) from None
     return pd.DataFrame(columns, columns=variables, dtype=object)
+
+
+def _is_term(cell: str) -> bool:
+    try:
+        _term(cell)
+    except (_BadTerm, ValueError):
+        return False
+    return True
+
+
+def _tsv_error(where: str, row: int, rows: int, what: str) -> MalformedResultsError:
+    """A bad last row is a cut answer (a smaller query may do); a bad row before it is not."""
+    if row == rows - 1:
+        return TruncatedResultsError(f"{where}: truncated TSV results (last row: {what})")
+    return MalformedResultsError(f"{where}: malformed TSV results (row {row + 1}: {what})")
 
 
 def parse_results_csv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import read_pinned
-from bot.errors import MalformedResultsError
+from bot.errors import MalformedResultsError, UsageError
 from bot.fetch import select_partitioned
 from bot.sparql import (
     BudgetExhaustedError,
@@ -480,3 +480,49 @@ def test_cli_falls_back_and_the_report_says_so(faults, real, tmp_path):
     assert summary["complete"] is True
     assert any("answered by" in w for w in summary["warnings"])
     assert "answered by" in result.stderr
+
+
+def test_a_primary_that_is_down_falls_back(real):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    primary, _ = endpoint(f"http://127.0.0.1:{port}/sparql", name="wdqs")
+    secondary, _ = endpoint(real, name="qlever")
+    both = FallbackEndpoint(primary, secondary)
+    assert items(both.select(QUERY)) == EXPECTED
+    assert both.describe()["switched"]["from"] == "wdqs"
+    assert "cannot reach" in both.describe()["switched"]["reason"]
+
+
+def test_presets_fall_back_to_each_other_sharing_budget_and_cache(tmp_path):
+    from bot.cli import make_endpoint
+
+    wdqs, _ = make_endpoint(
+        "wdqs", contact="x@example.org", snapshot_dir=None, cache_dir=tmp_path, query_budget=60
+    )
+    assert isinstance(wdqs, FallbackEndpoint)
+    assert (wdqs.primary.name, wdqs.secondary.name) == ("wdqs", "qlever")
+    assert wdqs.primary.budget is wdqs.secondary.budget and wdqs.primary.budget.limit == 60
+    assert wdqs.primary.cache is wdqs.secondary.cache is not None
+    assert wdqs.primary.result_format == "tsv"
+    alone, _ = make_endpoint("qlever", contact=None, snapshot_dir=None, fallback="none")
+    assert isinstance(alone, HttpEndpoint) and alone.cache is None
+    url, _ = make_endpoint("http://127.0.0.1:9/sparql", contact=None, snapshot_dir=None)
+    assert isinstance(url, HttpEndpoint)
+
+
+def test_bad_fetch_options_are_usage_errors():
+    from bot.cli import _count, _seconds, make_endpoint
+
+    with pytest.raises(UsageError, match="--query-budget"):
+        _seconds("0", "--query-budget")
+    with pytest.raises(UsageError, match="--retries"):
+        _count("-1", "--retries")
+    with pytest.raises(UsageError, match="bad endpoint"):
+        make_endpoint("wdqs", contact=None, snapshot_dir=None, fallback="ftp://x")
+
+
+def test_cli_bad_max_age_is_one_line(tmp_path):
+    result = run_cli("run", "--endpoint", "http://127.0.0.1:9/sparql", "--max-age", "soon")
+    assert result.returncode == 2
+    assert "--max-age" in _error_line(result)

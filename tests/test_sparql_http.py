@@ -209,6 +209,21 @@ def test_tsv_refuses_what_is_cut_or_malformed(body):
         parse_results_tsv(body, "t")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"?a\nnot-a-term\n<http://x/2>\n",
+        b"?a\t?b\n<http://x/1>\n<http://x/2>\t<http://x/3>\n",
+    ],
+)
+def test_tsv_a_bad_row_before_the_last_is_malformed_not_cut(body):
+    """A format the reader does not know must not pass for a time-out (and be partitioned)."""
+    with pytest.raises(MalformedResultsError) as caught:
+        parse_results_tsv(body, "t")
+    assert not isinstance(caught.value, TruncatedResultsError)
+    assert "row 1" in str(caught.value)
+
+
 def test_tsv_header_must_name_the_variables():
     with pytest.raises(MalformedResultsError, match="lack the variable"):
         parse_results_tsv(b"?x\n<http://x/1>\n", "t", expect=("item",))
