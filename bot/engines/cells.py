@@ -30,19 +30,83 @@ import pandas as pd
 COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
 
 
+def _coded(values: pd.Series) -> bool:
+    dtype = values.dtype
+    return isinstance(dtype, pd.CategoricalDtype) or (
+        isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype).startswith("dictionary")
+    )
+
+
 def _factorize(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1: missing) and distinct values; a coded column's values come out plain."""
+    if _coded(values):
+        codes, dictionary = _dictionary(values)
+        remap, uniques = pd.factorize(dictionary, sort=sort, use_na_sentinel=True)
+        out = np.asarray(remap)[np.maximum(codes, 0)]
+        out[codes < 0] = -1
+        return out, pd.Index(uniques)
     codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
     return np.asarray(codes), pd.Index(uniques)
 
 
+def _dictionary(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1: missing) into distinct-or-not *values*: free for coded columns.
+
+    A categorical column (or an Arrow dictionary column, as read from Parquet) already is codes
+    and a dictionary; anything else is factorized, hashing each row once.
+    """
+    if not _coded(values):
+        return _factorize(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
+    # An Arrow dictionary column (as pyarrow reads Parquet with read_dictionary).
+    import pyarrow as pa
+
+    chunked = values.array.__arrow_array__()
+    if chunked.num_chunks > 1:
+        head = chunked.chunk(0).dictionary
+        if not all(c.dictionary.equals(head) for c in chunked.chunks[1:]):
+            chunked = chunked.unify_dictionaries()
+    if chunked.num_chunks:
+        codes = np.concatenate(
+            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunked.chunks]
+        )
+        dictionary = chunked.chunk(0).dictionary
+    else:
+        codes, dictionary = np.zeros(0, dtype=np.int64), pa.array([], pa.string())
+    return codes, pd.Index(pd.array(dictionary.to_pandas(types_mapper=None)))
+
+
+def _canonical_numbers(values: pd.Index) -> np.ndarray | None:
+    """``Q42`` → 42 for each value, or ``None`` unless every value is a canonical QID.
+
+    Canonical (``Q`` and digits, no leading zero) means the number names the string exactly,
+    so items may be matched by number, which is much cheaper than by string.
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pandas alone: the same, more slowly
+        text = pd.Series(values, dtype=str)
+        if not text.str.fullmatch(r"Q[1-9][0-9]{0,17}").all():
+            return None
+        return text.str.slice(1).astype("int64").to_numpy()
+    text = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    if not pc.all(pc.match_substring_regex(text, r"^Q[1-9][0-9]{0,17}$")).as_py():
+        return None
+    return pc.cast(pc.utf8_slice_codeunits(text, 1), pa.int64()).to_numpy()
+
+
 def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Codes of *values* in *index* (-1 where absent), hashing each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = _dictionary(values)
     if len(uniques) == 0:
-        return np.full(len(values), -1, dtype=np.int64)
-    where = index.get_indexer(pd.Index(uniques)).astype(np.int32)
+        return np.full(len(values), -1, dtype=np.int32)
+    where = index.get_indexer(uniques).astype(np.int32)
     out = where[codes]
-    out[np.asarray(codes) < 0] = -1
+    out[codes < 0] = -1
     return out
 
 
@@ -51,6 +115,30 @@ def qid_numbers(qids: pd.Index) -> np.ndarray:
     if len(qids) == 0:
         return np.zeros(0, dtype=np.int64)
     return pd.Series(qids, dtype=str).str.slice(1).astype("int64").to_numpy()
+
+
+def _items(members: pd.Series, articles: pd.Series):
+    """Item codes of the members' and the articles' rows, the items' QIDs and numbers.
+
+    Items are matched by QID number when every QID is canonical, else by the QID text.
+    """
+    m_codes, m_values = _dictionary(members)
+    a_codes, a_values = _dictionary(articles)
+    m_numbers, a_numbers = _canonical_numbers(m_values), _canonical_numbers(a_values)
+    if m_numbers is not None and a_numbers is not None:
+        value_item, numbers = pd.factorize(m_numbers)  # member dictionary value → item
+        value_item = np.asarray(value_item)
+        first = np.full(len(numbers), -1, dtype=np.int64)
+        first[value_item[::-1]] = np.arange(len(value_item))[::-1]
+        items = m_values.take(first)
+        item_code = np.where(m_codes >= 0, value_item[np.maximum(m_codes, 0)], -1)
+        where = pd.Index(numbers).get_indexer(a_numbers).astype(np.int32)
+        a_item = where[a_codes]
+        a_item[a_codes < 0] = -1
+        return item_code, a_item, items, np.asarray(numbers, dtype=np.int64)
+    item_code, items = _factorize(members)
+    a_item = _lookup(articles, items)
+    return item_code, a_item, items, qid_numbers(items)
 
 
 @dataclass
@@ -192,6 +280,12 @@ class CellIndex:
         )
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values, by a sort and a comparison of neighbours."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
 def _profiles(
     pair_of_row: np.ndarray, set_of_row: np.ndarray, n_pairs: int, n_sets: int
 ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -205,9 +299,11 @@ def _profiles(
     if n_pairs == 0 or rows_per_pair.max() <= 1:
         pair_set = np.empty(n_pairs, dtype=np.int64)
         pair_set[pair_of_row] = set_of_row
-        used, profile = np.unique(pair_set, return_inverse=True)
-        return profile.astype(np.int64), [np.array([s]) for s in used]
-    combined = np.unique(pair_of_row.astype(np.int64) * n_sets + set_of_row)
+        used = np.flatnonzero(np.bincount(pair_set, minlength=n_sets))
+        code = np.full(n_sets, -1, dtype=np.int64)
+        code[used] = np.arange(len(used))
+        return code[pair_set], [np.array([s]) for s in used]
+    combined = _unique(pair_of_row.astype(np.int64) * n_sets + set_of_row)
     pairs, sets = combined // n_sets, combined % n_sets
     keys = np.random.default_rng(20240917).integers(1, 2**63, size=n_sets, dtype=np.uint64)
     starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
@@ -234,12 +330,13 @@ def index_cells(
     members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame, by: str = "goal"
 ) -> CellIndex:
     """The :class:`CellIndex` of the inputs of :func:`bot.coverage.known_cells`."""
-    # Item sets, items and groups of the members.
-    item_code, items = _factorize(members["qid"])
+    # Item sets, items and groups of the members; the articles' items.
+    item_code, a_item, items, qnum = _items(members["qid"], articles["qid"])
     set_code, sets = _factorize(members["itemset"])
     group_code, groups = _factorize(members[by], sort=True)
     keep = (item_code >= 0) & (set_code >= 0) & (group_code >= 0)
-    item_code, set_code, group_code = item_code[keep], set_code[keep], group_code[keep]
+    if not keep.all():
+        item_code, set_code, group_code = item_code[keep], set_code[keep], group_code[keep]
     n_items, n_sets = len(items), len(sets)
 
     # Which wikis each item set observed.
@@ -248,6 +345,7 @@ def index_cells(
     ok = (obs_set >= 0) & (wiki_code >= 0)
     set_wikis = np.zeros((n_sets, len(wikis)), dtype=bool)
     set_wikis[obs_set[ok], wiki_code[ok]] = True
+    n_wikis = len(wikis)
 
     # Pairs (group, item) and their profiles.
     pair_key = group_code.astype(np.int64) * max(n_items, 1) + item_code
@@ -256,50 +354,70 @@ def index_cells(
     pair_keys = np.asarray(pair_keys, dtype=np.int64)
     n_pairs = len(pair_keys)
     pair_group, pair_item = pair_keys // max(n_items, 1), pair_keys % max(n_items, 1)
+    del pair_key, pair_keys
     pair_profile, profile_sets = _profiles(pair_of_row, set_code, n_pairs, n_sets)
-    profile_wikis = np.zeros((len(profile_sets), len(wikis)), dtype=bool)
+    del pair_of_row
+    pair_profile = pair_profile.astype(np.int32)
+    profile_wikis = np.zeros((len(profile_sets), n_wikis), dtype=bool)
     for p, s in enumerate(profile_sets):
         profile_wikis[p] = set_wikis[s].any(axis=0)
 
     # Article rows → (pair, wiki), only where the cell is known.
-    a_item = _lookup(articles["qid"], items)
     a_wiki = _lookup(articles["wiki"], wikis)
     ok = (a_item >= 0) & (a_wiki >= 0)
-    a_item, a_wiki = a_item[ok], a_wiki[ok]
+    if not ok.all():
+        a_item, a_wiki = a_item[ok], a_wiki[ok]
+    del ok
     pairs_per_item = np.bincount(pair_item, minlength=n_items)
     if n_pairs and pairs_per_item.max() > 1:  # an item in several groups: one row per group
-        by_item = np.argsort(pair_item, kind="stable")
+        by_item = np.argsort(pair_item, kind="stable").astype(np.int32)
         first = np.r_[0, np.cumsum(pairs_per_item)[:-1]]
-        repeat = pairs_per_item[a_item]
-        row = np.repeat(np.arange(len(a_item)), repeat)
-        offset = np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        row_pair = by_item[first[a_item[row]] + offset]
-        row_wiki = a_wiki[row]
+        first_pair = np.full(n_items, -1, dtype=np.int32)
+        has = pairs_per_item > 0
+        first_pair[has] = by_item[first[has]]
+        row_pair = first_pair[a_item]
+        more = np.flatnonzero(pairs_per_item[a_item] > 1)  # rows whose item has other pairs
+        repeat = pairs_per_item[a_item[more]] - 1
+        row = np.repeat(more, repeat)
+        offset = 1 + np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        row_pair = np.concatenate([row_pair, by_item[first[a_item[row]] + offset]])
+        row_wiki = np.concatenate([a_wiki, a_wiki[row]])
+        del more, repeat, row, offset
+        present = row_pair >= 0
+        if not present.all():
+            row_pair, row_wiki = row_pair[present], row_wiki[present]
     else:
-        item_pair = np.full(n_items, -1, dtype=np.int64)
-        item_pair[pair_item] = np.arange(n_pairs)
+        item_pair = np.full(n_items, -1, dtype=np.int32)
+        item_pair[pair_item] = np.arange(n_pairs, dtype=np.int32)
         row_pair, row_wiki = item_pair[a_item], a_wiki
         present = row_pair >= 0
-        row_pair, row_wiki = row_pair[present], row_wiki[present]
+        if not present.all():
+            row_pair, row_wiki = row_pair[present], row_wiki[present]
+    del a_item, a_wiki
     known = profile_wikis[pair_profile[row_pair], row_wiki]
-    row_pair, row_wiki = row_pair[known], row_wiki[known]
+    if not known.all():
+        row_pair, row_wiki = row_pair[known], row_wiki[known]
+    del known
 
-    n_wikis = len(wikis)
-    qnum = qid_numbers(items)
+    stride = max(n_pairs, 1)
     for attempt in (0, 1):
         # Rank order: group, sitelinks descending, numeric QID ascending.
         sitelinks = np.bincount(row_pair, minlength=n_pairs)
         order = np.lexsort((qnum[pair_item], -sitelinks, pair_group))
         position = np.empty(n_pairs, dtype=np.int64)
         position[order] = np.arange(n_pairs)
-        keys = np.sort(row_wiki.astype(np.int64) * max(n_pairs, 1) + position[row_pair])
-        duplicate = np.r_[False, keys[1:] == keys[:-1]]
+        keys = row_wiki.astype(np.int64)
+        keys *= stride
+        keys += position[row_pair]
+        keys.sort()
+        duplicate = keys[1:] == keys[:-1]
         if attempt or not duplicate.any():
             break
         # The same article twice (e.g. two rows for one sitelink): count it once.
-        keys = keys[~duplicate]
-        row_wiki = keys // max(n_pairs, 1)
-        row_pair = order[keys % max(n_pairs, 1)]
+        keys = keys[np.r_[True, ~duplicate]]
+        row_wiki = keys // stride
+        row_pair = order[keys % stride]
+    del row_pair, row_wiki, duplicate
 
     pair_group, pair_item = pair_group[order], pair_item[order]
     pair_profile, sitelinks = pair_profile[order], sitelinks[order]
@@ -307,8 +425,11 @@ def index_cells(
     present = np.zeros((len(groups), len(profile_sets)), dtype=bool)
     present[pair_group, pair_profile] = True
     everywhere = (present.astype(np.int64) @ (~profile_wikis).astype(np.int64)) == 0
-    bounds = (np.arange(n_wikis)[:, None] * max(n_pairs, 1) + group_start[None, :]).ravel()
+    bounds = (np.arange(n_wikis)[:, None] * stride + group_start[None, :]).ravel()
     article_bounds = np.searchsorted(keys, bounds).reshape(n_wikis, len(groups) + 1)
+    keys %= stride
+    article_pos = keys.astype(np.int32) if stride < 2**31 else keys
+    del keys
     return CellIndex(
         by=by,
         groups=groups,
@@ -322,5 +443,5 @@ def index_cells(
         group_start=group_start,
         everywhere=everywhere,
         article_bounds=article_bounds,
-        article_pos=keys % max(n_pairs, 1),
+        article_pos=article_pos,
     )
