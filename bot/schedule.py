@@ -299,6 +299,13 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     specs = parsed.reports
     if options.page:
         spec = parsed.report(options.page)
+        if spec is None and specs:
+            # Written another way ("Project:" for the project namespace's name, "_" for " "):
+            # compare the titles as the wiki spells them.
+            titles = [p.title for p in read_pages([options.page, *(s.page for s in specs)],
+                                                  options.pywikibot_args)]
+            spec = next((s for s, t in zip(specs, titles[1:], strict=True)
+                         if t == titles[0]), None)
         if spec is None:
             known = ", ".join(s.page for s in specs) or "none"
             raise UsageError(

@@ -135,8 +135,9 @@ def test_a_report_updated_recently_is_skipped_and_page_runs_it_by_hand(wiki, tmp
     assert wiki.revid("Test Wiki:SDG gaps/Species/fr") == revid
     status = wiki.text("Test Wiki:SDG gaps/Config/Status")
     assert "skipped" in status and "every 7 day(s)" in status
-    # By hand: it runs; the data did not change, so the pages are unchanged (no edit).
-    result, _ = schedule(tmp_path, None, page=ROOT)
+    # By hand (the title written as the wiki spells it): it runs; the data did not change, so
+    # the pages are unchanged (no edit).
+    result, _ = schedule(tmp_path, None, page="Test_Wiki:SDG_gaps/Species")
     [report] = result.reports
     assert report.status == "done"
     assert {o.status for o in report.outcomes} <= {"unchanged", "saved"}
