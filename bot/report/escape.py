@@ -13,6 +13,7 @@ in every context. References carry no such risk and render identically.
 
 import html as _html
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 # Characters with a meaning somewhere in wikitext or HTML: links [[ ]] and [ ], templates and
@@ -40,7 +41,13 @@ def text(value: object) -> str:
     """
     if value is None:
         return ""
-    plain = _CONTROL.sub(" ", str(value)).strip()
+    return _text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(value: str) -> str:
+    # Cached: a report escapes the same labels and words in many pages.
+    plain = _CONTROL.sub(" ", value).strip()
     escaped = "".join(f"&#{ord(ch)};" if ch in _SPECIAL else ch for ch in plain)
     return _MAGIC_LINK.sub(lambda m: f"{m[0][:-1]}&#{ord(m[0][-1])};", escaped)
 
@@ -67,4 +74,9 @@ def html(value: object) -> str:
     """
     if value is None:
         return ""
-    return _html.escape(_CONTROL.sub(" ", str(value)), quote=True)
+    return _html_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _html_text(value: str) -> str:
+    return _html.escape(_CONTROL.sub(" ", value), quote=True)

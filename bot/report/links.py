@@ -8,6 +8,7 @@ path), so a URL built here can never end an external link early or carry markup.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.report.escape import url_component, wiki_title
 
@@ -54,8 +55,14 @@ def cx_url(target: str, source: str, title: str) -> str:
         f"https://{_subdomain(target)}.wikipedia.org/wiki/Special:ContentTranslation"
         f"?from={url_component(cx_language(_subdomain(source)))}"
         f"&to={url_component(cx_language(target))}"
-        f"&page={url_component(title.replace(' ', '_'))}"
+        f"&page={_page(title)}"
     )
+
+
+@lru_cache(maxsize=1 << 15)
+def _page(title: str) -> str:
+    # An item's source title is the same for every target wiki: encode it once.
+    return url_component(title.replace(" ", "_"))
 
 
 def wikidata_url(qid: str) -> str:

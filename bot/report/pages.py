@@ -90,6 +90,9 @@ class Text:
             raise ValueError(f"no message file for report language {lang!r}")
         self.lang = lang
         self.table = messages(lang)
+        self._plain_numbers = (self.table["number.group"], self.table["number.decimal"]) == (
+            ",", "."
+        )
 
     def __call__(self, key: str, **values: object) -> Msg:
         return Msg(self.table[key], tuple((k, inline(v)) for k, v in values.items()))
@@ -102,6 +105,8 @@ class Text:
     def number(self, value: float | int, digits: int = 0) -> str:
         """A figure with the report language's digit grouping and decimal mark."""
         text = f"{value:,.{digits}f}" if digits else f"{int(round(value)):,}"
+        if self._plain_numbers:
+            return text
         group, decimal = self.table["number.group"], self.table["number.decimal"]
         return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
@@ -357,12 +362,7 @@ def summary_page(ctx: Context) -> tuple[PageModel, int, int]:
         (False, False, *([True] * len(goals)), True),
         tuple(lang_rows),
     )
-    incomplete = []
-    if not analysis.complete:
-        first = analysis.warnings[0] if analysis.warnings else ""
-        incomplete.append(Para(t("summary.incomplete", count=len(analysis.warnings), first=first)))
     blocks = [
-        *incomplete,
         Para(t("summary.intro")),
         *ctx.how_to_help(),
         Heading(2, t("summary.goals")),
@@ -389,18 +389,6 @@ def data_section(ctx: Context) -> Bullets:
             endpoint=analysis.endpoint["name"],
         )
     ]
-    answered = analysis.endpoint.get("answered_by") or {}
-    fallback = (analysis.endpoint.get("fallback") or {}).get("name")
-    if analysis.endpoint.get("fallback_used") and answered.get(fallback):
-        lines.append(
-            t(
-                "data.fallback",
-                count=answered[fallback],
-                total=sum(answered.values()),
-                fallback=fallback,
-                primary=analysis.endpoint["name"],
-            )
-        )
     for itemset in analysis.itemsets:
         source = itemset.source or {}
         described = (
