@@ -362,7 +362,12 @@ def summary_page(ctx: Context) -> tuple[PageModel, int, int]:
         (False, False, *([True] * len(goals)), True),
         tuple(lang_rows),
     )
+    incomplete = []
+    if not analysis.complete:
+        first = analysis.warnings[0] if analysis.warnings else ""
+        incomplete.append(Para(t("summary.incomplete", count=len(analysis.warnings), first=first)))
     blocks = [
+        *incomplete,
         Para(t("summary.intro")),
         *ctx.how_to_help(),
         Heading(2, t("summary.goals")),
@@ -389,6 +394,18 @@ def data_section(ctx: Context) -> Bullets:
             endpoint=analysis.endpoint["name"],
         )
     ]
+    answered = analysis.endpoint.get("answered_by") or {}
+    fallback = (analysis.endpoint.get("fallback") or {}).get("name")
+    if analysis.endpoint.get("fallback_used") and answered.get(fallback):
+        lines.append(
+            t(
+                "data.fallback",
+                count=answered[fallback],
+                total=sum(answered.values()),
+                fallback=fallback,
+                primary=analysis.endpoint["name"],
+            )
+        )
     for itemset in analysis.itemsets:
         source = itemset.source or {}
         described = (
