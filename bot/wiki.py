@@ -134,16 +134,11 @@ def post_report(
         )
     with _global_options(options.pywikibot_args):
         _check_password_file()
-        if options.local_dir is None:
-            site = _login()
-            bot_class = ReportBot
-        else:
-            # A preview should not wait minutes for a wiki that is down: try once.
-            config.max_retries = min(config.max_retries, 1)
-            site = pywikibot.Site()
-            bot_class = LocalReportBot
-        budget = _page_budget(site, options)
-        bot = bot_class(site=site, report=report, options=options, budget=budget, echo=echo)
+        if options.local_dir is not None:
+            return _post_locally(report, options, echo)
+        site = _login()
+        bot = ReportBot(site=site, report=report, options=options,
+                        budget=_page_budget(site, options), echo=echo)
         bot.run()
     return bot.outcomes
 
@@ -483,7 +478,7 @@ def edit_summary(label: str, before: Stats, after: Stats, run_id: str, prefix: s
 class _Target:
     """One page to write: which report id goes between its markers, and the new body."""
 
-    page: pywikibot.Page
+    title: str
     report_id: str
     body: str
     stats: Stats
@@ -492,44 +487,66 @@ class _Target:
     counted: bool = True  # its rows are the report's (not an index or a retired part)
 
 
-def _targets(site, report: _Report, options: PostOptions, budget: int) -> Iterator[_Target]:
+def _targets(report: _Report, options: PostOptions, budget: int,
+             title_of: Callable[[str], str],
+             read: Callable[[str], str | None]) -> Iterator[_Target]:
     """The pages to write, report by report: a report larger than *budget* becomes numbered
-    parts (written first) and an index on its own page."""
+    parts (written first) and an index on its own page. *title_of* normalises a title as the
+    wiki would; *read* gives a page's current text (None when it does not exist)."""
     for entry in report.pages:
-        main = pywikibot.Page(
-            site, options.root if not entry.subpage else f"{options.root}/{entry.subpage}")
-        title = main.title()
+        title = title_of(options.root if not entry.subpage
+                         else f"{options.root}/{entry.subpage}")
         # MediaWiki stores text in NFC; composing in NFC keeps the comparison with it exact.
         parts = split_body(unicodedata.normalize("NFC", entry.body).strip("\n"), budget)
-        old_main = _read(main)
+        old_main = read(title)
         old_parts = _linked_parts(title, old_main, entry.id)
         targets = []
         if len(parts) > 1:
             for number, part in enumerate(parts, 1):
                 targets.append(_Target(
-                    page=pywikibot.Page(site, f"{title}/{number}"),
-                    report_id=f"{entry.id}/{number}", body=part.text, stats=part.stats,
+                    title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
+                    body=part.text, stats=part.stats,
                     label=f"{entry.label}, part {number} of {len(parts)}",
                 ))
-            index = index_body(title, parts)
-            targets.append(_Target(page=main, report_id=entry.id, body=index, stats=Stats(),
-                                   label=entry.label, counted=False))
-        else:
-            targets.append(_Target(page=main, report_id=entry.id, body=parts[0].text,
-                                   stats=parts[0].stats, label=entry.label))
         kept = len(parts) if len(parts) > 1 else 0
         for number in range(kept + 1, old_parts + 1):
-            targets.insert(-1, _Target(
-                page=pywikibot.Page(site, f"{title}/{number}"),
-                report_id=f"{entry.id}/{number}", body=obsolete_body(title, kept),
-                stats=Stats(), label=f"{entry.label}, part {number} no longer used",
-                counted=False,
+            targets.append(_Target(
+                title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
+                body=obsolete_body(title, kept), stats=Stats(),
+                label=f"{entry.label}, part {number} no longer used", counted=False,
             ))
+        if kept:
+            targets.append(_Target(title=title, report_id=entry.id,
+                                   body=index_body(title, parts), stats=Stats(),
+                                   label=entry.label, counted=False))
+        else:
+            targets.append(_Target(title=title, report_id=entry.id, body=parts[0].text,
+                                   stats=parts[0].stats, label=entry.label))
         refusal = None if options.force else _shrink_refusal(
-            targets, old_main, entry.id, old_parts, options.max_shrink)
+            targets, read, old_main, entry.id, old_parts, options.max_shrink)
         for target in targets:
             target.refusal = refusal
             yield target
+
+
+def _next_text(target: _Target, old: str | None, may_edit: bool) -> str | PageOutcome:
+    """The text to save on *target*'s page given its current text *old*, or the outcome
+    that ends the page's turn without a save."""
+    if target.refusal:
+        return PageOutcome(target.title, "refused", target.refusal)
+    if old is not None and not may_edit:
+        return PageOutcome(target.title, "skipped", "{{bots}}/{{nobots}} excludes this bot")
+    try:
+        if old is None:
+            new = new_page_text(target.report_id, target.body)
+        else:
+            new = splice(old, target.report_id, target.body)
+        if same_text(old, new):
+            return PageOutcome(target.title, "unchanged", "")
+        check_splice(old, new, target.report_id)
+    except Refusal as refusal:
+        return PageOutcome(target.title, "refused", str(refusal))
+    return new
 
 
 def _read(page) -> str | None:
@@ -555,14 +572,15 @@ def _linked_parts(title: str, text: str | None, report_id: str) -> int:
     return max(numbers)
 
 
-def _shrink_refusal(targets: list[_Target], old_main: str | None, report_id: str,
-                    old_parts: int, max_shrink: float) -> str | None:
+def _shrink_refusal(targets: list[_Target], read: Callable[[str], str | None],
+                    old_main: str | None, report_id: str, old_parts: int,
+                    max_shrink: float) -> str | None:
     """Refuse the whole report if it would lose more than *max_shrink* of its rows."""
     old_rows = _old_stats(old_main, report_id).rows
     for target in targets:
-        if target.report_id.startswith(f"{report_id}/") and \
-                int(target.report_id.rsplit("/", 1)[1]) <= old_parts:
-            old_rows += _old_stats(_read(target.page), target.report_id).rows
+        number = target.report_id.removeprefix(f"{report_id}/")
+        if number.isdigit() and int(number) <= old_parts:
+            old_rows += _old_stats(read(target.title), target.report_id).rows
     new_rows = sum(target.stats.rows for target in targets if target.counted)
     if old_rows and new_rows < old_rows * (1 - max_shrink):
         return (
@@ -573,7 +591,7 @@ def _shrink_refusal(targets: list[_Target], old_main: str | None, report_id: str
     return None
 
 
-# --- the bots ----------------------------------------------------------------------------
+# --- writing -----------------------------------------------------------------------------
 
 
 class ReportBot(SingleSiteBot):
@@ -590,61 +608,58 @@ class ReportBot(SingleSiteBot):
         self._options = options
         self._echo = echo
         self._plans: dict[str, _Target] = {}
+        self._planned_pages: dict[str, pywikibot.Page] = {}
         self.outcomes: list[PageOutcome] = []
         super().__init__(site=site, generator=self._pages(budget), always=True)
 
     def _pages(self, budget: int) -> Iterator[pywikibot.Page]:
-        for target in _targets(self.site, self._report, self._options, budget):
-            self._plans[target.page.title()] = target
-            yield target.page
+        for target in _targets(self._report, self._options, budget,
+                               lambda title: pywikibot.Page(self.site, title).title(),
+                               self._read_once):
+            self._plans[target.title] = target
+            # The page as planning read it: its first save is based on that revision.
+            yield self._planned_pages.pop(target.title, None) or pywikibot.Page(
+                self.site, target.title)
+
+    def _read_once(self, title: str) -> str | None:
+        page = self._planned_pages.setdefault(title, pywikibot.Page(self.site, title))
+        return _read(page)
 
     def treat(self, page: pywikibot.Page) -> None:
         target = self._plans[page.title()]
         try:
-            outcome = self._write(target)
+            outcome = self._write(page, target)
         except PywikibotError as exc:
-            outcome = PageOutcome(page.title(), "failed", _describe(exc))
+            outcome = PageOutcome(target.title, "failed", _describe(exc))
         self.counter[outcome.status] += 1
         self.outcomes.append(outcome)
         self._echo(str(outcome))
 
-    def _write(self, target: _Target) -> PageOutcome:
-        title = target.page.title()
-        if target.refusal:
-            return PageOutcome(title, "refused", target.refusal)
-        page = target.page
+    def _write(self, page: pywikibot.Page, target: _Target) -> PageOutcome:
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             if attempt > 1:
-                page = pywikibot.Page(self.site, title)  # nothing cached from the last read
+                page = pywikibot.Page(self.site, target.title)  # nothing cached from before
             old = _read(page)
-            if old is not None and not page.botMayEdit():
-                return PageOutcome(title, "skipped", "{{bots}}/{{nobots}} excludes this bot")
-            try:
-                if old is None:
-                    new = new_page_text(target.report_id, target.body)
-                else:
-                    new = splice(old, target.report_id, target.body)
-                if same_text(old, new):
-                    return PageOutcome(title, "unchanged", "")
-                check_splice(old, new, target.report_id)
-            except Refusal as refusal:
-                return PageOutcome(title, "refused", str(refusal))
+            new = _next_text(target, old, old is None or page.botMayEdit())
+            if isinstance(new, PageOutcome):
+                return new
             summary = edit_summary(target.label, _old_stats(old, target.report_id),
                                    target.stats, self._report.run_id,
                                    self._options.summary_prefix)
             if self._options.before_save is not None:
-                self._options.before_save(title)
+                self._options.before_save(target.title)
             try:
                 return self._save(page, old, new, summary)
             except (EditConflictError, NoCreateError):
                 continue  # saved or deleted in between: read again, splice into that text
             except LockedPageError:
-                return PageOutcome(title, "failed", "protected: the bot may not edit it")
+                return PageOutcome(target.title, "failed", "protected: the bot may not edit it")
             except OtherPageSaveError as exc:  # pywikibot's wrapper for other save errors
                 reason = exc.reason
-                return PageOutcome(title, "failed", _describe(reason) if isinstance(
+                return PageOutcome(target.title, "failed", _describe(reason) if isinstance(
                     reason, PywikibotError) else " ".join(str(reason).split()))
-        return PageOutcome(title, "failed", f"edit conflict {CONFLICT_ATTEMPTS} times in a row")
+        return PageOutcome(target.title, "failed",
+                           f"edit conflict {CONFLICT_ATTEMPTS} times in a row")
 
     def _save(self, page, old: str | None, new: str, summary: str) -> PageOutcome:
         base = page.latest_revision_id if old is not None else None
@@ -663,25 +678,71 @@ class ReportBot(SingleSiteBot):
         return PageOutcome(page.title(), "saved", summary)
 
 
-class LocalReportBot(ReportBot):
-    """Writes each page to a file with a unified diff against the live text; saves nothing."""
+def _post_locally(report: _Report, options: PostOptions,
+                  echo: Callable[[str], object]) -> list[PageOutcome]:
+    """Write each page to ``options.local_dir`` with a unified diff against the live text.
 
-    def _save(self, page, old: str | None, new: str, summary: str) -> PageOutcome:
-        directory = self._options.local_dir
-        directory.mkdir(parents=True, exist_ok=True)
-        name = quote(page.title().replace(" ", "_"), safe="")
-        (directory / f"{name}.wiki").write_text(new, encoding="utf-8")
-        live = "live" if old is not None else "new page (or wiki not reachable)"
-        diff = "".join(difflib.unified_diff(
-            (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
-            fromfile=f"{page.title()} ({live})", tofile=f"{page.title()} (sdg-gaps)",
-        ))
-        (directory / f"{name}.diff").write_text(diff, encoding="utf-8")
-        changed = sum(1 for line in diff.splitlines()
-                      if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-        return PageOutcome(page.title(), "saved",
-                           f"written to {name}.wiki, not posted ({changed:,} lines differ); "
-                           f"{summary}")
+    Nothing is saved. The wiki is read when it answers; when it does not, every page is
+    written as new and its diff is against nothing.
+    """
+    # A preview should not wait minutes for a wiki that is down: try once.
+    config.max_retries = min(config.max_retries, 1)
+    try:
+        site = pywikibot.Site()  # logs in from the cookie file, so it reaches the wiki
+        budget = _page_budget(site, options)
+        pages: dict[str, pywikibot.Page] = {}
+
+        def page_of(title: str) -> pywikibot.Page:
+            return pages.setdefault(title, pywikibot.Page(site, title))
+
+        def title_of(title: str) -> str:
+            return page_of(title).title()
+
+        def read(title: str) -> str | None:
+            return _read(page_of(title))
+
+        def may_edit(title: str) -> bool:
+            return page_of(title).botMayEdit()
+
+        live = "live"
+    except PywikibotError as exc:
+        pywikibot.warning(f"wiki not reachable ({_describe(exc)}): pages written as new")
+        budget = options.max_page_bytes or DEFAULT_PAGE_BYTES
+
+        def title_of(title: str) -> str:
+            return title
+
+        def read(title: str) -> None:
+            return None
+
+        def may_edit(title: str) -> bool:
+            return True
+
+        live = "wiki not reachable"
+    outcomes = []
+    directory = options.local_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    for target in _targets(report, options, budget, title_of, read):
+        old = read(target.title)
+        new = _next_text(target, old, old is None or may_edit(target.title))
+        if isinstance(new, PageOutcome):
+            outcome = new
+        else:
+            name = quote(target.title.replace(" ", "_"), safe="")
+            (directory / f"{name}.wiki").write_text(new, encoding="utf-8")
+            diff = "".join(difflib.unified_diff(
+                (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
+                fromfile=f"{target.title} ({live if old is not None else 'new page'})",
+                tofile=f"{target.title} (sdg-gaps)",
+            ))
+            (directory / f"{name}.diff").write_text(diff, encoding="utf-8")
+            summary = edit_summary(target.label, _old_stats(old, target.report_id),
+                                   target.stats, report.run_id, options.summary_prefix)
+            outcome = PageOutcome(target.title, "saved",
+                                  f"written to {name}.wiki, not posted; {summary}")
+        outcomes.append(outcome)
+        echo(str(outcome))
+    return outcomes
 
 
 def _describe(exc: PywikibotError) -> str:
