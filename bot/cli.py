@@ -47,9 +47,9 @@ INCOMPLETE = 3  # `run`: the report was written but is built on incomplete data
 class ProgressLine:
     """Progress on stderr: a live bar on a terminal, a few plain lines otherwise."""
 
-    def __init__(self, enabled: bool, stream=sys.stderr):
+    def __init__(self, enabled: bool, stream=None):
         self.enabled = enabled
-        self.stream = stream
+        self.stream = stream = stream if stream is not None else sys.stderr  # at call time
         self.tty = stream.isatty()
         self._last: dict[str, int] = {}
 

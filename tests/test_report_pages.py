@@ -269,11 +269,14 @@ def test_the_spanish_report_exists(tmp_path):
     page = (tmp_path / "wikitext" / "lang-es.wiki").read_text(encoding="utf-8")
     assert "== ODS 15: Vida de Ecosistemas Terrestres ==" in page
     assert "traducir]" in page and "== Cómo ayudar ==" in page
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--lang", "xx", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, cwd=REPO,
-    )
-    assert bad.returncode == 2 and "--lang" in bad.stderr
+
+
+def test_an_unknown_report_language_is_refused(tmp_path, capsys):
+    from bot.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--lang", "xx", "--out", str(tmp_path)])
+    assert exit_.value.code == 2 and "--lang" in capsys.readouterr().err
 
 
 def test_the_target_figures_are_reproduced_by_their_query(french, store):

@@ -20,9 +20,10 @@ LINKS_CSV = INVASIVE / "unionconcern_invasive_species_wikipedia_links_2025.csv"
 LIMIT = 50
 
 
-def independent_ranking(language: str, limit: int) -> list[tuple[str, int, str]]:
-    """(qid, number of the 34 Wikipedias with an article, title in the best source …) for the
-    items with no article in *language*: most Wikipedias first, then the lower numeric QID."""
+def independent_ranking(language: str, limit: int):
+    """The first *limit* items with no article in *language* — (qid, number of the 34
+    Wikipedias with an article), most Wikipedias first, then the lower numeric QID — and the
+    titles and languages of every item's articles."""
     with QIDS_CSV.open(encoding="utf-8", newline="") as handle:
         items = {row["Wikidata Q-number"] for row in csv.DictReader(handle)}
     langs_of: dict[str, set[str]] = {q: set() for q in items}
@@ -69,15 +70,14 @@ def test_worklist_is_exactly_the_independent_top_of_each_language(worklist, lang
     assert len(mine) == min(LIMIT, len(independent_ranking(language, 10_000)[0]))
 
 
-def test_the_limit_cuts_the_list(tmp_path):
+def test_the_limit_cuts_the_list(tmp_path, capsys):
+    from bot.cli import main
+
     if not SHARED.is_dir():
         pytest.skip(f"the shared source data is absent ({SHARED})")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "worklist", "--goals", "15", "--languages", "pl,de",
-         "--limit", "7", "--out", str(tmp_path), "--quiet"],
-        capture_output=True, text=True, timeout=300, cwd=REPO,
-    )
-    assert result.returncode == 0, result.stderr
+    args = ["worklist", "--goals", "15", "--languages", "pl,de", "--limit", "7"]
+    assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
+    assert "pl 7, de 7" in capsys.readouterr().out
     with (tmp_path / "worklist.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["language"] for r in rows] == ["pl"] * 7 + ["de"] * 7  # in the order asked
@@ -130,7 +130,7 @@ def test_json_and_pages_carry_the_same_list(worklist):
         assert f"[[:d:{row['qid']}|{row['qid']}]]" in wiki
         assert row["cx_url"].replace("&", "&amp;") in html
     assert wiki.count("[[:d:") == len(rows)  # one item link per row, as the writer expects
-    assert "de 20" in result.stdout or "de " in result.stdout
+    assert "(de 20, pl 35)" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -143,11 +143,11 @@ def test_json_and_pages_carry_the_same_list(worklist):
         (["--goals", "15", "--targets", "15.1", "--languages", "de"], "no item set"),
     ],
 )
-def test_bad_worklist_input_is_one_line(tmp_path, args, message):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "worklist", *args, "--out", str(tmp_path), "--quiet"],
-        capture_output=True, text=True, timeout=300, cwd=REPO,
-    )
-    assert result.returncode != 0
-    assert message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+def test_bad_worklist_input_is_one_line(tmp_path, capsys, args, message):
+    from bot.cli import main
+
+    status = main(["worklist", *args, "--out", str(tmp_path), "--quiet"])
+    err = capsys.readouterr().err
+    assert status != 0
+    assert message in err
+    assert len(err.strip().splitlines()) == 1, err
