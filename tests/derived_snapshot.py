@@ -7,6 +7,7 @@ articles), never add a fact. The copy's manifest records the new checksum and tr
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -25,9 +26,14 @@ _LINE = re.compile(r"^(<[^>]*>) (<[^>]*>) (.*) \.$")
 def sitelinks(source: Path | None = None) -> dict[tuple[str, str], str]:
     """Every article of the snapshot: ``(qid, site) → article URL`` (site like
     ``https://fr.wikipedia.org/``)."""
+    return dict(_sitelinks(source or default_snapshot_dir()))
+
+
+@functools.cache
+def _sitelinks(source: Path) -> tuple:
     about: dict[str, str] = {}
     part: dict[str, str] = {}
-    path = (source or default_snapshot_dir()) / NTRIPLES_FILE
+    path = source / NTRIPLES_FILE
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             match = _LINE.match(line.rstrip("\n"))
@@ -38,7 +44,7 @@ def sitelinks(source: Path | None = None) -> dict[tuple[str, str], str]:
                 about[subject] = obj.strip("<>").rsplit("/", 1)[-1]
             elif predicate == _PART:
                 part[subject] = obj.strip("<>")
-    return {(about[s], part[s]): s for s in about if s in part}
+    return tuple(((about[s], part[s]), s) for s in about if s in part)
 
 
 def derive(target: Path, drop: Iterable[tuple[str, str]], source: Path | None = None) -> Path:

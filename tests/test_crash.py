@@ -31,10 +31,9 @@ pytestmark = pytest.mark.wiki
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = "Project:SDG gaps/Config"
 ROOT = "Test Wiki:SDG gaps/Species"
-PAGES = {ROOT: "summary", f"{ROOT}/SDG 15": "goal-15", f"{ROOT}/de": "lang-de",
-         f"{ROOT}/fr": "lang-fr"}
+PAGES = {ROOT: "summary", f"{ROOT}/SDG 15": "goal-15", f"{ROOT}/de": "lang-de"}
 STATUS = "Test Wiki:SDG gaps/Config/Status"
-KILLS = 5
+KILLS = 4
 
 
 def start(tmp_path, snapshot):
@@ -61,7 +60,7 @@ def check_history(path: Path) -> list:
     with History.open(path) as history:
         assert history.check() == []
         runs = history.runs()
-        assert all(r.complete and r.wikis == 2 and r.gaps > 0 for r in runs)
+        assert all(r.complete and r.wikis == 1 and r.gaps > 0 for r in runs)
         return runs
 
 
@@ -84,14 +83,13 @@ def check_pages(wiki, old: dict, report_dir: Path | None):
 
 
 def test_killing_a_run_anywhere_never_corrupts_history_or_pages(wiki, tmp_path):
-    picked = choose({"fr": 4, "de": 2})
+    de = choose({"de": 4})["de"]
     data = [
-        derive(tmp_path / "s0", [(q, "fr") for q in picked["fr"][:2]]),
-        derive(tmp_path / "s1", [(q, "fr") for q in picked["fr"][2:]]
-               + [(q, "de") for q in picked["de"]]),
+        derive(tmp_path / "s0", [(q, "de") for q in de[:2]]),
+        derive(tmp_path / "s1", [(q, "de") for q in de[2:]]),
     ]
     wiki.edit(CONFIG, "{{SDG gaps report|page=Project:SDG gaps/Species|goals=15|"
-                      "languages=fr,de|every=0|rows=50}}")
+                      "languages=de|every=0|rows=50}}")
     clock = time.monotonic()
     first = start(tmp_path, data[0])
     out, err = first.communicate(timeout=300)
@@ -114,8 +112,13 @@ def test_killing_a_run_anywhere_never_corrupts_history_or_pages(wiki, tmp_path):
         process.communicate(timeout=60)
         runs = check_history(tmp_path / "history.sqlite")
         assert len(runs) in (recorded, recorded + 1), (number, delay)
-        check_pages(wiki, old, newest_report(tmp_path, dirs))
+        written = newest_report(tmp_path, dirs)
+        check_pages(wiki, old, written)
         killed_with_lock = bool(lock_path(tmp_path / "history.sqlite").read_text().strip())
+        changed = sum(wiki.text(title) != old[title] for title in [*PAGES, STATUS])
+        print(f"kill {number} after {delay:.1f} s of a {length:.1f} s run: lock held "
+              f"{killed_with_lock}, report written {written is not None}, pages changed "
+              f"{changed}, run recorded {len(runs) > recorded}")
 
     # The next run completes, recovers by itself and says the previous one did not finish.
     old = texts(wiki)
