@@ -1,4 +1,4 @@
-"""A real report directory from `sdg-gaps run` (bundled snapshot), posted to the test wiki."""
+"""A real report directory from `sdg-gaps run` posted to the test wiki; local mode offline."""
 
 import os
 import shutil
@@ -43,9 +43,12 @@ def test_run_then_post_renders_every_item_link_and_reposts_nothing(wiki, tmp_pat
     assert {title: wiki.revid(title) for title in titles} == revids
 
 
-def test_local_mode_works_with_the_wiki_out_of_reach(wiki, tmp_path):
-    out = tmp_path / "report"
-    assert sdg_gaps("run", "--out", str(out), *SMALL, cwd=tmp_path).returncode == 0
+def test_local_mode_works_with_the_wiki_out_of_reach(wiki, report_dir, tmp_path):
+    out = report_dir([
+        {"id": "summary", "subpage": "", "body": "Summary."},
+        {"id": "goal-15", "subpage": "SDG 15", "body": "{|\n|-\n| [[:d:Q1|Q1]]\n|}"},
+        {"id": "lang-fr", "subpage": "fr", "body": "{|\n|-\n| [[:d:Q2|Q2]]\n|}"},
+    ])
     offline = tmp_path / "pywikibot"
     shutil.copytree(wiki.pywikibot_dir, offline, ignore=shutil.ignore_patterns("*.lwp", "logs"))
     config = offline / "user-config.py"
