@@ -18,7 +18,9 @@ BotPassword or OAuth from ``user-config.py``, throttling, maxlag, the {{bots}}/{
 convention, and the global options ``-simulate``, ``-dir:``, ``-user:`` and ``-pt:``. Saves
 carry the revision they were based on, so an edit made by someone else in between is an edit
 conflict: the page is read again and the report spliced into the fresh text; nobody's words are
-overwritten.
+overwritten. A report too large for one page is split between table rows into numbered
+subpages with an index on its own page; ``local_dir`` writes the pages and their diffs to files
+instead of saving them.
 
 The front door is :func:`post_report`. Each page ends in one :class:`PageOutcome`: ``saved``,
 ``unchanged`` (nothing to do: a re-run on the same data makes no edit), ``skipped``
@@ -122,9 +124,10 @@ def post_report(
 ) -> list[PageOutcome]:
     """Post the pages of *report_dir* under ``options.root``; one outcome (and line) per page.
 
-    Raises :class:`bot.errors.WikiError` for what stops every page: an unreadable report
-    directory, an incomplete report without ``allow_incomplete``, a password file others can
-    read, a wiki that cannot be logged in to.
+    Raises :class:`bot.errors.WikiError` for what stops every page: an incomplete report
+    without ``allow_incomplete``, a password file others can read, a wiki that cannot be
+    logged in to; :class:`bot.errors.UsageError` for an unreadable report directory or an
+    unknown pywikibot option.
     """
     report = _Report.read(report_dir)
     if not report.complete and not options.allow_incomplete and options.local_dir is None:
