@@ -55,19 +55,23 @@ def trend_chart(trend: pd.DataFrame, path: Path, *, title: str = "Coverage over 
     frame = trend.copy()
     frame["when"] = pd.to_datetime(frame["finished"], utc=True, format="ISO8601")
     goals = sorted(frame["goal"].unique())
-    figure, axes = plt.subplots(len(goals), 1, figsize=(9, 3.6 * len(goals)), squeeze=False)
+    figure, axes = plt.subplots(len(goals), 1, figsize=(10, 3.8 * len(goals)), squeeze=False)
     for axis, goal in zip(axes[:, 0], goals, strict=True):
         part = frame[frame["goal"] == goal]
-        languages = sorted(part["language"].unique())
-        for language in languages:
-            line = part[part["language"] == language].sort_values("when")
+        several = "series" in part and part["series"].nunique() > 1
+        keys = ["series", "language"] if several else ["language"]
+        languages = []
+        for key, line in part.sort_values("when").groupby(keys, sort=True):
+            name = f"{key[1]} ({key[0]})" if several else key[0]
+            languages.append(name)
             axis.plot(line["when"], line["coverage_pct"], marker="o", markersize=3,
-                      linewidth=1, label=language)
+                      linewidth=1, label=name)
         axis.set_title(f"SDG {goal}: {title} (%)", fontsize=10)
         axis.set_ylabel("coverage %")
         axis.grid(alpha=0.3)
-        if len(languages) <= 40:
-            axis.legend(fontsize=6, ncol=max(1, len(languages) // 12 + 1), loc="best")
+        # Beside the plot, never over the lines: up to 15 languages a column.
+        axis.legend(fontsize=6, ncol=max(1, -(-len(languages) // 15)), loc="upper left",
+                    bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         figure.autofmt_xdate()
     figure.tight_layout()
     figure.savefig(path, dpi=90, metadata={"Software": None})
