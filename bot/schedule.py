@@ -26,7 +26,6 @@ are shared with ``sdg-gaps run``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import errno
 import fcntl
@@ -247,9 +246,10 @@ class ScheduleResult:
 
     @property
     def exit_code(self) -> int:
-        failed = any(r.status == "failed" for r in self.reports) or any(
-            o.status == "failed" for r in self.reports for o in r.outcomes
-        )
+        # A configuration page that does not exist is a failure: nothing could run.
+        failed = self.config_revid is None
+        failed = failed or any(r.status == "failed" for r in self.reports)
+        failed = failed or any(o.status == "failed" for r in self.reports for o in r.outcomes)
         status_failed = self.status is not None and self.status.status == "failed"
         return 1 if failed or status_failed else 0
 
@@ -522,14 +522,3 @@ def _write_status(result: ScheduleResult, title: str, options: ScheduleOptions):
         outcome = PageOutcome(title, "failed", " ".join(str(exc).split()))
         options.echo(str(outcome))
     return outcome
-
-
-@contextlib.contextmanager
-def held(path: Path, wait: float | None = None):
-    """``with held(lock_file): ...`` — the lock for a block of code."""
-    lock = RunLock(path)
-    lock.acquire(wait)
-    try:
-        yield lock
-    finally:
-        lock.release()

@@ -180,3 +180,10 @@ def test_the_sample_user_config_works_as_written(wiki, tmp_path):
     assert wiki.revisions(STATUS)[-1]["user"] == wiki.bot_user
     assert "no {{SDG gaps report}} template" in wiki.parse(STATUS)["text"].replace(
         "&#123;", "{").replace("&#125;", "}")
+
+
+def test_a_missing_configuration_page_fails_and_says_so_on_the_status_page(wiki, tmp_path):
+    result, _ = schedule(tmp_path)
+    assert result.exit_code == 1 and result.reports == []
+    assert "does not exist" in str(result.messages[0])
+    assert "does not exist" in wiki.text(STATUS)
