@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.coverage import SOURCE_PREFERENCE
-from bot.report import links
+from bot.report import changes, links
 from bot.report.model import (
     Bar,
     Bullets,
@@ -515,6 +515,7 @@ def goal_page(ctx: Context, goal_number: int) -> tuple[PageModel, int, int]:
         cov_table,
         Image("coverage.png", t.plain("col.bar")),
         *quality_section(ctx, goal_number),
+        *changes.goal_blocks(ctx, goal_number),
         *ctx.legend(gaps=False, quality=True, set_ids=set_ids),
     ]
     title = t.plain("goal.heading", goal=goal_number, short=_goal_short(goal, lang))
@@ -752,6 +753,7 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
         list_url = ctx.drill.gaps(set_ids, wiki, f"missing articles of SDG {row.goal} in {wiki}")
         if list_url and int(row.missing):
             blocks.append(Para(t("lang.list_query", link=ExtLink(list_url, t("link.query")))))
+        blocks += changes.language_blocks(ctx, row.goal, wiki)
     blocks += ctx.legend(
         gaps=True, quality=True, set_ids=[s for g in cov["goal"] for s in ctx.sets_of_goal[g]]
     )
