@@ -1,4 +1,4 @@
-"""sdg-gaps: which knowledge needed for the UN Sustainable Development Goals is missing from Wikipedia.
+"""sdg-gaps: which knowledge the UN Sustainable Development Goals need is missing from Wikipedia.
 
 The package reads in the order the data flows::
 
