@@ -30,6 +30,16 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## bench: P1–P3 benchmarks (SYNTHETIC data for P1/P2): prints the table, writes bench/results/latest.md
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run
+
 ## snapshot: rebuild the bundled snapshot from ../shared/data (maintainers)
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py

@@ -188,7 +188,8 @@ def p3(args, rows: list) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         done = subprocess.run(
-            [str(Path(sys.executable).parent / "sdg-gaps"), "run", "--quiet", "--out", tmp],
+            [str(Path(sys.executable).parent / "sdg-gaps"), "run", "--quiet", "--out", tmp]
+            + ["--history", str(Path(tmp) / "history.sqlite")],
             cwd=REPO,
             env=bench_env(),
             capture_output=True,

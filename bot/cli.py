@@ -126,6 +126,18 @@ def _add_run_parser(subparsers) -> None:
     _add_report_options(run)
     _add_history_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.add_argument(
+        "--engine",
+        choices=("pandas", "spark"),
+        default="pandas",
+        help="compute coverage and gaps with pandas (default) or Apache Spark (needs pyspark "
+        "and Java; see docs/spark.md)",
+    )
+    run.add_argument(
+        "--master",
+        metavar="URL",
+        help="with --engine spark: the Spark master (default local[*]; yarn, spark://HOST:7077)",
+    )
     run.add_argument("--post", action="store_true", help="post the pages afterwards (needs --root)")
     run.add_argument(
         "--root", metavar="PAGE", help="with --post: the wiki page the report goes under"
@@ -265,6 +277,8 @@ def _cmd_run(args) -> int:
     )
     if args.post and not args.root:
         raise UsageError("--post needs --root PAGE")
+    if args.master and args.engine != "spark":
+        raise UsageError("--master needs --engine spark")
     progress = ProgressLine(config.progress)
     clock = time.perf_counter()
     from bot.cache import default_cache_dir, parse_age
@@ -300,6 +314,7 @@ def _cmd_run(args) -> int:
     analysis = analyse(
         config, endpoint, catalogue, wikis, provenance=provenance, notify=notify, progress=progress,
         pagesizes=report["pagesizes"], quality_scale=report["scale"],
+        engine=args.engine, master=args.master,
     )
     analysis.warnings.extend(warnings)
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)

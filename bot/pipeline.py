@@ -135,6 +135,8 @@ def analyse(
     progress: Progress | None = None,
     pagesizes: pd.DataFrame | Callable[[pd.DataFrame], object] | None = None,
     quality_scale: coverage.QualityScale | None = None,
+    engine: str = "pandas",
+    master: str | None = None,
 ) -> Analysis:
     """Run the whole analysis on *endpoint* and return the tables.
 
@@ -198,6 +200,18 @@ def analyse(
         gaps = coverage.ranked_gaps(cells, by="goal")
     item_cells = coverage.known_cells(members, observed, articles, by="itemset")
     cov_sets = coverage.coverage(item_cells, by="itemset")
+    if engine == "spark":
+        # The same three tables computed by Apache Spark (bot.engines.spark): local mode, or the
+        # cluster at *master*. The other tables (quality, targets) stay with pandas.
+        from bot.engines.spark import pipeline_tables
+
+        notify(f"computing coverage on Spark ({master or 'local mode'})")
+        rank_observed = everywhere if config.languages else observed
+        cov, gaps, cov_sets = pipeline_tables(
+            members, observed, rank_observed, articles, master=master
+        )
+        if config.languages:
+            gaps = gaps[gaps["wiki"].isin(set(observed["wiki"]))].reset_index(drop=True)
 
     scale = quality_scale or coverage.QualityScale()
     sized = None
