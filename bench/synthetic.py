@@ -175,6 +175,7 @@ def _dictionaries(arrow_type):
 
 def read_parquet(directory: Path) -> dict[str, pd.DataFrame]:
     """The frames back, with ``qid``/``wiki``/``itemset`` as Arrow dictionaries (codes)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     out = {}
@@ -185,6 +186,7 @@ def read_parquet(directory: Path) -> dict[str, pd.DataFrame]:
         table = pq.read_table(directory / f"{name}.parquet", read_dictionary=columns)
         out[name] = table.to_pandas(types_mapper=_dictionaries)
         del table
+    pa.default_memory_pool().release_unused()  # the decoder's scratch memory, back to the OS
     return out
 
 

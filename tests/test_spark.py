@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("pyspark", reason="pyspark is installed by `make test` (the test extra)")
+# PySpark 4.3 warns about pandas 3 on every conversion; the conversions used here are tested.
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 if shutil.which("java") is None:
     pytest.fail("Spark needs a Java runtime (Debian openjdk-17-jre-headless): run `make test`")
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
 
 def _coded(values: pd.Series) -> bool:
@@ -68,9 +69,14 @@ def _dictionary(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if not all(c.dictionary.equals(head) for c in chunked.chunks[1:]):
             chunked = chunked.unify_dictionaries()
     if chunked.num_chunks:
-        codes = np.concatenate(
-            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunked.chunks]
-        )
+        codes = np.empty(len(chunked), dtype=np.int32)
+        at = 0
+        for chunk in chunked.chunks:  # chunk by chunk: no second copy of the column
+            indices = chunk.indices
+            if indices.null_count:
+                indices = indices.fill_null(-1)
+            codes[at : at + len(chunk)] = indices.to_numpy(zero_copy_only=False)
+            at += len(chunk)
         dictionary = chunked.chunk(0).dictionary
     else:
         codes, dictionary = np.zeros(0, dtype=np.int64), pa.array([], pa.string())
@@ -93,7 +99,13 @@ def _canonical_numbers(values: pd.Index) -> np.ndarray | None:
         if not text.str.fullmatch(r"Q[1-9][0-9]{0,17}").all():
             return None
         return text.str.slice(1).astype("int64").to_numpy()
-    text = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    backing = values.array
+    if hasattr(backing, "__arrow_array__"):  # Arrow-backed strings: no Python objects
+        text = backing.__arrow_array__()
+    else:
+        text = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    if text.null_count:
+        return None
     if not pc.all(pc.match_substring_regex(text, r"^Q[1-9][0-9]{0,17}$")).as_py():
         return None
     return pc.cast(pc.utf8_slice_codeunits(text, 1), pa.int64()).to_numpy()
@@ -368,7 +380,7 @@ def index_cells(
     if not ok.all():
         a_item, a_wiki = a_item[ok], a_wiki[ok]
     del ok
-    pairs_per_item = np.bincount(pair_item, minlength=n_items)
+    pairs_per_item = np.bincount(pair_item, minlength=n_items).astype(np.int32)
     if n_pairs and pairs_per_item.max() > 1:  # an item in several groups: one row per group
         by_item = np.argsort(pair_item, kind="stable").astype(np.int32)
         first = np.r_[0, np.cumsum(pairs_per_item)[:-1]]
@@ -394,7 +406,13 @@ def index_cells(
         if not present.all():
             row_pair, row_wiki = row_pair[present], row_wiki[present]
     del a_item, a_wiki
-    known = profile_wikis[pair_profile[row_pair], row_wiki]
+    known = np.empty(len(row_pair), dtype=bool)
+    flat = profile_wikis.ravel()
+    for at in range(0, len(row_pair), BLOCK):  # in blocks: no row-sized index temporaries
+        block = slice(at, at + BLOCK)
+        known[block] = flat[
+            pair_profile[row_pair[block]].astype(np.int64) * n_wikis + row_wiki[block]
+        ]
     if not known.all():
         row_pair, row_wiki = row_pair[known], row_wiki[known]
     del known
@@ -408,7 +426,8 @@ def index_cells(
         position[order] = np.arange(n_pairs)
         keys = row_wiki.astype(np.int64)
         keys *= stride
-        keys += position[row_pair]
+        for at in range(0, len(keys), BLOCK):
+            keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]]
         keys.sort()
         duplicate = keys[1:] == keys[:-1]
         if attempt or not duplicate.any():

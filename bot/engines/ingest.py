@@ -13,7 +13,9 @@ IRIs, carriage returns), and the exact reader then decides and words the error.
 from __future__ import annotations
 
 import io
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -61,23 +63,23 @@ SUFFIX = re.compile(r"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>\"{}|^`\\ ]*>)?")
 
 
 def _decode_literals(values) -> np.ndarray | None:
-    """A column of double-quoted literals (titles, labels), split at its last quote.
+    """A column of double-quoted literals (titles, labels), split at its quotes.
 
-    The suffixes (language tags, datatypes) are few and checked once each; cells whose text
-    holds a quote or a backslash (rare) are checked and unescaped one by one, so the result is
-    the exact reader's.
+    A plain cell splits into nothing, its text and its suffix (a language tag or a datatype;
+    the suffixes are few and checked once each). Cells with a backslash or more quotes (rare)
+    are checked and unescaped one by one, so the result is the exact reader's.
     """
     import pyarrow.compute as pc
 
-    parts = pc.split_pattern(values, '"', max_splits=1, reverse=True)
-    suffix = pc.list_element(parts, 1).dictionary_encode()
+    parts = pc.split_pattern(values, '"')
+    pieces = pc.list_value_length(parts)
+    if pc.min(pieces).as_py() < 3:  # a cell without its closing quote
+        return None
+    odd = pc.or_(pc.greater(pieces, 3), pc.match_substring(values, "\\"))
+    suffix = pc.list_element(parts.filter(pc.invert(odd)), 2).dictionary_encode()
     if not all(SUFFIX.fullmatch(x) for x in suffix.dictionary.to_pylist()):
         return None
-    text = pc.utf8_slice_codeunits(pc.list_element(parts, 0), 1)
-    if pc.any(pc.less(pc.list_value_length(parts), 2)).as_py():
-        return None
-    out = text.to_numpy(zero_copy_only=False)
-    odd = pc.or_(pc.match_substring(text, '"'), pc.match_substring(text, "\\"))
+    out = pc.list_element(parts, 1).to_numpy(zero_copy_only=False)
     unusual = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
     if len(unusual):
         cells = values.take(unusual).to_numpy(zero_copy_only=False)
@@ -139,13 +141,13 @@ def _decode_arrow(values) -> np.ndarray | None:
     return out
 
 
-def _read_arrow(rest: bytes, variables: list[str]):
+def _read_arrow(rest, variables: list[str]):
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     table = pcsv.read_csv(
-        io.BytesIO(rest),
+        pa.BufferReader(rest),
         read_options=pcsv.ReadOptions(column_names=variables, use_threads=True),
         parse_options=pcsv.ParseOptions(
             delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False
@@ -156,23 +158,24 @@ def _read_arrow(rest: bytes, variables: list[str]):
             quoted_strings_can_be_null=False,
         ),
     )
-    columns = {}
-    for name in variables:
+
+    def one(name: str) -> np.ndarray | None:
         column = table.column(name).combine_chunks()
         sample = column.slice(0, 4096)
         if len(sample) and pc.count_distinct(sample).as_py() * 2 > len(sample):
-            decoded = _decode_arrow(column)  # mostly distinct values (titles): no hashing
-            if decoded is None:
-                return None
-            columns[name] = decoded
-            continue
+            return _decode_arrow(column)  # mostly distinct values (titles): no hashing
         encoded = column.dictionary_encode()
         decoded = _decode_arrow(encoded.dictionary)
         if decoded is None:
             return None
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        columns[name] = decoded[codes]
-    return columns
+        return decoded[encoded.indices.to_numpy(zero_copy_only=False)]
+
+    # Arrow's kernels release the GIL: the columns are decoded side by side.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(variables), os.cpu_count() or 1))) as pool:
+        decoded = list(pool.map(one, variables))
+    if any(d is None for d in decoded):
+        return None
+    return dict(zip(variables, decoded, strict=True))
 
 
 def _read_pandas(rest: bytes, variables: list[str]):
@@ -209,11 +212,11 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
     """
     if not body.endswith(b"\n") or b"\r" in body:
         return None
-    head, _, rest = body.partition(b"\n")
+    head = body[: body.index(b"\n")]
     variables = [v.strip().lstrip("?$") for v in head.decode("utf-8", "replace").split("\t")]
     if any(not _VARIABLE.fullmatch(v) for v in variables) or len(set(variables)) < len(variables):
         return None
-    if not rest:
+    if len(head) + 1 == len(body):
         return pd.DataFrame({v: pd.Series(dtype=object) for v in variables})
     if engine == "auto":
         try:
@@ -222,7 +225,12 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
             engine = "arrow"
         except ImportError:
             engine = "pandas"
-    if engine != "arrow":
+    if engine == "arrow":
+        import pyarrow as pa
+
+        rest = pa.py_buffer(body).slice(len(head) + 1)  # no copy
+    else:
+        rest = body[len(head) + 1 :]
         # pandas' reader pads a short row and may skip a blank one: count the cells first.
         rows = rest.count(b"\n")
         if rest.count(b"\t") != rows * (len(variables) - 1):
@@ -239,6 +247,4 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
         return None
     if columns is None or len({len(c) for c in columns.values()}) > 1:
         return None
-    if engine == "arrow" and len(next(iter(columns.values()))) != rest.count(b"\n"):
-        return None
-    return pd.DataFrame(columns, columns=variables, dtype=object)
+    return pd.DataFrame(columns, columns=variables, dtype=object, copy=False)
