@@ -27,6 +27,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,6 +117,15 @@ def _add_run_parser(subparsers) -> None:
         "--page-rows", default="500", metavar="N", help="gap rows per goal on a language page"
     )
     run.add_argument("--snapshot", type=Path, metavar="DIR", help="use another snapshot directory")
+    run.add_argument(
+        "--itemsets",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an organizer's item-set file (TOML: a query or a pinned QID list; see "
+        "`sdg-gaps catalogue list --itemsets FILE`); repeatable. Without --goals only these run",
+    )
     run.add_argument(
         "--snapshot-data",
         action="store_true",
@@ -298,7 +308,11 @@ def _cmd_run(args) -> int:
         from bot.snapshot import open_snapshot
 
         snapshot = open_snapshot(config.snapshot)
-    catalogue = load_catalogue(snapshot)
+    catalogue = load_catalogue(snapshot, extra=args.itemsets)
+    if args.itemsets:
+        bundled = {s.id for s in load_catalogue(snapshot).itemsets}
+        extra = tuple(s.id for s in catalogue.itemsets if s.id not in bundled)
+        config = replace(config, extra_itemsets=extra)
     wikis = load_wikis()
     provenance = snapshot.describe() if snapshot else {"endpoint": endpoint.url}
     warnings: list[str] = []

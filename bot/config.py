@@ -29,6 +29,8 @@ class RunConfig:
     # True when the endpoint serves the bundled snapshot (as the embedded store does, or an
     # `oxigraph serve` loaded with it); None: decide by the endpoint (embedded or live).
     snapshot_data: bool | None = None
+    # Ids of organizers' own item sets (from --itemsets files), always analysed.
+    extra_itemsets: tuple[str, ...] = ()
 
 
 def parse_goals(text: str | None) -> tuple[int, ...] | None:

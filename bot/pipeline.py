@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -70,21 +70,63 @@ def new_run_id(now: datetime) -> str:
 
 
 def choose_itemsets(
-    catalogue: Catalogue, goals: Sequence[int] | None, embedded: bool
+    catalogue: Catalogue,
+    goals: Sequence[int] | None,
+    embedded: bool,
+    extra: Sequence[str] = (),
 ) -> list[ItemSet]:
-    """The item sets a run covers; on the embedded store only those the snapshot carries."""
+    """The item sets a run covers; on the embedded store only those the snapshot can serve.
+
+    *extra* names organizers' own item sets (loaded into *catalogue* from their files); they
+    are always included. On the snapshot such a set must be a pinned list of items the
+    snapshot has, and its cells are known only in the Wikipedias that were observed for every
+    one of its items — otherwise an absent article could not be told from an unknown one.
+    """
     chosen = list(catalogue.itemsets_for(goals, snapshot_only=embedded))
+    chosen = [s for s in chosen if s.id not in extra]
     if goals:
-        served = {s.goal for s in chosen}
+        served = {s.goal for s in chosen} | {catalogue.itemset(i).goal for i in extra}
         lacking = [g for g in goals if g not in served]
         if lacking:
             where = "the bundled snapshot" if embedded else "the catalogue"
             hint = " (use --endpoint wdqs or qlever for live data)" if embedded else ""
             names = ", ".join(str(g) for g in lacking)
             raise UsageError(f"goal {names} has no item set in {where}{hint}")
+    if extra and goals is None:
+        chosen = []  # an organizer's run of their own sets: only those
+    for itemset_id in extra:
+        itemset = catalogue.itemset(itemset_id)
+        chosen.append(_on_snapshot(itemset, catalogue) if embedded else itemset)
     if not chosen:
         raise UsageError("no item set to analyse")
     return chosen
+
+
+def _on_snapshot(itemset: ItemSet, catalogue: Catalogue) -> ItemSet:
+    """An organizer's pinned set, narrowed to what the bundled snapshot observed."""
+    if itemset.pinned is None:
+        raise UsageError(
+            f"item set {itemset.id} is a query; the bundled snapshot serves pinned lists only"
+            " (use --endpoint wdqs or qlever to run queries)"
+        )
+    seen: dict[str, set[str]] = {}
+    for bundled in catalogue.itemsets_for(None, snapshot_only=True):
+        for qid in bundled.pinned_qids():
+            seen.setdefault(qid, set()).update(bundled.observed_wikis or ())
+    qids = itemset.pinned_qids()
+    absent = [q for q in qids if q not in seen]
+    if absent:
+        raise UsageError(
+            f"item set {itemset.id}: {len(absent)} of its {len(qids)} items are not in the bundled"
+            f" snapshot ({', '.join(absent[:5])}{'…' if len(absent) > 5 else ''})"
+        )
+    common = set.intersection(*(seen[q] for q in qids)) if qids else set()
+    if not common:
+        raise UsageError(
+            f"item set {itemset.id}: no Wikipedia was observed for all of its items"
+            " in the bundled snapshot"
+        )
+    return replace(itemset, observed_wikis=tuple(sorted(common)))
 
 
 def observed_wikis(
@@ -150,7 +192,7 @@ def analyse(
     # Snapshot data (the embedded store, or a server loaded with the snapshot) only knows the
     # wikis its sources looked at; a live service knows every Wikipedia.
     embedded = config.snapshot_data if config.snapshot_data is not None else endpoint.url is None
-    itemsets = choose_itemsets(catalogue, config.goals, embedded)
+    itemsets = choose_itemsets(catalogue, config.goals, embedded, config.extra_itemsets)
     observed = observed_wikis(itemsets, not embedded, wikis, config.languages, notify)
 
     members = []
