@@ -106,6 +106,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def snapshot_sources():
+    return snapshot_frames()
+
+
+def snapshot_frames():
     """The two real item sets of the bundled snapshot, straight from their source tables."""
     if not SHARED.is_dir():
         pytest.fail(f"the shared data folder {SHARED} is missing (CI lays it beside the clone)")

@@ -39,7 +39,8 @@ DUMP_2014 = (
 
 @pytest.fixture(scope="module")
 def spark():
-    session = engine.session("local[2]", conf={"spark.sql.shuffle.partitions": "4"})
+    conf = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
+    session = engine.session("local[2]", conf=conf)
     yield session
     session.stop()
 
@@ -95,7 +96,7 @@ def pandas_tables(members, observed, articles, top):
     return coverage.coverage(index), coverage.ranked_gaps(index, top=top)
 
 
-def check(spark, members, observed, articles, spark_articles, tops=(None, 10)):
+def check(spark, members, observed, articles, spark_articles, tops=(100,)):
     run = engine.SparkCoverage(spark, members, observed, spark_articles, by="goal")
     for top in tops:
         cov, gaps = pandas_tables(members, observed, articles, top)
@@ -144,3 +145,28 @@ def test_the_job_writes_coverage_and_gaps(spark, frames, dumps, tmp_path):
     counts = pd.read_parquet(out / "coverage").sort_values(["goal", "wiki"], ignore_index=True)
     assert counts["items"].astype("int64").tolist() == cov["items"].tolist()
     assert counts["articles"].astype("int64").tolist() == cov["articles"].tolist()
+
+
+def test_the_pipeline_tables_equal_pandas_on_the_snapshot_sources(spark):
+    """What `sdg-gaps run --engine spark` computes, on the bundled snapshot's real item sets."""
+    from tests.test_coverage_equivalence import snapshot_frames
+
+    members, observed, articles = snapshot_frames()
+    few = observed[observed["wiki"].isin(["dewiki", "frwiki", "plwiki"])]
+    cov, gaps, by_set = engine.pipeline_tables(members, few, observed, articles, spark=spark)
+    pd.testing.assert_frame_equal(
+        cov, coverage.coverage(coverage.index_cells(members, few, articles))
+    )
+    pd.testing.assert_frame_equal(
+        gaps, coverage.ranked_gaps(coverage.index_cells(members, observed, articles))
+    )
+    pd.testing.assert_frame_equal(
+        by_set, coverage.coverage(coverage.index_cells(members, few, articles, by="itemset"))
+    )
+
+
+def test_master_needs_the_spark_engine(capsys):
+    from bot.cli import main
+
+    assert main(["run", "--master", "yarn", "--quiet"]) == 2
+    assert "--master needs --engine spark" in capsys.readouterr().err

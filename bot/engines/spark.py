@@ -240,13 +240,14 @@ def tables(members, observed, articles, *, by="goal", top=None, spark=None, mast
             spark.stop()
 
 
-def pipeline_tables(members, observed, rank_observed, articles, *, master=None):
+def pipeline_tables(members, observed, rank_observed, articles, *, master=None, spark=None):
     """The pipeline's tables by Spark: coverage by goal, its ranked gaps, coverage by item set.
 
     *rank_observed* are the wikis the gaps are ranked over (every observed wiki, even when the
     run reports on fewer languages).
     """
-    spark = session(master)
+    own = spark is None
+    spark = spark or session(master)
     try:
         cov = _like(SparkCoverage(spark, members, observed, articles).coverage(), members, "goal")
         ranking = SparkCoverage(spark, members, rank_observed, articles)
@@ -254,7 +255,8 @@ def pipeline_tables(members, observed, rank_observed, articles, *, master=None):
         by_set = SparkCoverage(spark, members, observed, articles, by="itemset").coverage()
         return cov, gaps, _like(by_set, members, "itemset")
     finally:
-        spark.stop()
+        if own:
+            spark.stop()
 
 
 # ---- reading sitelinks at scale ---------------------------------------------------------------
