@@ -442,10 +442,21 @@ def fetch_sitelinks(
     raw["qid"] = raw["item"].map(qid_of)
     raw["wiki"] = raw["site"].map(wikis.wiki_of_site)
     raw["badge"] = raw["badge"].map(lambda b: qid_of(b) if isinstance(b, str) else "")
-    grouped = (
-        raw.groupby(["qid", "wiki", "title"], sort=False)["badge"]
-        .agg(lambda b: " ".join(sorted(x for x in set(b) if x)))
-        .reset_index(name="badges")
+    # One row per sitelink and badge: most sitelinks have no badge, so only the few that do
+    # are grouped (a Python-level aggregation over every row would dominate a run).
+    keys = ["qid", "wiki", "title"]
+    plain = raw.loc[raw["badge"] == "", keys].drop_duplicates()
+    badged = raw.loc[raw["badge"] != ""]
+    if len(badged):
+        badged = (
+            badged.groupby(keys, sort=False)["badge"]
+            .agg(lambda b: " ".join(sorted(set(b))))
+            .reset_index(name="badges")
+        )
+        plain = plain.merge(badged[keys], on=keys, how="left", indicator=True)
+        plain = plain.loc[plain["_merge"] == "left_only", keys]
+    grouped = pd.concat(
+        [plain.assign(badges=""), badged if len(badged) else None], ignore_index=True
     )
     grouped["redirect"] = grouped["badges"].map(
         lambda b: bool(REDIRECT_BADGES.intersection(b.split()))
