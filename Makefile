@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint bench system-deps snapshot clean
@@ -13,10 +14,16 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
 
+# `make run` needs only the package; `make test` adds the test tools (oxigraph server, Spark…).
+$(RUN_STAMP): setup.cfg pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	@touch $@
+
 install: $(STAMP)
 
 ## run: the main job on the embedded default (bundled real snapshot, no network)
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/sdg-gaps run
 
 ## system-deps: Debian packages for the test wiki (MediaWiki 1.39, PHP with SQLite)
