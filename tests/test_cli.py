@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,20 @@ def test_python_dash_m_bot_is_the_same_command():
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("sdg-gaps ")
+
+
+SCRIPTS = sorted((Path(__file__).resolve().parents[1] / "scripts").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_every_script_prints_its_docstring_as_help(script):
+    """pywikibot style: a script's module docstring is its -help."""
+    import ast
+
+    docstring = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8")))
+    assert docstring and len(docstring.splitlines()) >= 3, f"{script.name} has no real docstring"
+    result = subprocess.run(
+        [sys.executable, str(script), "-help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert docstring.splitlines()[0] in result.stdout
