@@ -22,6 +22,18 @@ Parameters (names are case-insensitive; ``_`` and spaces are the same):
 ``items``, ``items goal``, ``items title``
     an organizer's own item set: QIDs separated by spaces, commas or new lines, the goal they
     count for (1–17), and a title.
+``items page``
+    a wiki page (on the same wiki) that lists more items of that set, e.g.
+    ``items page = Project:SDG gaps/Our list``; with ``items``, the set is the union of both
+    (``items goal`` is needed all the same). The list is read at each run of the report, in
+    PagePile's plain-text export style: one item per line, as ``Q7942``, ``* [[d:Q7942]]``,
+    ``# [[:d:Q7942|Global warming]]``, ``[[Q7942]]``, a Wikidata URL, or a line of text with
+    one QID in it (``* Q7942 – global warming``). Lines without a QID (an introduction,
+    headings) are ignored, as are comments and ``<nowiki>``; a PagePile export pasted inside
+    ``<pre>`` is read. A missing page, a page without any item, and lines with several
+    different QIDs or with something that looks like a QID and is not one (``Q79x``,
+    ``[[d:Q-1]]``) each become one message naming the lines; the rest runs.
+    See ``samples/items-page.wiki``.
 ``languages``
     Wikipedia language codes separated by commas, or ``all`` (the default: every Wikipedia
     the data looked at).
@@ -64,6 +76,7 @@ PARAMETERS = {
     "page": "the report's root page, e.g. Project:WikiProject Climate/SDG gaps",
     "goals": "goals and targets, e.g. 13, 15.8",
     "items": "QIDs of your own item set, e.g. Q7942 Q125928",
+    "items page": "a wiki page listing QIDs of your item set, one per line",
     "items goal": "the goal (1–17) your items count for",
     "items title": "a title for your item set",
     "languages": "Wikipedia language codes, e.g. fr, de, sw — or all",
@@ -85,7 +98,20 @@ ALIASES = {
     "row limit": "rows",
     "qids": "items",
     "items goals": "items goal",
+    "items list": "items page",
+    "list page": "items page",
+    "pagepile": "items page",
 }
+# On a list of items (``items page``): tags whose text is not read, and wiki prefixes of
+# Wikidata.
+IGNORED_TAGS = frozenset({"nowiki", "ref", "references", "syntaxhighlight", "source", "math",
+                          "code", "gallery", "templatedata"})
+WIKIDATA_PREFIXES = ("d", "wikidata")
+WIKIDATA_URL = re.compile(
+    r"^(?:https?:)?//(?:www\.|m\.)?wikidata\.org/(?:wiki/(?:Special:EntityPage/)?|entity/)"
+    r"(Q[1-9][0-9]*)(?:[#?].*)?$")
+# A word in a line's text that is a QID, or looks like one and is not (Q0, Q79x, Q12_b).
+QID_WORD = re.compile(r"(?<![\w:/.#-])Q[0-9][\w-]*")
 
 
 @dataclass(frozen=True)
@@ -123,6 +149,7 @@ class ReportSpec:
     items: tuple[str, ...] = ()
     items_goal: int | None = None
     items_title: str = ""
+    items_page: str = ""
     languages: tuple[str, ...] | None = None
     every_days: float = DEFAULT_EVERY
     report_language: str = "en"
@@ -266,20 +293,31 @@ def _read_report(node, number: int, text: str, start: int):
         spec.update(goals=goals, targets=targets)
     if "items" in values and values["items"][0]:
         spec["items"] = _read_items(values["items"][0], lambda m: say("items", m))
-        if spec["items"]:
-            goal_text = values.get("items goal", ("", 0))[0]
-            goal = _read_goal_number(goal_text)
-            if goal is None:
-                say("items goal", (f"“{_short(goal_text)}” is not a goal" if goal_text else
-                                   "missing") + "; your items are left out. Expected: the goal "
-                    "(1–17) your items count for, e.g. items goal = 13.")
-                spec["items"] = ()
-            else:
-                spec["items_goal"] = goal
-            spec["items_title"] = values.get("items title", ("", 0))[0] or "Organizers' items"
-    if not spec.get("goals") and not spec.get("targets") and not spec.get("items"):
+    if "items page" in values and values["items page"][0]:
+        title = values["items page"][0]
+        problem = _title_problem(title)
+        if problem:
+            say("items page", f"{problem}; it is not read. Expected: {PARAMETERS['items page']}, "
+                "e.g. items page = Project:SDG gaps/Our list.")
+        else:
+            spec["items_page"] = title
+    if spec.get("items") or spec.get("items_page"):
+        goal_text = values.get("items goal", ("", 0))[0]
+        goal = _read_goal_number(goal_text)
+        if goal is None:
+            say("items goal", (f"“{_short(goal_text)}” is not a goal" if goal_text else
+                               "missing") + "; your items are left out. Expected: the goal "
+                "(1–17) your items count for, e.g. items goal = 13.")
+            spec["items"] = ()
+            spec["items_page"] = ""
+        else:
+            spec["items_goal"] = goal
+        spec["items_title"] = values.get("items title", ("", 0))[0] or "Organizers' items"
+    if not (spec.get("goals") or spec.get("targets") or spec.get("items")
+            or spec.get("items_page")):
         say("goals", "no goal, target or item to report on; this report is skipped. Expected: "
-            "goals = 13 (or targets like 15.8), or items = Q… with items goal = N.")
+            "goals = 13 (or targets like 15.8), or items = Q… (or items page = …) with items "
+            "goal = N.")
         return None, messages
     if "languages" in values and values["languages"][0]:
         spec["languages"] = _read_languages(values["languages"][0], lambda m: say("languages", m))
@@ -389,6 +427,144 @@ def _read_every(text: str) -> float | None:
 
 
 # --------------------------------------------------------------------------------------------
+# Reading a list of items kept on another page (``items page``)
+
+
+@dataclass(frozen=True)
+class ItemsList:
+    """What a list page holds: its QIDs (in page order), and its unread lines by reason."""
+
+    qids: tuple[str, ...]
+    several: tuple[tuple[int, str], ...] = ()  # (line, text): more than one QID on the line
+    malformed: tuple[tuple[int, str], ...] = ()  # (line, text): looks like an item, is not one
+    redirect: str | None = None  # the target, when the page is a redirect
+
+
+def read_items_list(text: str) -> ItemsList:
+    """Read a PagePile-style list: one item per line (see ``items page`` above)."""
+    code = mwparserfromhell.parse(text)
+    redirect = _redirect_target(code)
+    if redirect is not None:
+        return ItemsList((), redirect=redirect)
+    # What is not read becomes as many new lines as it spans, so line numbers stay right.
+    for node in code.filter_comments() + [
+            t for t in code.filter_tags() if str(t.tag).strip().lower() in IGNORED_TAGS]:
+        try:
+            code.replace(node, "\n" * str(node).count("\n"))
+        except ValueError:
+            pass  # inside a node already replaced
+    for node in code.filter_tags():
+        if str(node.tag).strip().lower() == "pre":
+            # A plain-text export pasted inside <pre>: its lines are read as they are.
+            code.replace(node, str(node.contents) if node.contents is not None else "")
+    qids: list[str] = []
+    several: list[tuple[int, str]] = []
+    malformed: list[tuple[int, str]] = []
+    for number, line in enumerate(str(code).split("\n"), start=1):
+        if not line.strip():
+            continue
+        found, odd = _line_items(mwparserfromhell.parse(line))
+        distinct = list(dict.fromkeys(found))
+        if len(distinct) == 1:
+            qids.append(distinct[0])
+        elif len(distinct) > 1:
+            several.append((number, line.strip()))
+        elif odd:
+            malformed.append((number, line.strip()))
+    return ItemsList(tuple(dict.fromkeys(qids)), tuple(several), tuple(malformed))
+
+
+def _redirect_target(code) -> str | None:
+    nodes = [n for n in code.nodes if str(n).strip()]
+    if (len(nodes) >= 2 and str(nodes[0]).strip() == "#"
+            and isinstance(nodes[1], mwparserfromhell.nodes.Text)
+            and str(nodes[1]).strip().lower() == "redirect"):
+        link = next((n for n in nodes[2:3] if isinstance(n, mwparserfromhell.nodes.Wikilink)),
+                    None)
+        if link is not None:
+            return str(link.title).strip()
+    return None
+
+
+def _line_items(line) -> tuple[list[str], list[str]]:
+    """The QIDs one line names, and what on it looks like an item and is not one."""
+    found: list[str] = []
+    odd: list[str] = []
+    for node in line.nodes:
+        if isinstance(node, mwparserfromhell.nodes.Heading):
+            return [], []
+        if isinstance(node, mwparserfromhell.nodes.Wikilink):
+            target = _wikidata_target(str(node.title))
+            if target is None:
+                continue
+            (found if QID_RE.match(target) else odd).append(target)
+        elif isinstance(node, mwparserfromhell.nodes.ExternalLink):
+            match = WIKIDATA_URL.match(str(node.url).strip())
+            if match:
+                found.append(match.group(1))
+        elif isinstance(node, mwparserfromhell.nodes.Text):
+            for word in QID_WORD.findall(str(node)):
+                (found if QID_RE.match(word) else odd).append(word)
+    return found, odd
+
+
+def _wikidata_target(title: str) -> str | None:
+    """``:d:Q42``, ``d:Q42``, ``wikidata:Q42``, ``Q42`` → ``Q42``; ``d:Q4x`` → ``Q4x``; any other
+    link → None."""
+    parts = [p.strip() for p in title.strip().lstrip(":").split(":")]
+    if len(parts) == 2 and parts[0].lower() in WIKIDATA_PREFIXES:
+        target = parts[1]
+    elif len(parts) == 1:
+        target = parts[0]
+    else:
+        return None
+    target = target.split("#")[0].strip()
+    if re.match(r"^[Qq][0-9]", target):
+        return target[:1].upper() + target[1:]
+    return None
+
+
+def apply_items_page(spec: ReportSpec, title: str, text: str | None, *,
+                     problem: str | None = None) -> tuple[ReportSpec, list[ConfigMessage]]:
+    """Add the items listed on *spec*'s items page (*title*, as the wiki spells it; *text* is
+    None when the page does not exist, *problem* says why it could not be read) to *spec*."""
+    messages: list[ConfigMessage] = []
+
+    def say(text: str) -> None:
+        messages.append(ConfigMessage(spec.line_of("items page"), text, spec.number, spec.page,
+                                      "items page"))
+
+    expected = ("Expected a page listing one Wikidata item per line, e.g. Q7942 or "
+                "* [[d:Q7942]] (see samples/items-page.wiki).")
+    if problem is not None:
+        say(f"{problem}; its items are left out. {expected}")
+        return spec, messages
+    if text is None:
+        say(f"the page {title} does not exist; its items are left out. {expected}")
+        return spec, messages
+    found = read_items_list(text)
+    if found.redirect is not None:
+        say(f"{title} is a redirect to {found.redirect}; its items are left out. Expected the "
+            f"title of the list itself: items page = {found.redirect}.")
+        return spec, messages
+    for lines, what in ((found.several, "more than one item"),
+                        (found.malformed, "something that is not a Wikidata item")):
+        if lines:
+            numbers = ", ".join(str(n) for n, _ in lines[:10]) + ("…" if len(lines) > 10 else "")
+            first = lines[0]
+            verb = "lines {} name" if len(lines) > 1 else "line {} names"
+            say(f"on {title}, {verb.format(numbers)} {what} "
+                f"(line {first[0]}: “{_short(first[1], 40)}”); "
+                f"{'they are' if len(lines) > 1 else 'it is'} left out. Expected one item per "
+                "line, e.g. Q7942 or * [[d:Q7942]].")
+    if not found.qids:
+        say(f"{title} lists no Wikidata item; there is nothing to add. {expected}")
+        return spec, messages
+    items = tuple(sorted(set(spec.items) | set(found.qids), key=lambda q: int(q[1:])))
+    return dataclasses.replace(spec, items=items), messages
+
+
+# --------------------------------------------------------------------------------------------
 # Checking a report against what the bot can serve
 
 
@@ -425,6 +601,8 @@ def resolve_report(
     def say(key: str, text: str) -> None:
         messages.append(ConfigMessage(spec.line_of(key), text, spec.number, spec.page, key))
 
+    # The organizer's items came from "items", "items page" or both.
+    items_key = "items" if "items" in spec.lines or not spec.items_page else "items page"
     chosen: list[str] = []
     served = catalogue.itemsets_for(None, snapshot_only=embedded)
     for goal in spec.goals:
@@ -457,7 +635,7 @@ def resolve_report(
             known = snapshot_qids or {}
             absent = [q for q in custom if q not in known]
             if absent:
-                say("items", f"{len(absent)} of your {len(custom)} items are not in the "
+                say(items_key, f"{len(absent)} of your {len(custom)} items are not in the "
                     f"bundled snapshot ({', '.join(absent[:5])}{'…' if len(absent) > 5 else ''})"
                     "; they are left out. Expected items the snapshot has, or a live endpoint.")
             custom = tuple(q for q in custom if q in known)
@@ -465,7 +643,7 @@ def resolve_report(
                 common = set.intersection(*(set(known[q]) for q in custom))
                 observed = tuple(sorted(common))
                 if not observed:
-                    say("items", "no Wikipedia was looked at for all of your items in the "
+                    say(items_key, "no Wikipedia was looked at for all of your items in the "
                         "bundled snapshot; your items are left out.")
                     custom = ()
 

@@ -279,7 +279,7 @@ def run_schedule(options: ScheduleOptions) -> ScheduleResult:
 def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     from bot.catalogue import load_catalogue
     from bot.languages import load_wikis
-    from bot.onwiki import ConfigMessage, parse_config, resolve_report
+    from bot.onwiki import ConfigMessage, apply_items_page, parse_config, resolve_report
     from bot.wiki import read_pages
 
     started = options.now()
@@ -327,6 +327,9 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     wikis = load_wikis()
     languages = _report_languages()
     snapshot_qids = _snapshot_qids(catalogue) if embedded else None
+    # The lists of items kept on other pages ("items page"), all read at once.
+    item_lists = _read_item_lists([s.items_page for s in specs if s.items_page],
+                                  options.pywikibot_args)
 
     for spec in specs:
         try:
@@ -346,6 +349,14 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
             result.reports.append(ReportOutcome(spec.number, spec.page, "skipped", waiting))
             echo(f"skipped   {spec.page}: {waiting}")
             continue
+        if written.items_page:
+            listed = item_lists[written.items_page]
+            if isinstance(listed, str):
+                written, found = apply_items_page(written, written.items_page, None,
+                                                  problem=listed)
+            else:
+                written, found = apply_items_page(written, listed.title, listed.text)
+            result.messages += found
         resolved, found = resolve_report(written, catalogue, wikis, embedded=embedded,
                                          report_languages=languages, snapshot_qids=snapshot_qids)
         result.messages += found
@@ -375,6 +386,26 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     result.reports.sort(key=lambda r: r.number)
     result.messages.sort(key=lambda m: m.line)
     return result
+
+
+def _read_item_lists(titles: list[str], pywikibot_args) -> dict:
+    """Title → its PageText, or why it cannot be read. One batch; one title at a time only
+    when a title is one the wiki cannot have, so that the others are still read."""
+    from bot.wiki import read_pages
+
+    titles = list(dict.fromkeys(titles))
+    if not titles:
+        return {}
+    try:
+        return dict(zip(titles, read_pages(titles, pywikibot_args), strict=True))
+    except UsageError:
+        found: dict = {}
+        for title in titles:
+            try:
+                [found[title]] = read_pages([title], pywikibot_args)
+            except UsageError as exc:
+                found[title] = str(exc)
+        return found
 
 
 def _default_endpoint(name: str, contact: str | None, snapshot_dir: Path | None):
@@ -455,8 +486,11 @@ def _run_report(resolved, catalogue, endpoint, snapshot, wikis, history: History
         itemsets.append(ItemSet(
             id=f"onwiki-{hashlib.sha1(spec.page.encode()).hexdigest()[:10]}",
             goal=int(resolved.custom_goal), targets=(), title=spec.items_title,
-            description=f"{len(resolved.custom):,} items listed on the configuration page",
-            source=MappingProxyType({"kind": "configuration page", "page": spec.page}),
+            description=f"{len(resolved.custom):,} items listed on the configuration page"
+            + (f" and on {spec.items_page}" if spec.items_page else ""),
+            source=MappingProxyType({"kind": "configuration page", "page": spec.page,
+                                     **({"items page": spec.items_page}
+                                        if spec.items_page else {})}),
             pinned=pinned, query=None, observed_wikis=resolved.custom_observed,
             data_date=None, in_snapshot=snapshot is not None,
         ))

@@ -60,8 +60,8 @@ def test_three_mistakes_give_three_clear_messages_and_the_rest_runs(wiki, tmp_pa
         "Wikipedia language code; it is left out. Expected codes like fr, de, sw (the subdomain "
         "of the Wikipedia).",
         "Line 12, report 2 (Project:SDG gaps/Climate): unknown parameter “evry”; it is ignored. "
-        "Did you mean “every”? Expected one of: page, goals, items, items goal, items title, "
-        "languages, every, report language, rows.",
+        "Did you mean “every”? Expected one of: page, goals, items, items page, items goal, "
+        "items title, languages, every, report language, rows.",
     ]
     # The valid parts ran: both reports, with their valid goals and languages.
     assert [(r.page, r.status) for r in result.reports] == [
