@@ -62,6 +62,27 @@ IRIS = r'^<[^\x00-\x20<>"{}|^`\\]*>$'
 SUFFIX = re.compile(r"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>\"{}|^`\\ ]*>)?")
 
 
+PARALLEL_BYTES = 4 << 20  # from this size on, an answer is read and decoded with threads
+_SUFFIXES: set[str] = set()  # language tags and datatypes already checked against SUFFIX
+
+
+def _cells_with(values, byte: int) -> np.ndarray:
+    """Rows of a string array (no nulls) whose text holds *byte* (an ASCII byte), ascending.
+
+    One pass of numpy over the array's data buffer, then the rows of the hits by its offsets:
+    much cheaper than a string kernel per cell when the byte is rare.
+    """
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
+    data = values.buffers()[2]
+    if n == 0 or data is None or offsets[-1] == offsets[0]:
+        return np.empty(0, dtype=np.intp)
+    hits = np.flatnonzero(np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]] == byte)
+    if not len(hits):
+        return hits
+    return np.unique(np.searchsorted(offsets, hits + offsets[0], side="right") - 1)
+
+
 def _decode_literals(values) -> np.ndarray | None:
     """A column of double-quoted literals (titles, labels), split at its quotes.
 
@@ -69,18 +90,27 @@ def _decode_literals(values) -> np.ndarray | None:
     the suffixes are few and checked once each). Cells with a backslash or more quotes (rare)
     are checked and unescaped one by one, so the result is the exact reader's.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     parts = pc.split_pattern(values, '"')
-    pieces = pc.list_value_length(parts)
-    if pc.min(pieces).as_py() < 3:  # a cell without its closing quote
+    pieces = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+    if len(pieces) and pieces.min() < 3:  # a cell without its closing quote
         return None
-    odd = pc.or_(pc.greater(pieces, 3), pc.match_substring(values, "\\"))
-    suffix = pc.list_element(parts.filter(pc.invert(odd)), 2).dictionary_encode()
-    if not all(SUFFIX.fullmatch(x) for x in suffix.dictionary.to_pylist()):
-        return None
+    odd = pieces > 3
+    odd[_cells_with(values, 0x5C)] = True  # a backslash
+    suffixes = pc.list_element(parts, 2)
+    unseen = [x for x in pc.unique(suffixes).to_pylist() if x not in _SUFFIXES]
+    bad = [x for x in unseen if not SUFFIX.fullmatch(x)]
+    if len(_SUFFIXES) > 100_000:  # a bound on what is remembered
+        _SUFFIXES.clear()
+    _SUFFIXES.update(x for x in unseen if x not in bad)
+    if bad:  # only an odd cell (checked one by one below) may split into something else
+        where = pc.is_in(suffixes, value_set=pa.array(bad, pa.string()))
+        if np.any(where.to_numpy(zero_copy_only=False) & ~odd):
+            return None
     out = pc.list_element(parts, 1).to_numpy(zero_copy_only=False)
-    unusual = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
+    unusual = np.flatnonzero(odd)
     if len(unusual):
         cells = values.take(unusual).to_numpy(zero_copy_only=False)
         decoded = _decode_python(np.asarray(cells, dtype=object))
@@ -146,9 +176,10 @@ def _read_arrow(rest, variables: list[str]):
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
+    large = len(rest) >= PARALLEL_BYTES
     table = pcsv.read_csv(
         pa.BufferReader(rest),
-        read_options=pcsv.ReadOptions(column_names=variables, use_threads=True),
+        read_options=pcsv.ReadOptions(column_names=variables, use_threads=large),
         parse_options=pcsv.ParseOptions(
             delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False
         ),
@@ -161,18 +192,25 @@ def _read_arrow(rest, variables: list[str]):
 
     def one(name: str) -> np.ndarray | None:
         column = table.column(name).combine_chunks()
+        if len(column) and pc.all(pc.starts_with(column, '"')).as_py():
+            return _decode_literals(column)  # titles, labels: mostly distinct, no hashing
         sample = column.slice(0, 4096)
         if len(sample) and pc.count_distinct(sample).as_py() * 2 > len(sample):
-            return _decode_arrow(column)  # mostly distinct values (titles): no hashing
+            return _decode_arrow(column)  # mostly distinct values: no hashing
         encoded = column.dictionary_encode()
         decoded = _decode_arrow(encoded.dictionary)
         if decoded is None:
             return None
         return decoded[encoded.indices.to_numpy(zero_copy_only=False)]
 
-    # Arrow's kernels release the GIL: the columns are decoded side by side.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(variables), os.cpu_count() or 1))) as pool:
-        decoded = list(pool.map(one, variables))
+    workers = min(len(variables), os.cpu_count() or 1)
+    if large and workers > 1:
+        # Arrow's kernels release the GIL: the columns of a large answer are decoded side by
+        # side (for a small one, starting the threads costs more than they save).
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            decoded = list(pool.map(one, variables))
+    else:
+        decoded = [one(name) for name in variables]
     if any(d is None for d in decoded):
         return None
     return dict(zip(variables, decoded, strict=True))
