@@ -9,22 +9,18 @@ same answer from both. The live-drift tests load a small Turtle of real facts in
 from __future__ import annotations
 
 import csv
-import gzip
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from bot import catalogue as cat
 from bot.cli import main
 from bot.errors import ConfigError
 from bot.snapshot import open_snapshot
 from bot.sparql import EmbeddedEndpoint, HttpEndpoint
+from tests.plugins.oxigraph_server import start_oxigraph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -352,69 +348,15 @@ def test_cli_check_refuses_the_embedded_endpoint(capsys):
 # every query on the embedded store and on `oxigraph serve`
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Server:
-    """An ``oxigraph serve`` of our own on a free 127.0.0.1 port, in memory."""
-
-    def __init__(self):
-        binary = Path(sys.executable).parent / "oxigraph"
-        if not binary.exists():
-            pytest.fail("the oxigraph server binary (PyPI package oxigraph) is not installed")
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [str(binary), "serve", "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "RUST_LOG": "error"},
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with status {self.process.returncode}")
-            try:
-                requests.get(f"{self.base}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    pytest.fail("oxigraph serve did not start within 20 s")
-                time.sleep(0.05)
-
-    def load(self, data: bytes, content_type: str) -> None:
-        reply = requests.post(f"{self.base}/store?default", data=data,
-                              headers={"Content-Type": content_type}, timeout=120)
-        reply.raise_for_status()
-
-    def endpoint(self) -> HttpEndpoint:
-        return HttpEndpoint(f"{self.base}/query", name="oxigraph", contact="tests@localhost",
-                            max_retries=0)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+def _endpoint(server) -> HttpEndpoint:
+    return HttpEndpoint(server.query_url, name="oxigraph", contact="tests@localhost", max_retries=0)
 
 
 @pytest.fixture(scope="module")
-def snapshot_stores():
+def snapshot_stores(oxigraph_snapshot_server):
     snapshot = open_snapshot()
     embedded = EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)
-    server = _Server()
-    try:
-        with gzip.open(snapshot.ntriples_path, "rb") as stream:
-            server.load(stream.read(), "application/n-triples")
-        yield embedded, server.endpoint()
-    finally:
-        server.stop()
+    return embedded, _endpoint(oxigraph_snapshot_server)
 
 
 def _rows(frame) -> list[tuple]:
@@ -505,7 +447,7 @@ wd:P31 rdfs:label "instance of"@en .
 
 @pytest.fixture(scope="module")
 def live_server():
-    server = _Server()
+    server = start_oxigraph()
     try:
         server.load(LIVE_TURTLE.encode("utf-8"), "text/turtle")
         yield server
@@ -523,7 +465,7 @@ def test_live_check_reports_merged_missing_unlabelled_and_renamed(live_server):
         "Q54872": "Resource Description Framework",  # exists, but no label in this graph
     }
     findings = {f.where.split()[-1]: f.message for f in
-                cat.check_live(expected, live_server.endpoint())}
+                cat.check_live(expected, _endpoint(live_server))}
     assert set(findings) == {"P31", "Q6825", "Q789", "Q54872"}
     assert findings["P31"] == "label changed: expected 'subclass of', found 'instance of'"
     assert findings["Q6825"].startswith("merged: now a redirect to Q26709563")
@@ -531,7 +473,7 @@ def test_live_check_reports_merged_missing_unlabelled_and_renamed(live_server):
     assert findings["Q54872"] == "has no English label (expected 'Resource Description Framework')"
     # None: existence only
     assert cat.check_live({"Q31": None, "Q54872": None, "Q789": None},
-                          live_server.endpoint())[0].message.startswith("missing:")
+                          _endpoint(live_server))[0].message.startswith("missing:")
 
 
 @pytest.mark.server
@@ -544,7 +486,7 @@ def test_live_check_runs_the_same_on_the_embedded_store(live_server, tmp_path):
     store.dump(str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     query = cat.live_query(["Q31", "P31", "Q6825", "Q789", "Q54872"])
     here = EmbeddedEndpoint.from_ntriples(nt).select(query)
-    there = live_server.endpoint().select(query)
+    there = _endpoint(live_server).select(query)
     assert _rows(here) == _rows(there)
     assert len(here) == 5
 

@@ -45,14 +45,18 @@ class OxigraphServer:
         self.base = f"http://127.0.0.1:{port}"
         self.query_url = f"{self.base}/query"
 
-    def load_ntriples(self, data: bytes) -> None:
+    def load(self, data: bytes, content_type: str) -> None:
+        """Add RDF (N-Triples, Turtle, …, by *content_type*) to the default graph."""
         reply = requests.post(
             f"{self.base}/store?default",
             data=data,
-            headers={"Content-Type": "application/n-triples"},
+            headers={"Content-Type": content_type},
             timeout=120,
         )
         reply.raise_for_status()
+
+    def load_ntriples(self, data: bytes) -> None:
+        self.load(data, "application/n-triples")
 
     def clear(self) -> None:
         requests.post(
