@@ -18,7 +18,7 @@ This module only fetches; :mod:`bot.coverage` computes with what it returns. (On
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -26,8 +26,9 @@ import pandas as pd
 import requests
 
 from bot import TOOL_NAME, __version__
+from bot.fetch import batches
 from bot.languages import Wikis
-from bot.sparql import DEFAULT_CONTACT
+from bot.sparql import DEFAULT_CONTACT, retry_after_seconds
 
 BATCH = 50
 COLUMNS = ["qid", "wiki", "pagesize_bytes"]
@@ -102,7 +103,7 @@ class PageSizeFetcher:
             url = self.url_for(self.wikis.get(wiki).subdomain)
             qid_of = dict(zip(group["title"], group["qid"], strict=True))
             complete = True
-            for titles in _batches(list(group["title"]), self.batch):
+            for titles in batches(list(group["title"]), self.batch):
                 try:
                     lengths = self._lengths(url, titles, result)
                 except _Failed as exc:
@@ -160,7 +161,7 @@ class PageSizeFetcher:
             else:
                 if answer.status_code in (429, 503) or answer.status_code >= 500:
                     last = f"HTTP {answer.status_code}"
-                    wait = _retry_after(answer.headers.get("Retry-After"))
+                    wait = retry_after_seconds(answer.headers.get("Retry-After"))
                     if wait is None:
                         wait = self.backoff * 2**attempt
                 elif answer.status_code != 200:
@@ -178,7 +179,7 @@ class PageSizeFetcher:
                     if error.get("code") != "maxlag":
                         raise _Failed(f"API error {error.get('code')}: {error.get('info', '')}")
                     last = "maxlag"
-                    wait = _retry_after(answer.headers.get("Retry-After")) or 5.0
+                    wait = retry_after_seconds(answer.headers.get("Retry-After")) or 5.0
             if attempt == self.max_retries:
                 break
             self.sleep(min(wait, self.max_wait))
@@ -187,18 +188,6 @@ class PageSizeFetcher:
 
 class _Failed(Exception):
     pass
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _batches(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def page_size_source(

@@ -678,7 +678,9 @@ class HttpEndpoint:
             return retry(TooLargeError, "HTTP 500 from the service")
         if isinstance(exc, urllib.error.HTTPError):
             code = exc.code
-            retry_after = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+            retry_after = retry_after_seconds(
+                exc.headers.get("Retry-After") if exc.headers else None
+            )
             if code == 429:
                 wait = retry_after if retry_after is not None else backoff
                 if exhausted:
@@ -723,7 +725,7 @@ def _short(exc: Exception) -> str:
     return " ".join(str(exc).split())[:160]
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
         return None
