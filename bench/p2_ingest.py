@@ -178,10 +178,14 @@ class Server:
 
 
 def baseline_frame(doc: dict) -> pd.DataFrame:
-    """SPARQLWrapper's JSON dicts → a DataFrame, the usual way: one dict per row."""
+    """SPARQLWrapper's JSON dicts → a DataFrame, the usual way: one dict per row.
+
+    pandas infers its default ``str`` dtype for the columns of strings (unbound cells are
+    missing), which is the pipeline's frame (:func:`bot.sparql.results_frame`).
+    """
     variables = doc["head"]["vars"]
     rows = [{v: b[v]["value"] for v in b} for b in doc["results"]["bindings"]]
-    return pd.DataFrame(rows, columns=variables, dtype=object)
+    return pd.DataFrame(rows, columns=variables)
 
 
 class _Stored:
@@ -341,6 +345,7 @@ def run(rows: int, work: Path) -> dict:
     ]
     equal = all(same(x, y) for x, y in pairs) and len(frame_ours) == n
     equal = equal and frame_ours.equals(frame_exact)
+    equal = equal and list(frame_ours.dtypes) == list(frame_base.dtypes)  # the same frame type
     return {
         "label": LABEL,
         "rows": n,

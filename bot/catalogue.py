@@ -1226,7 +1226,9 @@ def check_live(expected: Mapping[str, str | None], endpoint) -> list[Finding]:
     rows: dict[str, dict] = {}
     prefix = _WD_ENTITY
     for record in frame.to_dict("records"):
-        iri = record["id"] or ""
+        # An unbound cell is missing (NaN), not a string: only strings are read.
+        record = {k: v if isinstance(v, str) else "" for k, v in record.items()}
+        iri = record["id"]
         ident = iri[len(prefix):] if iri.startswith(prefix) else iri
         row = rows.setdefault(ident, {"labels": set(), "redirects": set(), "present": False})
         if record["label"]:
@@ -1234,7 +1236,7 @@ def check_live(expected: Mapping[str, str | None], endpoint) -> list[Finding]:
         if record["redirect"]:
             target = record["redirect"]
             row["redirects"].add(target[len(prefix):] if target.startswith(prefix) else target)
-        if str(record["present"]).lower() in ("true", "1"):
+        if record["present"].lower() in ("true", "1"):
             row["present"] = True
     found = []
     for ident in sorted(expected, key=_id_key):

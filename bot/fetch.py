@@ -58,6 +58,19 @@ def qid_of(iri: str) -> str:
     return iri[len(ENTITY) :]
 
 
+def qids_of(column: pd.Series) -> pd.Series:
+    """:func:`qid_of` over a column of IRIs at once (string kernels, no Python call per row).
+
+    The first value that is not an item IRI is named in the error, as :func:`qid_of` does.
+    """
+    tails = column.str.slice(len(ENTITY))
+    good = column.str.startswith(ENTITY) & tails.str.slice(1).str.isdigit()
+    good &= tails.str.len() > 1
+    if not good.all():
+        qid_of(column[~good].iloc[0])  # raises, naming the value
+    return tails
+
+
 def check_qid(qid: str) -> str:
     if not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
         raise ConfigError(f"not a Wikidata item id: {qid!r}")
@@ -439,9 +452,13 @@ def fetch_sitelinks(
         )
     if "badge" not in raw:
         raw["badge"] = None
-    raw["qid"] = raw["item"].map(qid_of)
-    raw["wiki"] = raw["site"].map(wikis.wiki_of_site)
-    raw["badge"] = raw["badge"].map(lambda b: qid_of(b) if isinstance(b, str) else "")
+    raw["qid"] = qids_of(raw["item"])
+    # A few hundred sites at most: each distinct one is looked up once.
+    raw["wiki"] = raw["site"].map({s: wikis.wiki_of_site(s) for s in raw["site"].unique()})
+    badge = raw["badge"].dropna()
+    raw["badge"] = ""
+    if len(badge):
+        raw.loc[badge.index, "badge"] = qids_of(badge)
     # One row per sitelink and badge: most sitelinks have no badge, so only the few that do
     # are grouped (a Python-level aggregation over every row would dominate a run).
     keys = ["qid", "wiki", "title"]
@@ -458,9 +475,14 @@ def fetch_sitelinks(
     grouped = pd.concat(
         [plain.assign(badges=""), badged if len(badged) else None], ignore_index=True
     )
-    grouped["redirect"] = grouped["badges"].map(
-        lambda b: bool(REDIRECT_BADGES.intersection(b.split()))
-    )
+    # Only the few rows with badges are looked at one by one.
+    grouped["redirect"] = False
+    with_badges = grouped["badges"] != ""
+    if with_badges.any():
+        grouped.loc[with_badges, "redirect"] = [
+            bool(REDIRECT_BADGES.intersection(b.split()))
+            for b in grouped.loc[with_badges, "badges"]
+        ]
     grouped = grouped.sort_values(["qid", "wiki"], key=_qid_sort_key, ignore_index=True)
     return grouped[columns]
 
@@ -514,7 +536,7 @@ def fetch_labels(
     labels = pd.concat([found, *extra], ignore_index=True) if (frames or extra) else found
     if labels.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("qid", "lang", "label")})
-    labels["qid"] = labels["item"].map(qid_of)
+    labels["qid"] = qids_of(labels["item"])
     return labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"]).reset_index(drop=True)
 
 

@@ -2,7 +2,8 @@
 
 The pipeline never builds a query runner itself: it is handed an :class:`Endpoint` and calls
 :meth:`Endpoint.select`, which answers a DataFrame with one column per projected variable and one
-string (or ``None`` for an unbound variable) per cell. IRIs come back as their full text,
+string (missing, ``NaN``, for an unbound variable) per cell: :func:`results_frame`, pandas' own
+``str`` dtype, held by Arrow. IRIs come back as their full text,
 literals as their lexical form, blank nodes as ``_:label``; a query that needs a literal's
 language selects ``LANG()`` explicitly. This is the only module (with :mod:`bot.snapshot`) that
 knows SPARQLWrapper and pyoxigraph.
@@ -54,10 +55,10 @@ import socket
 import time
 import urllib.error
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -198,9 +199,18 @@ def describe(endpoint: Endpoint) -> dict:
     return {"name": endpoint.name, "url": endpoint.url}
 
 
-def _frame(variables: Sequence[str], rows: list[list[str | None]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(variables), dtype=object)
-    return frame
+def results_frame(columns: Mapping[str, Any], variables: Sequence[str]) -> pd.DataFrame:
+    """The frame every reader answers: one column per variable, of pandas' ``str`` dtype.
+
+    ``str`` is pandas' default string dtype, held in Arrow arrays (pyarrow is a dependency), so a
+    reader that already has Arrow arrays (:mod:`bot.engines.ingest`) hands them over without
+    making a Python object per cell; lists of Python strings are converted once here. An unbound
+    cell (``None`` in a list, null in an Arrow array) is missing: ``NaN``, as pandas' ``str``
+    dtype has it.
+    """
+    return pd.DataFrame(
+        {v: pd.array(columns[v], dtype="str") for v in variables}, columns=list(variables)
+    )
 
 
 def _check_vars(variables: Sequence[str], expect: Sequence[str], where: str) -> None:
@@ -255,7 +265,8 @@ class EmbeddedEndpoint:
         _check_vars(variables, expect, self.name)
         rows = [[_term_text(s[v]) for v in variables] for s in solutions]
         self.stats.record(time.perf_counter() - started, len(rows))
-        return _frame(variables, rows)
+        columns = {v: [row[k] for row in rows] for k, v in enumerate(variables)}
+        return results_frame(columns, variables)
 
 
 def user_agent(contact: str | None) -> str:
@@ -298,7 +309,7 @@ def parse_results_json(body: bytes, where: str, expect: Sequence[str] = ()) -> p
         columns = {v: [value(b.get(v)) for b in bindings] for v in variables}
     except (AttributeError, KeyError, TypeError) as exc:
         raise MalformedResultsError(f"{where}: malformed SPARQL results (a binding)") from exc
-    return pd.DataFrame(columns, columns=list(variables), dtype=object)
+    return results_frame(columns, variables)
 
 
 _LANGTAG = r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
@@ -433,7 +444,7 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
     rows = text.split("\n")
     rows.pop()  # the empty string after the last end of line
     if not rows:
-        return pd.DataFrame({v: pd.Series(dtype=object) for v in variables})
+        return results_frame({v: [] for v in variables}, variables)
     # Tabs inside terms are escaped: every row has exactly one tab fewer than it has cells.
     if text.count("\t") != len(rows) * (width - 1):
         bad = next(i for i, row in enumerate(rows) if row.count("\t") != width - 1)
@@ -448,7 +459,7 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
             bad = next(i for i, cell in enumerate(column) if not _is_term(cell))
             what = f"not an RDF term: {column[bad][:40]!r}"
             raise _tsv_error(where, bad, len(rows), what) from None
-    return pd.DataFrame(columns, columns=variables, dtype=object)
+    return results_frame(columns, variables)
 
 
 def _is_term(cell: str) -> bool:
@@ -480,10 +491,9 @@ def parse_results_csv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
         raise MalformedResultsError(f"{where}: malformed CSV results ({exc})") from exc
     variables = [str(c) for c in raw.columns]
     _check_vars(variables, expect, where)
-    return pd.DataFrame(
+    return results_frame(
         {v: raw[v].astype(object).where(raw[v].notna(), None).to_list() for v in variables},
-        columns=variables,
-        dtype=object,
+        variables,
     )
 
 

@@ -3,11 +3,13 @@
 :func:`bot.sparql.parse_results_tsv` is the exact reader: it checks every cell and names the row
 of a cut or malformed answer. For answers of millions of rows that per-cell work dominates, so
 :func:`plain_tsv_frame` reads the same bytes with a C CSV reader (pyarrow's when installed,
-else pandas') and decodes each column with one regular expression over its *distinct* values
-(an item or a wiki repeats on many rows). It gives exactly the exact reader's frame — object
-columns, IRIs without brackets, literals' lexical forms, ``None`` for unbound — or ``None`` when
-the answer is anything but plain (a cut or malformed answer, single-quoted literals, escapes in
-IRIs, carriage returns), and the exact reader then decides and words the error.
+else pandas') and decodes each column with vectorised string kernels (Arrow's compute functions,
+RE2) — over its *distinct* values when they repeat (an item or a wiki repeats on many rows). The
+values never become Python objects: the Arrow arrays are the frame's ``str`` columns
+(:func:`bot.sparql.results_frame`). It gives exactly the exact reader's frame — IRIs without
+brackets, literals' lexical forms, missing for unbound — or ``None`` when the answer is anything
+but plain (a cut or malformed answer, single-quoted literals, escapes in IRIs, carriage
+returns), and the exact reader then decides and words the error.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+
+from bot.sparql import results_frame
 
 # One RDF term as SPARQL TSV writes it, or nothing (unbound). Group 1: an IRI's text; 2: a
 # double-quoted literal's text (escapes still in); 3: a blank node, number or boolean as is.
@@ -58,7 +62,6 @@ def _decode_python(values: np.ndarray) -> np.ndarray | None:
     return out
 
 
-IRIS = r'^<[^\x00-\x20<>"{}|^`\\]*>$'
 SUFFIX = re.compile(r"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>\"{}|^`\\ ]*>)?")
 
 
@@ -72,68 +75,135 @@ def _cells_with(values, byte: int) -> np.ndarray:
     One pass of numpy over the array's data buffer, then the rows of the hits by its offsets:
     much cheaper than a string kernel per cell when the byte is rare.
     """
-    n = len(values)
-    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
-    data = values.buffers()[2]
-    if n == 0 or data is None or offsets[-1] == offsets[0]:
+    offsets, data = _layout(values)
+    if offsets[-1] == offsets[0]:
         return np.empty(0, dtype=np.intp)
-    hits = np.flatnonzero(np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]] == byte)
+    hits = np.flatnonzero(data[offsets[0] : offsets[-1]] == byte)
     if not len(hits):
         return hits
     return np.unique(np.searchsorted(offsets, hits + offsets[0], side="right") - 1)
 
 
-def _decode_literals(values) -> np.ndarray | None:
-    """A column of double-quoted literals (titles, labels), split at its quotes.
+def _patched(values, rows: np.ndarray, replacements) -> object:
+    """*values* (an Arrow string array) with the cells at *rows* replaced, in order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    A plain cell splits into nothing, its text and its suffix (a language tag or a datatype;
-    the suffixes are few and checked once each). Cells with a backslash or more quotes (rare)
-    are checked and unescaped one by one, so the result is the exact reader's.
+    if not len(rows):
+        return values
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), pa.array(list(replacements), pa.string()))
+
+
+def _layout(values) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow string array's offsets and bytes as numpy arrays (no copy)."""
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4)
+    data = values.buffers()[2]
+    return offsets, (np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8))
+
+
+def _views(values, cuts: np.ndarray, valid: np.ndarray | None = None):
+    """Cells of *values*' own bytes between *cuts* (ascending), every other one, copied out.
+
+    Cell ``k`` of the result is the bytes from ``cuts[2k]`` to ``cuts[2k + 1]``; *valid* (one
+    flag per result cell) makes the others missing.
+    """
+    import pyarrow as pa
+
+    count = len(cuts) - 1
+    bitmap = None
+    if valid is not None and not valid.all():
+        flags = np.ones(count, dtype=bool)
+        flags[0::2] = valid
+        bitmap = pa.py_buffer(np.packbits(flags, bitorder="little"))
+    view = pa.StringArray.from_buffers(count, pa.py_buffer(cuts), values.buffers()[2], bitmap)
+    return view.take(pa.array(np.arange(0, count, 2)))
+
+
+def _decode_literals(values, backslash: bool = True):
+    """A column of double-quoted literals (titles, labels), cut at its quotes.
+
+    The quotes of the whole column are found in one numpy pass over its bytes; a plain cell is
+    its opening quote, its text, its closing quote (the last quote) and a suffix (a language
+    tag or a datatype; the suffixes are few and checked once each). Texts and suffixes are
+    copied out of the column's own bytes by Arrow (no Python object per cell). Cells with a
+    backslash or more quotes (rare) are checked and unescaped one by one, so the result is the
+    exact reader's. *backslash*: whether the answer has one at all (cheap to ask of its bytes).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = pc.split_pattern(values, '"')
-    pieces = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
-    if len(pieces) and pieces.min() < 3:  # a cell without its closing quote
+    n = len(values)
+    offsets, data = _layout(values)
+    quotes = np.flatnonzero(data[offsets[0] : offsets[-1]] == 0x22) + offsets[0]
+    # The cells all start with a quote (checked by the caller): count each cell's quotes.
+    bounds = np.searchsorted(quotes, offsets)  # the first quote of each cell (and the end)
+    count = np.diff(bounds)
+    if n and count.min() < 2:  # a cell without its closing quote
         return None
-    odd = pieces > 3
-    odd[_cells_with(values, 0x5C)] = True  # a backslash
-    suffixes = pc.list_element(parts, 2)
+    last = quotes[bounds[1:] - 1].astype(np.int32)
+    odd = count > 2
+    if backslash:
+        odd[_cells_with(values, 0x5C)] = True
+    cuts = np.empty(2 * n + 1, dtype=np.int32)
+    cuts[0:-1:2], cuts[1::2], cuts[-1] = offsets[:-1], last + 1, offsets[-1]
+    suffixes = _views(values, np.concatenate([cuts[1:], cuts[-1:]]))  # [last + 1, next cell)
     unseen = [x for x in pc.unique(suffixes).to_pylist() if x not in _SUFFIXES]
     bad = [x for x in unseen if not SUFFIX.fullmatch(x)]
     if len(_SUFFIXES) > 100_000:  # a bound on what is remembered
         _SUFFIXES.clear()
     _SUFFIXES.update(x for x in unseen if x not in bad)
-    if bad:  # only an odd cell (checked one by one below) may split into something else
+    if bad:  # only an odd cell (checked one by one below) may end in something else
         where = pc.is_in(suffixes, value_set=pa.array(bad, pa.string()))
         if np.any(where.to_numpy(zero_copy_only=False) & ~odd):
             return None
-    out = pc.list_element(parts, 1).to_numpy(zero_copy_only=False)
+    cuts[0:-1:2], cuts[1::2] = offsets[:-1] + 1, last  # [opening quote + 1, last quote)
+    out = _views(values, cuts)
     unusual = np.flatnonzero(odd)
     if len(unusual):
         cells = values.take(unusual).to_numpy(zero_copy_only=False)
         decoded = _decode_python(np.asarray(cells, dtype=object))
         if decoded is None:
             return None
-        out[unusual] = decoded
+        out = _patched(out, unusual, decoded)
     return out
 
 
-def _decode_iris(values) -> np.ndarray | None:
-    """A column of IRIs and unbound cells."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    bound = pc.not_equal(values, "")
-    iris = values.filter(bound)
-    if len(iris) and not pc.all(pc.match_substring_regex(iris, IRIS)).as_py():
-        return None
-    text = pc.utf8_slice_codeunits(values, 1, -1)
-    return pc.if_else(bound, text, pa.scalar(None, pa.string())).to_numpy(zero_copy_only=False)
+# Bytes an IRI may hold as SPARQL TSV writes it: all but controls, space and <>"{}|^`\ .
+_IRI_BYTES = bytes(b for b in range(0x21, 0x100) if b not in b'<>"{}|^`\\')
 
 
-def _decode_arrow(values) -> np.ndarray | None:
+def _decode_iris(values):
+    """A column of IRIs and unbound cells, checked and cut out of its bytes with numpy.
+
+    Every bound cell must start with ``<`` and end with ``>``, and those brackets must be the
+    only bytes of the column that an IRI may not hold (so an escape, a space or a quote anywhere
+    sends the answer to the exact reader).
+    """
+    offsets, data = _layout(values)
+    starts, ends = offsets[:-1], offsets[1:]
+    bound = ends > starts
+    ones = int(np.count_nonzero(bound))
+    if ones:
+        first = data[starts[bound]]
+        last = data[ends[bound] - 1]
+        if not ((first == 0x3C).all() and (last == 0x3E).all()):
+            return None
+        # What is left of the bytes without those an IRI may hold: only the brackets, in
+        # pairs (bytes.translate is one C loop, much cheaper than a lookup table in numpy).
+        others = data[offsets[0] : offsets[-1]].tobytes().translate(None, _IRI_BYTES)
+        if others != b"<>" * ones:
+            return None
+    cuts = np.empty(2 * len(starts) + 1, dtype=np.int32)
+    cuts[0:-1:2] = np.where(bound, starts + 1, starts)
+    cuts[1::2] = np.where(bound, ends - 1, starts)
+    cuts[-1] = offsets[-1]
+    return _views(values, cuts, bound)
+
+
+def _decode_arrow(values):
     """Decode cells with Arrow's compute functions (RE2); ``None`` if one is not a term."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -159,19 +229,17 @@ def _decode_arrow(values) -> np.ndarray | None:
         pc.if_else(pc.equal(first, '"'), literal, bare),
     )
     value = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), value)
-    out = value.to_numpy(zero_copy_only=False)
     escaped = np.flatnonzero(
         pc.and_(pc.equal(first, '"'), pc.match_substring(literal, "\\")).to_numpy(
             zero_copy_only=False
         )
     )
     unescape = _unescaper()
-    for i in escaped.tolist():
-        out[i] = unescape(out[i])
-    return out
+    texts = value.take(escaped).to_pylist()
+    return _patched(value, escaped, [unescape(t) for t in texts])
 
 
-def _read_arrow(rest, variables: list[str]):
+def _read_arrow(rest, variables: list[str], backslash: bool = True):
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -179,7 +247,13 @@ def _read_arrow(rest, variables: list[str]):
     large = len(rest) >= PARALLEL_BYTES
     table = pcsv.read_csv(
         pa.BufferReader(rest),
-        read_options=pcsv.ReadOptions(column_names=variables, use_threads=large),
+        # Blocks of a quarter of the answer (64 kB to 1 MB): a small answer is read by two
+        # threads too, without waiting for a block size it never fills.
+        read_options=pcsv.ReadOptions(
+            column_names=variables,
+            use_threads=True,
+            block_size=min(max(len(rest) // 4, 1 << 16), 1 << 20),
+        ),
         parse_options=pcsv.ParseOptions(
             delimiter="\t", quote_char=False, escape_char=False, ignore_empty_lines=False
         ),
@@ -190,10 +264,16 @@ def _read_arrow(rest, variables: list[str]):
         ),
     )
 
-    def one(name: str) -> np.ndarray | None:
+    def one(name: str):
         column = table.column(name).combine_chunks()
-        if len(column) and pc.all(pc.starts_with(column, '"')).as_py():
-            return _decode_literals(column)  # titles, labels: mostly distinct, no hashing
+        if not len(column):
+            return column
+        offsets, data = _layout(column)
+        firsts = data[offsets[:-1][offsets[1:] > offsets[:-1]]]
+        if len(firsts) == len(column) and (firsts == 0x22).all():
+            return _decode_literals(column, backslash)  # titles, labels
+        if (firsts == 0x3C).all():
+            return _decode_iris(column)  # items, sites, badges (some unbound)
         sample = column.slice(0, 4096)
         if len(sample) and pc.count_distinct(sample).as_py() * 2 > len(sample):
             return _decode_arrow(column)  # mostly distinct values: no hashing
@@ -201,7 +281,7 @@ def _read_arrow(rest, variables: list[str]):
         decoded = _decode_arrow(encoded.dictionary)
         if decoded is None:
             return None
-        return decoded[encoded.indices.to_numpy(zero_copy_only=False)]
+        return decoded.take(encoded.indices)
 
     workers = min(len(variables), os.cpu_count() or 1)
     if large and workers > 1:
@@ -255,7 +335,7 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
     if any(not _VARIABLE.fullmatch(v) for v in variables) or len(set(variables)) < len(variables):
         return None
     if len(head) + 1 == len(body):
-        return pd.DataFrame({v: pd.Series(dtype=object) for v in variables})
+        return results_frame({v: [] for v in variables}, variables)
     if engine == "auto":
         try:
             import pyarrow.csv  # noqa: F401
@@ -280,9 +360,12 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
         except UnicodeDecodeError:
             return None
     try:  # Arrow's reader refuses a row with a wrong number of cells, and bad UTF-8
-        columns = (_read_arrow if engine == "arrow" else _read_pandas)(rest, variables)
+        if engine == "arrow":
+            columns = _read_arrow(rest, variables, backslash=b"\\" in body)
+        else:
+            columns = _read_pandas(rest, variables)
     except (ValueError, TypeError, pd.errors.ParserError):  # ArrowInvalid is a ValueError
         return None
     if columns is None or len({len(c) for c in columns.values()}) > 1:
         return None
-    return pd.DataFrame(columns, columns=variables, dtype=object, copy=False)
+    return results_frame(columns, variables)
