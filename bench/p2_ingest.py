@@ -16,7 +16,11 @@ Measured, each side on the same result set:
 
 * ``server``: ingestion of the oxigraph serve answer — the bodies the server produced (fetched
   once per format: TSV for ours, JSON for the baseline) parsed into the frame; median of
-  :data:`REPEAT` parses. Once for the one-selection answer, once for the batch answers.
+  :data:`REPEAT` parses after an untimed one. Once for the one-selection answer, once for the
+  batch answers. The frame is the pipeline's (pandas' ``str`` columns,
+  :func:`bot.sparql.results_frame`); the baseline builds the same with pandas' default
+  inference, and once more with ``dtype=object`` (Python objects, no inference: cheaper for
+  it, so also shown).
 * ``file``: the same answers read from files (read + parse), median of :data:`REPEAT`.
 * ``end_to_end``: the pipeline's batched queries against the server, query to concatenated
   frame, once per side. Server-bound: the server's own time (query + transfer of the bodies, no
@@ -46,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 LABEL = "SYNTHETIC sitelinks (random; not Wikidata facts)"
-REPEAT = 5  # parses per side; the median is reported (all times are kept in the details)
+REPEAT = 7  # timed parses per side, after one untimed; the median is reported (times kept)
 
 TSV = "text/tab-separated-values"
 JSON_TYPE = "application/sparql-results+json"
@@ -177,15 +181,17 @@ class Server:
 # --- the two sides ------------------------------------------------------------------------
 
 
-def baseline_frame(doc: dict) -> pd.DataFrame:
+def baseline_frame(doc: dict, dtype: object = None) -> pd.DataFrame:
     """SPARQLWrapper's JSON dicts → a DataFrame, the usual way: one dict per row.
 
     pandas infers its default ``str`` dtype for the columns of strings (unbound cells are
-    missing), which is the pipeline's frame (:func:`bot.sparql.results_frame`).
+    missing), which is the pipeline's frame (:func:`bot.sparql.results_frame`). With
+    ``dtype=object`` the columns stay Python objects (no inference): a cheaper baseline, also
+    measured.
     """
     variables = doc["head"]["vars"]
     rows = [{v: b[v]["value"] for v in b} for b in doc["results"]["bindings"]]
-    return pd.DataFrame(rows, columns=variables)
+    return pd.DataFrame(rows, columns=variables, dtype=dtype)
 
 
 class _Stored:
@@ -199,12 +205,14 @@ class _Stored:
         return {"Content-Type": self.content_type}
 
 
-def baseline_parse(read: Callable[[], bytes], content_type: str = JSON_TYPE) -> pd.DataFrame:
+def baseline_parse(
+    read: Callable[[], bytes], content_type: str = JSON_TYPE, dtype: object = None
+) -> pd.DataFrame:
     """SPARQLWrapper's own JSON conversion (``QueryResult.convert``) → dicts → DataFrame."""
     from SPARQLWrapper import JSON
     from SPARQLWrapper.Wrapper import QueryResult
 
-    return baseline_frame(QueryResult((_Stored(read, content_type), JSON)).convert())
+    return baseline_frame(QueryResult((_Stored(read, content_type), JSON)).convert(), dtype)
 
 
 def ours_parse(body: bytes) -> pd.DataFrame:
@@ -248,9 +256,16 @@ def ours_end_to_end(url: str, qids: Sequence[str]) -> pd.DataFrame:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def timings(fn, repeat: int = REPEAT) -> tuple[list[float], object]:
-    """Wall times of *repeat* runs of *fn*, and its last result."""
-    times, result = [], None
+def timings(fn, repeat: int = REPEAT, warmup: int = 0) -> tuple[list[float], object]:
+    """Wall times of *repeat* runs of *fn* after *warmup* untimed ones, and its last result.
+
+    A warm-up run lets either side's first-call costs (imports, the allocator growing its pools)
+    fall outside the measure, for both sides alike.
+    """
+    result = None
+    for _ in range(warmup):
+        result = fn()
+    times = []
     for _ in range(repeat):
         started = time.perf_counter()
         result = fn()
@@ -315,21 +330,29 @@ def run(rows: int, work: Path) -> dict:
     n = tsv.count(b"\n") - 1
 
     # Ingestion of the oxigraph serve answers: parse the server-produced bodies.
-    whole_ours, frame_ours = timings(lambda: ours_parse(tsv))
-    whole_base, frame_base = timings(lambda: baseline_parse(lambda: body, json_type))
+    whole_ours, frame_ours = timings(lambda: ours_parse(tsv), warmup=1)
+    whole_base, frame_base = timings(lambda: baseline_parse(lambda: body, json_type), warmup=1)
+    whole_object, frame_object = timings(
+        lambda: baseline_parse(lambda: body, json_type, object), warmup=1
+    )
     parts_ours, batched_ours = timings(
-        lambda: pd.concat([ours_parse(b) for b in batch_tsv], ignore_index=True)
+        lambda: pd.concat([ours_parse(b) for b in batch_tsv], ignore_index=True), warmup=1
     )
     parts_base, batched_base = timings(
         lambda: pd.concat(
             [baseline_parse(lambda b=b: b, json_type) for b in batch_json], ignore_index=True
-        )
+        ),
+        warmup=1,
     )
     # The same one-selection answers from files (read + parse).
     (work / "results.tsv").write_bytes(tsv)
     (work / "results.json").write_bytes(body)
-    file_ours, from_file_ours = timings(lambda: ours_parse((work / "results.tsv").read_bytes()))
-    file_base, from_file_base = timings(lambda: baseline_parse((work / "results.json").read_bytes))
+    file_ours, from_file_ours = timings(
+        lambda: ours_parse((work / "results.tsv").read_bytes()), warmup=1
+    )
+    file_base, from_file_base = timings(
+        lambda: baseline_parse((work / "results.json").read_bytes), warmup=1
+    )
     pandas_only, frame_pandas = timings(lambda: plain_tsv_frame(tsv, "pandas"), repeat=3)
     _, frame_exact = timings(lambda: parse_results_tsv(tsv, "file"), repeat=1)
 
@@ -342,6 +365,7 @@ def run(rows: int, work: Path) -> dict:
         (frame_ours, served_ours),
         (frame_ours, served_base),
         (frame_pandas, frame_exact),
+        (frame_ours, frame_object),
     ]
     equal = all(same(x, y) for x, y in pairs) and len(frame_ours) == n
     equal = equal and frame_ours.equals(frame_exact)
@@ -353,8 +377,15 @@ def run(rows: int, work: Path) -> dict:
         "batches": len(batch_queries),
         "batch_size": DEFAULT_BATCH,
         "equal": bool(equal),
-        "timing": f"ingestion rows: median of {REPEAT} parses; end to end: one run per side",
-        "server": {"ours": summary(whole_ours), "baseline": summary(whole_base)},
+        "timing": (
+            f"ingestion rows: median of {REPEAT} parses after one untimed; "
+            "end to end: one run per side"
+        ),
+        "server": {
+            "ours": summary(whole_ours),
+            "baseline": summary(whole_base),
+            "baseline_object": summary(whole_object),
+        },
         "server_batches": {"ours": summary(parts_ours), "baseline": summary(parts_base)},
         "file": {
             "ours": summary(file_ours),

@@ -69,21 +69,6 @@ PARALLEL_BYTES = 4 << 20  # from this size on, an answer is read and decoded wit
 _SUFFIXES: set[str] = set()  # language tags and datatypes already checked against SUFFIX
 
 
-def _cells_with(values, byte: int) -> np.ndarray:
-    """Rows of a string array (no nulls) whose text holds *byte* (an ASCII byte), ascending.
-
-    One pass of numpy over the array's data buffer, then the rows of the hits by its offsets:
-    much cheaper than a string kernel per cell when the byte is rare.
-    """
-    offsets, data = _layout(values)
-    if offsets[-1] == offsets[0]:
-        return np.empty(0, dtype=np.intp)
-    hits = np.flatnonzero(data[offsets[0] : offsets[-1]] == byte)
-    if not len(hits):
-        return hits
-    return np.unique(np.searchsorted(offsets, hits + offsets[0], side="right") - 1)
-
-
 def _patched(values, rows: np.ndarray, replacements) -> object:
     """*values* (an Arrow string array) with the cells at *rows* replaced, in order."""
     import pyarrow as pa
@@ -137,7 +122,13 @@ def _decode_literals(values, backslash: bool = True):
 
     n = len(values)
     offsets, data = _layout(values)
-    quotes = np.flatnonzero(data[offsets[0] : offsets[-1]] == 0x22) + offsets[0]
+    text = data[offsets[0] : offsets[-1]]
+    if backslash:  # quotes and backslashes in one pass, told apart after
+        marks = np.flatnonzero((text == 0x22) | (text == 0x5C)) + offsets[0]
+        is_quote = data[marks] == 0x22
+        quotes, slashes = marks[is_quote], marks[~is_quote]
+    else:
+        quotes, slashes = np.flatnonzero(text == 0x22) + offsets[0], None
     # The cells all start with a quote (checked by the caller): count each cell's quotes.
     bounds = np.searchsorted(quotes, offsets)  # the first quote of each cell (and the end)
     count = np.diff(bounds)
@@ -145,8 +136,8 @@ def _decode_literals(values, backslash: bool = True):
         return None
     last = quotes[bounds[1:] - 1].astype(np.int32)
     odd = count > 2
-    if backslash:
-        odd[_cells_with(values, 0x5C)] = True
+    if slashes is not None and len(slashes):
+        odd[np.searchsorted(offsets, slashes, side="right") - 1] = True
     cuts = np.empty(2 * n + 1, dtype=np.int32)
     cuts[0:-1:2], cuts[1::2], cuts[-1] = offsets[:-1], last + 1, offsets[-1]
     suffixes = _views(values, np.concatenate([cuts[1:], cuts[-1:]]))  # [last + 1, next cell)
@@ -160,15 +151,18 @@ def _decode_literals(values, backslash: bool = True):
         if np.any(where.to_numpy(zero_copy_only=False) & ~odd):
             return None
     cuts[0:-1:2], cuts[1::2] = offsets[:-1] + 1, last  # [opening quote + 1, last quote)
-    out = _views(values, cuts)
     unusual = np.flatnonzero(odd)
-    if len(unusual):
-        cells = values.take(unusual).to_numpy(zero_copy_only=False)
-        decoded = _decode_python(np.asarray(cells, dtype=object))
-        if decoded is None:
-            return None
-        out = _patched(out, unusual, decoded)
-    return out
+    if not len(unusual):
+        return _views(values, cuts)
+    cells = values.take(unusual).to_numpy(zero_copy_only=False)
+    decoded = _decode_python(np.asarray(cells, dtype=object))
+    if decoded is None:
+        return None
+    # The unusual cells' values go after the others, and one take puts them in their rows.
+    rows = np.arange(0, 2 * n, 2)
+    rows[unusual] = 2 * n + np.arange(len(unusual))
+    view = pa.StringArray.from_buffers(2 * n, pa.py_buffer(cuts), values.buffers()[2])
+    return pa.concat_arrays([view, pa.array(list(decoded), pa.string())]).take(pa.array(rows))
 
 
 # Bytes an IRI may hold as SPARQL TSV writes it: all but controls, space and <>"{}|^`\ .
@@ -204,14 +198,14 @@ def _decode_iris(values):
 
 
 def _decode_arrow(values):
-    """Decode cells with Arrow's compute functions (RE2); ``None`` if one is not a term."""
+    """Decode cells of any kind with Arrow's compute functions (RE2); ``None`` for a non-term.
+
+    For columns that mix kinds of terms (numbers, blank nodes, IRIs, literals): the common
+    columns of one kind are cut out of their bytes by the decoders above.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(values) and pc.all(pc.starts_with(values, '"')).as_py():
-        return _decode_literals(values)
-    if len(values) and pc.all(pc.or_(pc.starts_with(values, "<"), pc.equal(values, ""))).as_py():
-        return _decode_iris(values)
     parts = pc.extract_regex(
         values,
         TERM.replace("(?:<(", "(?:<(?P<iri>")
@@ -239,9 +233,33 @@ def _decode_arrow(values):
     return _patched(value, escaped, [unescape(t) for t in texts])
 
 
+def _decode_column(column, backslash: bool = True):
+    """One column of TSV cells → its values (an Arrow string array), or ``None``.
+
+    Literals (titles, labels: mostly distinct) are cut at their quotes. A column whose values
+    repeat (items, sites, badges) is decoded once per distinct value and spread back by
+    index; IRIs are cut at their brackets; anything else goes through the regular expression.
+    """
+    import pyarrow.compute as pc
+
+    if not len(column):
+        return column
+    offsets, data = _layout(column)
+    firsts = data[offsets[:-1][offsets[1:] > offsets[:-1]]]
+    if len(firsts) == len(column) and (firsts == 0x22).all():
+        return _decode_literals(column, backslash)
+    sample = column.slice(0, 4096)
+    if pc.count_distinct(sample).as_py() * 2 <= len(sample):
+        encoded = column.dictionary_encode()  # its dictionary is distinct: no second round
+        decoded = _decode_column(encoded.dictionary, backslash)
+        return None if decoded is None else decoded.take(encoded.indices)
+    if (firsts == 0x3C).all():
+        return _decode_iris(column)
+    return _decode_arrow(column)
+
+
 def _read_arrow(rest, variables: list[str], backslash: bool = True):
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     large = len(rest) >= PARALLEL_BYTES
@@ -264,36 +282,31 @@ def _read_arrow(rest, variables: list[str], backslash: bool = True):
         ),
     )
 
-    def one(name: str):
-        column = table.column(name).combine_chunks()
-        if not len(column):
-            return column
-        offsets, data = _layout(column)
-        firsts = data[offsets[:-1][offsets[1:] > offsets[:-1]]]
-        if len(firsts) == len(column) and (firsts == 0x22).all():
-            return _decode_literals(column, backslash)  # titles, labels
-        if (firsts == 0x3C).all():
-            return _decode_iris(column)  # items, sites, badges (some unbound)
-        sample = column.slice(0, 4096)
-        if len(sample) and pc.count_distinct(sample).as_py() * 2 > len(sample):
-            return _decode_arrow(column)  # mostly distinct values: no hashing
-        encoded = column.dictionary_encode()
-        decoded = _decode_arrow(encoded.dictionary)
-        if decoded is None:
+    workers = os.cpu_count() or 1
+    rows = table.num_rows
+    if not large or workers < 2:
+        decoded = [_decode_column(table.column(v).combine_chunks(), backslash) for v in variables]
+        if any(d is None for d in decoded):
             return None
-        return decoded.take(encoded.indices)
+        return dict(zip(variables, decoded, strict=True))
+    # numpy's and Arrow's kernels release the GIL: a large answer is decoded in pieces (each
+    # column cut into row ranges, so that a long column of titles does not leave a core
+    # idle), side by side; a column's pieces become the chunks of its array.
+    ranges = [(rows * k // workers, rows * (k + 1) // workers) for k in range(workers)]
+    pieces = [(v, lo, hi) for v in variables for lo, hi in ranges if hi > lo]
 
-    workers = min(len(variables), os.cpu_count() or 1)
-    if large and workers > 1:
-        # Arrow's kernels release the GIL: the columns of a large answer are decoded side by
-        # side (for a small one, starting the threads costs more than they save).
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            decoded = list(pool.map(one, variables))
-    else:
-        decoded = [one(name) for name in variables]
+    def one(piece):
+        name, lo, hi = piece
+        return _decode_column(table.column(name).slice(lo, hi - lo).combine_chunks(), backslash)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        decoded = list(pool.map(one, pieces))
     if any(d is None for d in decoded):
         return None
-    return dict(zip(variables, decoded, strict=True))
+    chunks: dict[str, list] = {v: [] for v in variables}
+    for (name, _, _), d in zip(pieces, decoded, strict=True):
+        chunks[name].append(d)
+    return {v: pa.chunked_array(chunks[v]) for v in variables}
 
 
 def _read_pandas(rest: bytes, variables: list[str]):
