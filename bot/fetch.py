@@ -465,11 +465,18 @@ def fetch_sitelinks(
     plain = raw.loc[raw["badge"] == "", keys].drop_duplicates()
     badged = raw.loc[raw["badge"] != ""]
     if len(badged):
-        badged = (
-            badged.groupby(keys, sort=False)["badge"]
-            .agg(lambda b: " ".join(sorted(set(b))))
+        # Sorted, distinct badges per sitelink: most have one, so only those with several
+        # are joined one group at a time.
+        badged = badged[[*keys, "badge"]].drop_duplicates().sort_values([*keys, "badge"])
+        several = badged.duplicated(keys, keep=False)
+        joined = (
+            badged.loc[several]
+            .groupby(keys, sort=False)["badge"]
+            .agg(" ".join)
             .reset_index(name="badges")
         )
+        single = badged.loc[~several].rename(columns={"badge": "badges"})
+        badged = pd.concat([single, joined], ignore_index=True)
         plain = plain.merge(badged[keys], on=keys, how="left", indicator=True)
         plain = plain.loc[plain["_merge"] == "left_only", keys]
     grouped = pd.concat(

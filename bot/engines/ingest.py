@@ -66,6 +66,9 @@ SUFFIX = re.compile(r"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>\"{}|^`\\ ]*>)?")
 
 
 PARALLEL_BYTES = 4 << 20  # from this size on, an answer is read and decoded with threads
+# From this many rows on, a column whose values repeat is decoded once per distinct value
+# (for fewer, hashing them costs more than it saves).
+DICTIONARY_ROWS = 1 << 14
 _SUFFIXES: set[str] = set()  # language tags and datatypes already checked against SUFFIX
 
 
@@ -236,8 +239,8 @@ def _decode_arrow(values):
 def _decode_column(column, backslash: bool = True):
     """One column of TSV cells → its values (an Arrow string array), or ``None``.
 
-    Literals (titles, labels: mostly distinct) are cut at their quotes. A column whose values
-    repeat (items, sites, badges) is decoded once per distinct value and spread back by
+    Literals (titles, labels: mostly distinct) are cut at their quotes. A long column whose
+    values repeat (items, sites, badges) is decoded once per distinct value and spread back by
     index; IRIs are cut at their brackets; anything else goes through the regular expression.
     """
     import pyarrow.compute as pc
@@ -249,7 +252,7 @@ def _decode_column(column, backslash: bool = True):
     if len(firsts) == len(column) and (firsts == 0x22).all():
         return _decode_literals(column, backslash)
     sample = column.slice(0, 4096)
-    if pc.count_distinct(sample).as_py() * 2 <= len(sample):
+    if len(column) >= DICTIONARY_ROWS and pc.count_distinct(sample).as_py() * 2 <= len(sample):
         encoded = column.dictionary_encode()  # its dictionary is distinct: no second round
         decoded = _decode_column(encoded.dictionary, backslash)
         return None if decoded is None else decoded.take(encoded.indices)
