@@ -3,13 +3,17 @@
 :func:`bot.sparql.parse_results_tsv` is the exact reader: it checks every cell and names the row
 of a cut or malformed answer. For answers of millions of rows that per-cell work dominates, so
 :func:`plain_tsv_frame` reads the same bytes with a C CSV reader (pyarrow's when installed,
-else pandas') and decodes each column with vectorised string kernels (Arrow's compute functions,
-RE2) — over its *distinct* values when they repeat (an item or a wiki repeats on many rows). The
-values never become Python objects: the Arrow arrays are the frame's ``str`` columns
-(:func:`bot.sparql.results_frame`). It gives exactly the exact reader's frame — IRIs without
-brackets, literals' lexical forms, missing for unbound — or ``None`` when the answer is anything
-but plain (a cut or malformed answer, single-quoted literals, escapes in IRIs, carriage
-returns), and the exact reader then decides and words the error.
+else pandas') and decodes each column as a whole (:func:`_decode_column`): the quotes of a
+column of literals and the brackets of a column of IRIs are found with numpy over the column's
+bytes, and the values are copied out of those bytes by Arrow — once per *distinct* value when a
+long column repeats (an item or a wiki is on many rows). The values never become Python objects:
+the Arrow arrays are the frame's ``str`` columns (:func:`bot.sparql.results_frame`). Rare cells
+(escapes, a mix of kinds of terms) go through a regular expression.
+
+It gives exactly the exact reader's frame — IRIs without brackets, literals' lexical forms,
+missing for unbound — or ``None`` when the answer is anything but plain (a cut or malformed
+answer, single-quoted literals, escapes in IRIs, carriage returns), and the exact reader then
+decides and words the error.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from bot.sparql import results_frame
+from bot.sparql import _unescape, results_frame  # the one rule for escapes: the exact reader's
 
 # One RDF term as SPARQL TSV writes it, or nothing (unbound). Group 1: an IRI's text; 2: a
 # double-quoted literal's text (escapes still in); 3: a blank node, number or boolean as is.
@@ -36,16 +40,10 @@ _TERM = re.compile(TERM, re.DOTALL)
 _VARIABLE = re.compile(r"\w+")
 
 
-def _unescaper():
-    from bot.sparql import _unescape  # the one rule for escapes, in the exact reader
-
-    return _unescape
-
-
 def _decode_python(values: np.ndarray) -> np.ndarray | None:
     """Decode distinct cells (object array of str) with Python's re; ``None`` if one is bad."""
     out = np.empty(len(values), dtype=object)
-    unescape = _unescaper()
+    unescape = _unescape
     for i, cell in enumerate(values.tolist()):
         match = _TERM.match(cell)
         if match is None:
@@ -231,7 +229,7 @@ def _decode_arrow(values):
             zero_copy_only=False
         )
     )
-    unescape = _unescaper()
+    unescape = _unescape
     texts = value.take(escaped).to_pylist()
     return _patched(value, escaped, [unescape(t) for t in texts])
 
