@@ -117,3 +117,60 @@ def test_the_pipeline_reads_tsv_through_the_fast_reader_and_keeps_its_errors():
         PARSERS["tsv"](body, "test", expect=("site",))
     with pytest.raises(MalformedResultsError):
         PARSERS["tsv"](body[:-40] + b"\n", "test")
+
+
+def _large_answer(rows: int) -> tuple[list[str], list[list[str]]]:
+    """A SYNTHETIC answer big enough for every path of the fast reader.
+
+    Over :data:`bot.engines.ingest.PARALLEL_BYTES` (read and decoded in row ranges on threads)
+    and :data:`bot.engines.ingest.DICTIONARY_ROWS` (repeated values decoded once each), with
+    unbound cells, escaped and quoted titles, datatypes, and a column mixing kinds of terms.
+    """
+    variables = ["item", "site", "title", "badge", "size"]
+    out = []
+    for n in range(rows):
+        title = 'say \\"hi\\" \\\\ ' if n % 997 == 3 else f"Título {n} — ŋ 漢字"
+        out.append(
+            [
+                f"<http://www.wikidata.org/entity/Q{n // 7 + 1}>",
+                f"<https://syn{n % 340:03d}.wikipedia.org/>",
+                f'"{title} {n}"@x-syn{n % 340:03d}',
+                "<http://www.wikidata.org/entity/Q17437796>" if n % 20 == 0 else "",
+                f'"{n}"^^<http://www.w3.org/2001/XMLSchema#integer>' if n % 3 else str(n),
+            ]
+        )
+    return variables, out
+
+
+def test_a_large_answer_reads_the_same_on_every_path():
+    from bot.engines import ingest
+
+    variables, rows = _large_answer(60_000)
+    body = body_of(variables, rows)
+    assert len(body) >= ingest.PARALLEL_BYTES and len(rows) >= ingest.DICTIONARY_ROWS
+    exact = parse_results_tsv(body, "test")
+    for engine in ENGINES:
+        fast = plain_tsv_frame(body, engine)
+        assert fast is not None, engine
+        pd.testing.assert_frame_equal(fast, exact)
+    assert exact["title"].iloc[3] == 'say "hi" \\  3'
+    assert exact["badge"].isna().sum() == 57_000 and (exact.dtypes == "str").all()
+
+
+@pytest.mark.parametrize(
+    "row, column, cell",
+    [
+        (41_234, 0, "<http://www.wikidata.org/entity/Q1 2>"),  # a space in an IRI
+        (41_234, 1, "<https://x.wikipedia.org/"),  # an IRI without its end
+        (41_234, 2, '"a "quoted" word"@en'),  # quotes not escaped
+        (41_234, 2, '"text"@en-'),  # a broken language tag
+        (41_234, 4, "12abc"),  # not a term
+    ],
+)
+def test_a_bad_cell_deep_in_a_large_answer_is_found_and_named(row, column, cell):
+    variables, rows = _large_answer(60_000)
+    rows[row][column] = cell
+    body = body_of(variables, rows)
+    assert plain_tsv_frame(body, "arrow") is None
+    with pytest.raises(MalformedResultsError, match=f"row {row + 1}:"):
+        PARSERS["tsv"](body, "test")
