@@ -161,7 +161,8 @@ def display_labels(
         return title_of.get(qid, qid)
 
     return pd.Series(
-        [pick(q, w) for q, w in zip(gaps["qid"], gaps["wiki"], strict=True)],
+        # .tolist() first: iterating an Arrow-backed column one cell at a time is slow.
+        [pick(q, w) for q, w in zip(gaps["qid"].tolist(), gaps["wiki"].tolist(), strict=True)],
         index=gaps.index,
         dtype=object,
     )

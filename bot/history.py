@@ -484,14 +484,15 @@ class History:
         ]
         members = getattr(analysis, "members", None)
         member_rows = (
-            sorted({(int(g), _qid_int(q)) for g, q in zip(members["goal"], members["qid"],
+            sorted({(int(g), _qid_int(q)) for g, q in zip(members["goal"].tolist(),
+                                                            members["qid"].tolist(),
                                                             strict=True)})
             if members is not None else []
         )
         gap_rows = [
             (int(g), str(w), _qid_int(q))
-            for g, w, q in zip(analysis.gaps["goal"], analysis.gaps["wiki"], analysis.gaps["qid"],
-                               strict=True)
+            for g, w, q in zip(analysis.gaps["goal"].tolist(), analysis.gaps["wiki"].tolist(),
+                               analysis.gaps["qid"].tolist(), strict=True)
         ]
         db = self._db
         try:

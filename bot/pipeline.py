@@ -153,7 +153,8 @@ def observed_wikis(
         rows.extend((itemset.id, w) for w in keep)
     frame = pd.DataFrame(rows, columns=["itemset", "wiki"])
     if chosen:
-        unobserved = [w for w in chosen if w not in set(frame["wiki"])]
+        seen_wikis = set(frame["wiki"].tolist())
+        unobserved = [w for w in chosen if w not in seen_wikis]
         if len(unobserved) == len(chosen):
             raise UsageError(
                 f"none of the chosen languages was observed by the chosen item sets"
@@ -214,7 +215,7 @@ def analyse(
             failed.extend(selection.failed)
         members.append(pd.DataFrame({"itemset": itemset.id, "goal": itemset.goal, "qid": qids}))
     members = pd.concat(members, ignore_index=True)
-    all_qids = sorted(set(members["qid"]), key=lambda q: int(q[1:]))
+    all_qids = sorted(set(members["qid"].tolist()), key=lambda q: int(q[1:]))
     notify(f"{len(all_qids):,} items in {len(itemsets)} item set(s); fetching sitelinks")
 
     sitelinks = fetch_sitelinks(
@@ -237,7 +238,7 @@ def analyse(
         everywhere = observed_wikis(itemsets, not embedded, wikis, None, notify)
         rank_cells = coverage.known_cells(members, everywhere, articles, by="goal")
         gaps = coverage.ranked_gaps(rank_cells, by="goal")
-        gaps = gaps[gaps["wiki"].isin(set(observed["wiki"]))].reset_index(drop=True)
+        gaps = gaps[gaps["wiki"].isin(observed["wiki"].unique())].reset_index(drop=True)
     else:
         gaps = coverage.ranked_gaps(cells, by="goal")
     item_cells = coverage.known_cells(members, observed, articles, by="itemset")
@@ -253,7 +254,7 @@ def analyse(
             members, observed, rank_observed, articles, master=master
         )
         if config.languages:
-            gaps = gaps[gaps["wiki"].isin(set(observed["wiki"]))].reset_index(drop=True)
+            gaps = gaps[gaps["wiki"].isin(observed["wiki"].unique())].reset_index(drop=True)
 
     scale = quality_scale or coverage.QualityScale()
     sized = None
@@ -278,7 +279,7 @@ def analyse(
 
     wiki_language = {w: wikis.get(w).language for w in observed["wiki"].unique()}
     label_languages = sorted(set(wiki_language.values()))
-    gap_qids = sorted(set(gaps["qid"]), key=lambda q: int(q[1:]))
+    gap_qids = sorted(set(gaps["qid"].tolist()), key=lambda q: int(q[1:]))
     labels = fetch_labels(
         endpoint,
         gap_qids,
