@@ -215,7 +215,8 @@ def p2(args, rows: list) -> dict:
     base = report["file"]["baseline"]["median_s"]
     rows.append(
         (
-            "P2 ingestion from files without pyarrow (pandas C reader) (rows/s)",
+            "P2 ingestion from files by the fallback engine (pandas' C reader instead of "
+            "pyarrow's) (rows/s)",
             f"{n / t:,.0f}",
             f"{n / base:,.0f}",
             f"{base / t:.1f}× faster",
