@@ -39,6 +39,7 @@ QUERY_LIB = Path(__file__).resolve().parents[1] / "queries" / "lib"
 REDIRECT_BADGES = frozenset({"Q70893996", "Q70894304"})
 
 DEFAULT_BATCH = 400
+ITEM = re.compile(r"Q[0-9]+")  # an item id, as it follows ENTITY in an item's IRI
 
 Progress = Callable[[str, int, int], None]
 
@@ -49,13 +50,13 @@ def _template(name: str) -> Template:
 
 def qid_of(iri: str) -> str:
     """``http://www.wikidata.org/entity/Q42`` → ``Q42``; anything else is malformed data."""
-    if (
-        not isinstance(iri, str)
-        or not iri.startswith(ENTITY)
-        or not iri[len(ENTITY) + 1 :].isdigit()
-    ):
-        raise MalformedResultsError(f"expected a Wikidata item IRI, got {str(iri)[:80]!r}")
+    if not (isinstance(iri, str) and iri.startswith(ENTITY) and ITEM.fullmatch(iri, len(ENTITY))):
+        raise _not_an_item(iri)
     return iri[len(ENTITY) :]
+
+
+def _not_an_item(value: object) -> MalformedResultsError:
+    return MalformedResultsError(f"expected a Wikidata item IRI, got {str(value)[:80]!r}")
 
 
 def qids_of(column: pd.Series) -> pd.Series:
@@ -64,10 +65,9 @@ def qids_of(column: pd.Series) -> pd.Series:
     The first value that is not an item IRI is named in the error, as :func:`qid_of` does.
     """
     tails = column.str.slice(len(ENTITY))
-    good = column.str.startswith(ENTITY) & tails.str.slice(1).str.isdigit()
-    good &= tails.str.len() > 1
+    good = column.str.startswith(ENTITY) & tails.str.fullmatch(ITEM.pattern)
     if not good.all():
-        qid_of(column[~good].iloc[0])  # raises, naming the value
+        raise _not_an_item(column[~good].iloc[0])
     return tails
 
 

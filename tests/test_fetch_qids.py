@@ -1,0 +1,47 @@
+"""Item IRIs become QIDs the same way one at a time (:func:`qid_of`) and a column at a time
+(:func:`qids_of`, string kernels over an Arrow-backed column): the same ids, the same refusals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.errors import MalformedResultsError
+from bot.fetch import ENTITY, qid_of, qids_of
+
+tails = st.one_of(
+    st.integers(1, 10**12).map(lambda n: f"Q{n}"),
+    st.text(max_size=12),  # anything: "P31", "Q", "Q4a", "Q²", "", …
+)
+values = st.one_of(
+    tails.map(lambda t: ENTITY + t),
+    st.text(max_size=40),
+    st.just(None),
+)
+
+
+def _one_at_a_time(cells: list) -> list[str] | None:
+    try:
+        return [qid_of(c) for c in cells]
+    except MalformedResultsError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(values, min_size=1, max_size=8))
+def test_a_column_at_a_time_agrees_with_one_at_a_time(cells):
+    column = pd.Series(cells, dtype="str")
+    expected = _one_at_a_time([c if isinstance(c, str) else None for c in column.tolist()])
+    if expected is None:
+        with pytest.raises(MalformedResultsError, match="expected a Wikidata item IRI"):
+            qids_of(column)
+    else:
+        assert qids_of(column).tolist() == expected
+
+
+def test_the_error_names_the_first_bad_value():
+    column = pd.Series([ENTITY + "Q1", ENTITY + "P31", "x"], dtype="str")
+    with pytest.raises(MalformedResultsError, match="P31"):
+        qids_of(column)
