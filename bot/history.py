@@ -467,7 +467,6 @@ class History:
         reason); *baseline* the :class:`Changes` computed for this run, whose baseline runs are
         noted.
         """
-        run_id = self.unique_run_id(series, analysis.run_id)
         outcome_list = [
             o if isinstance(o, dict) else {"title": o.title, "status": o.status,
                                           "reason": o.reason}
@@ -497,6 +496,9 @@ class History:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
+            # Chosen under the write lock: another run recording the same id in the same second
+            # (a schedule and a hand run, two workers) waits here and then takes the next id.
+            run_id = self.unique_run_id(series, analysis.run_id)
             cursor = db.execute(
                 """INSERT INTO runs (run_id, series, started, finished, recorded, endpoint,
                    provenance, complete, published, counts, outcomes, baseline)

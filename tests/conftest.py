@@ -11,14 +11,21 @@ pytest_plugins = ["tests.plugins.oxigraph_server", "tests.plugins.mediawiki"]
 
 def pytest_configure(config):
     """`sdg-gaps run` records every run in a history file (reports/history.sqlite by default):
-    each test process records into a file of its own instead, removed at the end."""
+    each test process records into a file of its own instead, removed at the end.
+
+    xdist workers inherit the controller's environment, so a file set here (marked by
+    ``SDG_GAPS_TEST_HISTORY``) is replaced by one per worker; a ``SDG_GAPS_HISTORY`` the user
+    set before running the tests is left alone.
+    """
     import os
     import tempfile
 
-    if "SDG_GAPS_HISTORY" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="sdg-gaps-history-")
-        os.environ["SDG_GAPS_HISTORY"] = os.path.join(directory, "history.sqlite")
-        config._sdg_gaps_history_dir = directory
+    if "SDG_GAPS_HISTORY" in os.environ and not os.environ.get("SDG_GAPS_TEST_HISTORY"):
+        return
+    directory = tempfile.mkdtemp(prefix="sdg-gaps-history-")
+    os.environ["SDG_GAPS_HISTORY"] = os.path.join(directory, "history.sqlite")
+    os.environ["SDG_GAPS_TEST_HISTORY"] = "1"
+    config._sdg_gaps_history_dir = directory
 
 
 def pytest_unconfigure(config):

@@ -166,3 +166,41 @@ def test_run_twice_on_changing_data_then_history_lists_and_trends(tmp_path, caps
     assert "removed 1 run(s); 1 kept" in pruned.stdout
     missing = cli(capsys, "history", "--history", str(tmp_path / "none.sqlite"))
     assert missing.returncode == 2 and "no history at" in missing.stderr
+
+
+def test_two_runs_recording_the_same_id_at_once_both_land(tmp_path):
+    """A recorder that waits for another's write lock takes the next id after it, not a clash.
+
+    The other recorder is a second real connection holding SQLite's write lock while it inserts
+    the same run id; this one, started meanwhile, must wait and then pick ``…-2``.
+    """
+    import sqlite3
+    import threading
+
+    path = tmp_path / "h.sqlite"
+    with History.open(path) as history:
+        history.record(small_analysis(["Q1"], run_id="20261130T000000Z"), series="other")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    result = {}
+
+    def record():
+        with History.open(path) as history:
+            result["record"] = history.record(small_analysis(["Q2"]), series="s")
+
+    worker = threading.Thread(target=record)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # waiting for the write lock
+    other.execute(
+        "INSERT INTO runs (run_id, series, started, finished, recorded, endpoint, provenance,"
+        " complete, published, counts, outcomes, baseline)"
+        " SELECT run_id, 's', started, finished, recorded, endpoint, provenance, complete,"
+        " published, counts, outcomes, baseline FROM runs WHERE series = 'other'"
+    )
+    other.execute("COMMIT")
+    other.close()
+    worker.join(30)
+    assert result["record"].run_id == "20261130T000000Z-2"
+    with History.open(path) as history:
+        assert [r.run_id for r in history.runs("s")] == ["20261130T000000Z", "20261130T000000Z-2"]
