@@ -263,9 +263,9 @@ class EmbeddedEndpoint:
             raise EndpointError("embedded store: expected a SELECT query")
         variables = [v.value for v in solutions.variables]
         _check_vars(variables, expect, self.name)
-        rows = [[_term_text(s[v]) for v in variables] for s in solutions]
+        rows = list(solutions)
+        columns = {v: [_term_text(row[v]) for row in rows] for v in variables}
         self.stats.record(time.perf_counter() - started, len(rows))
-        columns = {v: [row[k] for row in rows] for k, v in enumerate(variables)}
         return results_frame(columns, variables)
 
 

@@ -43,7 +43,6 @@ _VARIABLE = re.compile(r"\w+")
 def _decode_python(values: np.ndarray) -> np.ndarray | None:
     """Decode distinct cells (object array of str) with Python's re; ``None`` if one is bad."""
     out = np.empty(len(values), dtype=object)
-    unescape = _unescape
     for i, cell in enumerate(values.tolist()):
         match = _TERM.match(cell)
         if match is None:
@@ -52,7 +51,7 @@ def _decode_python(values: np.ndarray) -> np.ndarray | None:
         if iri is not None:
             out[i] = iri
         elif literal is not None:
-            out[i] = unescape(literal) if "\\" in literal else literal
+            out[i] = _unescape(literal) if "\\" in literal else literal
         elif bare is not None:
             out[i] = bare
         else:
@@ -71,15 +70,19 @@ _SUFFIXES: set[str] = set()  # language tags and datatypes already checked again
 
 
 def _patched(values, rows: np.ndarray, replacements) -> object:
-    """*values* (an Arrow string array) with the cells at *rows* replaced, in order."""
+    """*values* (an Arrow string array) with the cells at *rows* replaced, in order.
+
+    The replacements go after the others and one take puts them in their rows (cheaper than
+    Arrow's replace_with_mask).
+    """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not len(rows):
         return values
-    mask = np.zeros(len(values), dtype=bool)
-    mask[rows] = True
-    return pc.replace_with_mask(values, pa.array(mask), pa.array(list(replacements), pa.string()))
+    picks = np.arange(len(values))
+    picks[rows] = len(values) + np.arange(len(rows))
+    extra = pa.array(list(replacements), pa.string())
+    return pa.concat_arrays([values, extra]).take(pa.array(picks))
 
 
 def _layout(values) -> tuple[np.ndarray, np.ndarray]:
@@ -159,11 +162,7 @@ def _decode_literals(values, backslash: bool = True):
     decoded = _decode_python(np.asarray(cells, dtype=object))
     if decoded is None:
         return None
-    # The unusual cells' values go after the others, and one take puts them in their rows.
-    rows = np.arange(0, 2 * n, 2)
-    rows[unusual] = 2 * n + np.arange(len(unusual))
-    view = pa.StringArray.from_buffers(2 * n, pa.py_buffer(cuts), values.buffers()[2])
-    return pa.concat_arrays([view, pa.array(list(decoded), pa.string())]).take(pa.array(rows))
+    return _patched(_views(values, cuts), unusual, decoded)
 
 
 # Bytes an IRI may hold as SPARQL TSV writes it: all but controls, space and <>"{}|^`\ .
@@ -173,18 +172,16 @@ _IRI_BYTES = bytes(b for b in range(0x21, 0x100) if b not in b'<>"{}|^`\\')
 def _decode_iris(values):
     """A column of IRIs and unbound cells, checked and cut out of its bytes with numpy.
 
-    Every bound cell must start with ``<`` and end with ``>``, and those brackets must be the
-    only bytes of the column that an IRI may not hold (so an escape, a space or a quote anywhere
-    sends the answer to the exact reader).
+    Every bound cell starts with ``<`` (checked by the caller) and must end with ``>``, and
+    those brackets must be the only bytes of the column that an IRI may not hold (so an escape,
+    a space or a quote anywhere sends the answer to the exact reader).
     """
     offsets, data = _layout(values)
     starts, ends = offsets[:-1], offsets[1:]
     bound = ends > starts
     ones = int(np.count_nonzero(bound))
     if ones:
-        first = data[starts[bound]]
-        last = data[ends[bound] - 1]
-        if not ((first == 0x3C).all() and (last == 0x3E).all()):
+        if not (data[ends[bound] - 1] == 0x3E).all():
             return None
         # What is left of the bytes without those an IRI may hold: only the brackets, in
         # pairs (bytes.translate is one C loop, much cheaper than a lookup table in numpy).
@@ -229,9 +226,8 @@ def _decode_arrow(values):
             zero_copy_only=False
         )
     )
-    unescape = _unescape
     texts = value.take(escaped).to_pylist()
-    return _patched(value, escaped, [unescape(t) for t in texts])
+    return _patched(value, escaped, [_unescape(t) for t in texts])
 
 
 def _decode_column(column, backslash: bool = True):
