@@ -154,17 +154,18 @@ def p2(args, rows: list) -> dict:
     n, batches, size = report["rows"], report["batches"], report["batch_size"]
     goal = "≥ 1,000,000 rows/s and ≥ 10×"
 
+    def rates(label: str, ours: float, base: float, goal: str) -> None:
+        """A row of rows/s, ours and the baseline's, from their times for the *n* rows."""
+        ratio = f"{base / ours:.1f}× faster"
+        rows.append((label, f"{n / ours:,.0f}", f"{n / base:,.0f}", ratio, goal))
+
     def ingestion(label: str, where: str, extra: str = "") -> None:
-        ours, base = report[where]["ours"]["median_s"], report[where]["baseline"]["median_s"]
-        rows.append(
-            (
-                f"P2 {label}, {n:,} SYNTHETIC rows (rows/s, median of "
-                f"{report[where]['ours']['runs']} parses after a warm-up)",
-                f"{n / ours:,.0f}",
-                f"{n / base:,.0f}",
-                f"{base / ours:.1f}× faster",
-                goal + extra,
-            )
+        rates(
+            f"P2 {label}, {n:,} SYNTHETIC rows (rows/s, median of "
+            f"{report[where]['ours']['runs']} parses after a warm-up)",
+            report[where]["ours"]["median_s"],
+            report[where]["baseline"]["median_s"],
+            goal + extra,
         )
 
     ingestion("ingestion from files (read + parse of the one-selection answer)", "file")
@@ -172,17 +173,12 @@ def p2(args, rows: list) -> dict:
         "ingestion of the oxigraph serve answer (its TSV / JSON bodies to one selection, parsed)",
         "server",
     )
-    obj = report["server"]["baseline_object"]["median_s"]
-    ours = report["server"]["ours"]["median_s"]
-    rows.append(
-        (
-            "P2 the same, against a baseline that keeps Python objects (dtype=object, no "
-            "str inference) (rows/s)",
-            f"{n / ours:,.0f}",
-            f"{n / obj:,.0f}",
-            f"{obj / ours:.1f}× faster",
-            goal,
-        )
+    rates(
+        "P2 the same, against a baseline that keeps Python objects (dtype=object, no "
+        "str inference) (rows/s)",
+        report["server"]["ours"]["median_s"],
+        report["server"]["baseline_object"]["median_s"],
+        goal,
     )
     ingestion(
         f"ingestion of the oxigraph serve answers to the pipeline's {batches} VALUES batches "
@@ -192,16 +188,13 @@ def p2(args, rows: list) -> dict:
     )
     alone = report["oxigraph_alone"]
     e2e = report["end_to_end"]
-    rows.append(
-        (
-            f"P2 end to end from oxigraph serve, the pipeline's {batches} batch queries, "
-            f"{n:,} SYNTHETIC rows — server-bound (rows/s)",
-            f"{n / e2e['ours_s']:,.0f}",
-            f"{n / e2e['baseline_s']:,.0f}",
-            f"{e2e['baseline_s'] / e2e['ours_s']:.1f}× faster",
-            f"(server-bound: oxigraph alone {alone['batches_tsv_s']:.1f} s TSV, "
-            f"{alone['batches_json_s']:.1f} s JSON)",
-        )
+    rates(
+        f"P2 end to end from oxigraph serve, the pipeline's {batches} batch queries, "
+        f"{n:,} SYNTHETIC rows — server-bound (rows/s)",
+        e2e["ours_s"],
+        e2e["baseline_s"],
+        f"(server-bound: oxigraph alone {alone['batches_tsv_s']:.1f} s TSV, "
+        f"{alone['batches_json_s']:.1f} s JSON)",
     )
     rows.append(
         (
@@ -213,17 +206,12 @@ def p2(args, rows: list) -> dict:
             "",
         )
     )
-    t = report["file"]["pandas_only"]["median_s"]
-    base = report["file"]["baseline"]["median_s"]
-    rows.append(
-        (
-            "P2 ingestion from files by the fallback engine (pandas' C reader instead of "
-            "pyarrow's) (rows/s)",
-            f"{n / t:,.0f}",
-            f"{n / base:,.0f}",
-            f"{base / t:.1f}× faster",
-            "",
-        )
+    rates(
+        "P2 ingestion from files by the fallback engine (pandas' C reader instead of "
+        "pyarrow's) (rows/s)",
+        report["file"]["pandas_only"]["median_s"],
+        report["file"]["baseline"]["median_s"],
+        "",
     )
     rows.append(
         ("P2 frames equal (all of the above)", "yes" if report["equal"] else "NO", "", "", "equal")
