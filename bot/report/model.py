@@ -47,8 +47,14 @@ class PageLink:
 
 @dataclass(frozen=True)
 class ExtLink:
+    """A link out of the wiki: always https, whatever the page is rendered to."""
+
     url: str
     text: Inline
+
+    def __post_init__(self):
+        if not self.url.startswith("https://"):
+            raise ValueError(f"not an https URL: {self.url[:80]!r}")
 
 
 @dataclass(frozen=True)
