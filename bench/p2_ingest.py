@@ -3,9 +3,10 @@
 The result set is SYNTHETIC sitelinks (random items, ``synNNN`` wikis, made-up titles; see
 :func:`ntriples`) shaped as WDQS serves them, loaded into a local ``oxigraph serve`` (the PyPI
 ``oxigraph`` binary, on 127.0.0.1) and asked with the pipeline's own query text
-(``queries/lib/sitelinks.rq``): as the pipeline sends it, :func:`bot.fetch.sitelinks_query` over
-VALUES batches of ``bot.fetch.DEFAULT_BATCH`` items, and as one equivalent selection without
-the VALUES block (the whole result set in one answer).
+(``queries/lib/sitelinks.rq``): as the pipeline sends it,
+:func:`bot.sources.endpoint.sitelinks_query` over VALUES batches of
+``bot.sources.endpoint.DEFAULT_BATCH`` items, and as one equivalent selection without the VALUES
+block (the whole result set in one answer).
 
 * ours: the pipeline's TSV reader, ``bot.sparql.PARSERS["tsv"]`` (behind
   :meth:`bot.sparql.HttpEndpoint.select`);
@@ -100,7 +101,7 @@ def item_qids(rows: int, seed: int = 11) -> list[str]:
 
 def whole_query() -> str:
     """The pipeline's sitelinks query text without its VALUES block: every item in one answer."""
-    from bot.fetch import QUERY_LIB
+    from bot.sources.endpoint import QUERY_LIB
 
     text = (QUERY_LIB / "sitelinks.rq").read_text(encoding="utf-8")
     whole, found = re.subn(r"(?m)^[ \t]*VALUES \?item \{ \$items \}[ \t]*\n", "", text)
@@ -236,7 +237,7 @@ def baseline_end_to_end(url: str, queries: Sequence[str]) -> pd.DataFrame:
 
 def ours_end_to_end(url: str, qids: Sequence[str]) -> pd.DataFrame:
     """The pipeline's sitelinks ingestion: its batches, its endpoint, its reader, its concat."""
-    from bot.fetch import DEFAULT_BATCH, _select_batches, sitelinks_query
+    from bot.sources.endpoint import DEFAULT_BATCH, _select_batches, sitelinks_query
     from bot.sparql import HttpEndpoint
 
     endpoint = HttpEndpoint(url, name="bench", result_format="tsv")
@@ -291,9 +292,9 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def run(rows: int, work: Path) -> dict:
-    from bot.engines.ingest import plain_tsv_frame
-    from bot.fetch import DEFAULT_BATCH, batches, sitelinks_query
+    from bot.sources.endpoint import DEFAULT_BATCH, batches, sitelinks_query
     from bot.sparql import parse_results_tsv
+    from bot.sparql.tsv import plain_tsv_frame
 
     work.mkdir(parents=True, exist_ok=True)
     data = work / f"sitelinks-{rows}.nt"

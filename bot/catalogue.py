@@ -72,6 +72,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bot.errors import ConfigError, SdgGapsError, SnapshotError
+from bot.ids import QID_PATTERN, qid_sort_key, target_sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 SDG_DIR = ROOT / "queries" / "sdg"
@@ -81,7 +82,7 @@ GOAL_QUERIES_DIR = ROOT / "queries" / "goals"
 
 LANGUAGES = ("en", "fr", "es", "ru", "zh-Hans", "ar", "de", "sw")
 
-QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+QID_RE = re.compile(f"^{QID_PATTERN}$", re.ASCII)
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TARGET_RE = re.compile(r"^([1-9][0-9]?)\.([0-9]{1,2}|[a-z])$")
 
@@ -171,16 +172,6 @@ def _show(path: Path) -> str:
         return path.resolve().relative_to(ROOT).as_posix()
     except ValueError:
         return str(path)
-
-
-def target_sort_key(code: str) -> tuple[int, int, int | str]:
-    """1.1 < 1.2 < 1.10 < 1.a < 1.b; 2.x after 1.x."""
-    goal, _, sub = code.partition(".")
-    return (int(goal), 0, int(sub)) if sub.isdigit() else (int(goal), 1, sub)
-
-
-def qid_sort_key(qid: str) -> int:
-    return int(qid[1:])
 
 
 def read_pinned(path: Path) -> list[str]:
@@ -1048,7 +1039,7 @@ def _check_queries(
             found.append(Finding(where, f"cannot read: {exc}"))
             continue
         found.extend(check_query_text(path, text, selection=selection))
-        # a template's $placeholders are filled in by bot.fetch: run it with one item
+        # a template's $placeholders are filled in by bot.sources.endpoint: run it with one item
         runnable = text.replace("$items", "wd:Q1").replace("$languages", '"en"')
         body = "\n".join(strip_comment(line) for line in runnable.splitlines())
         if not SERVICE_RE.search(body):  # never let the syntax check reach out to a service

@@ -40,6 +40,7 @@ from bot.config import (
     positive_int,
 )
 from bot.errors import SdgGapsError, UsageError
+from bot.sparql.factory import make_endpoint
 
 EPILOG = "Errors print one line and exit non-zero. Docs: README.md."
 INCOMPLETE = 3  # `run`: the report was written but is built on incomplete data
@@ -199,56 +200,6 @@ def _add_fetch_options(run) -> None:
         choices=("tsv", "json", "csv"),
         help="result format asked for (default tsv, the fastest WDQS and QLever offer)",
     )
-
-
-def make_endpoint(
-    name: str,
-    *,
-    contact: str | None,
-    snapshot_dir: Path | None,
-    fallback: str | None = "auto",
-    cache_dir: Path | None = None,
-    max_age: float | None = None,
-    query_budget: float | None = None,
-    result_format: str = "tsv",
-    max_retries: int = 4,
-):
-    """``embedded``, a preset name or a URL → an endpoint object, and its provenance.
-
-    A live endpoint gets a fallback service (``auto``: the other preset for a preset, none for
-    a URL), an answer cache when *cache_dir* is given, and a query-time budget shared by both.
-    """
-    from bot import sparql
-    from bot.cache import DEFAULT_MAX_AGE, QueryCache
-
-    if name == "embedded":
-        from bot.snapshot import open_snapshot
-
-        snapshot = open_snapshot(snapshot_dir)
-        return sparql.EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path), snapshot
-    budget = sparql.QueryBudget(query_budget)
-    cache = None
-    if cache_dir is not None:
-        cache = QueryCache(cache_dir, DEFAULT_MAX_AGE if max_age is None else max_age)
-
-    def http(target: str):
-        url = sparql.PRESETS.get(target) or sparql.check_url(target)
-        return sparql.HttpEndpoint(
-            url,
-            name=target if target in sparql.PRESETS else url,
-            contact=contact,
-            result_format=result_format,
-            cache=cache,
-            budget=budget,
-            max_retries=max_retries,
-        )
-
-    primary = http(name)
-    if fallback == "auto":
-        fallback = sparql.PRESET_FALLBACK.get(name)
-    if not fallback or fallback == "none" or fallback == name:
-        return primary, None
-    return sparql.FallbackEndpoint(primary, http(fallback)), None
 
 
 def _count(text: str, option: str) -> int:

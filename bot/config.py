@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UsageError
+from bot.ids import parse_goals  # noqa: F401  (the one grammar; re-exported for the CLI)
 
 REPORTS_DIR = Path(__file__).resolve().parents[1] / "reports"
 
@@ -31,21 +32,6 @@ class RunConfig:
     snapshot_data: bool | None = None
     # Ids of organizers' own item sets (from --itemsets files), always analysed.
     extra_itemsets: tuple[str, ...] = ()
-
-
-def parse_goals(text: str | None) -> tuple[int, ...] | None:
-    """``"13,15"`` → ``(13, 15)``; goals must be whole numbers from 1 to 17."""
-    if text is None or not text.strip():
-        return None
-    goals = []
-    for part in text.split(","):
-        part = part.strip().lower().removeprefix("sdg")
-        if not part.isdigit() or not 1 <= int(part) <= 17:
-            raise UsageError(
-                f"unknown goal {part!r}: goals are numbers from 1 to 17, e.g. --goals 13,15"
-            )
-        goals.append(int(part))
-    return tuple(sorted(set(goals)))
 
 
 def parse_languages(text: str | None) -> tuple[str, ...] | None:

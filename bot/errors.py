@@ -1,9 +1,26 @@
-"""The exceptions of sdg-gaps.
+"""The exceptions of sdg-gaps, all in one place.
 
 Everything that can go wrong because of input, data or a peer raises a subclass of
 :class:`SdgGapsError`. The command line turns each one into a single line on stderr and a
-non-zero exit status, so a subclass's message must make sense on its own: say what was wrong and,
-where it helps, what was expected.
+non-zero exit status (:attr:`SdgGapsError.exit_code`), so a subclass's message must make sense
+on its own: say what was wrong and, where it helps, what was expected. The whole tree::
+
+    SdgGapsError                      exit 1 unless noted
+    ├── UsageError                    exit 2: bad input from the user
+    │   └── InvalidQidError           a value that is not a QID (Q + digits, no leading zero)
+    ├── ConfigError                   a configuration file or page that does not validate
+    ├── SnapshotError                 the snapshot is missing or unreadable
+    │   └── DumpError                 a Wikidata dump or Parquet file that cannot be read
+    ├── EndpointError                 a SPARQL service that cannot answer
+    │   ├── MalformedResultsError     an answer that is not SPARQL results
+    │   │   └── TruncatedResultsError an answer cut short (also a TooLargeError)
+    │   ├── TooLargeError             timed out or cut: a smaller query may succeed
+    │   ├── UnavailableError          rate-limited beyond our wait, or unreachable
+    │   └── BudgetExhaustedError      the run's query-time budget is used up
+    ├── EngineError                   an engine that cannot run here (Spark, Java)
+    ├── HistoryError                  the history file cannot be opened, read or written
+    ├── LockBusy                      exit 75: another run holds the lock
+    └── WikiError                     a wiki that cannot be reached, logged in to or written
 """
 
 
@@ -19,6 +36,10 @@ class UsageError(SdgGapsError):
     exit_code = 2
 
 
+class InvalidQidError(UsageError):
+    """A value that should be a Wikidata item id (``Q42``) and is not."""
+
+
 class ConfigError(SdgGapsError):
     """A configuration file or page that cannot be read or does not validate."""
 
@@ -27,12 +48,47 @@ class SnapshotError(SdgGapsError):
     """The bundled snapshot (or one given with --snapshot) is missing or unreadable."""
 
 
+class DumpError(SnapshotError):
+    """A dump or a Parquet file of sitelinks or members that cannot be opened or read."""
+
+
 class EndpointError(SdgGapsError):
     """A SPARQL endpoint that cannot be reached, refuses the query, or answers nonsense."""
 
 
 class MalformedResultsError(EndpointError):
     """An answer that is not well-formed SPARQL results (truncated JSON, a missing variable)."""
+
+
+class TooLargeError(EndpointError):
+    """The query timed out or came back cut after the service worked on it: a smaller one may
+    succeed."""
+
+
+class UnavailableError(EndpointError):
+    """The service is rate-limiting us beyond what the run may wait, or cannot be reached."""
+
+
+class BudgetExhaustedError(EndpointError):
+    """The run's query-time budget is used up."""
+
+
+class TruncatedResultsError(MalformedResultsError, TooLargeError):
+    """An answer cut short (a service that times out mid-answer still says HTTP 200)."""
+
+
+class EngineError(SdgGapsError):
+    """An engine that cannot be used here: pyspark or Java missing, the master unreachable."""
+
+
+class HistoryError(SdgGapsError):
+    """A history file that cannot be opened, read or written."""
+
+
+class LockBusy(SdgGapsError):
+    """Another run holds the lock."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
 
 
 class WikiError(SdgGapsError):

@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.config import REPORTS_DIR
-from bot.errors import SdgGapsError
+from bot.errors import HistoryError
 
 SCHEMA_VERSION = 1
 DEFAULT_SERIES = "cli"
@@ -95,10 +95,6 @@ CREATE INDEX IF NOT EXISTS runs_series ON runs (series, id);
 """
 
 _CELL_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
-
-
-class HistoryError(SdgGapsError):
-    """A history file that cannot be opened, read or written."""
 
 
 def default_path() -> Path:

@@ -26,8 +26,8 @@ import pandas as pd
 import requests
 
 from bot import TOOL_NAME, __version__
-from bot.fetch import batches
 from bot.languages import Wikis
+from bot.sources.endpoint import batches
 from bot.sparql import DEFAULT_CONTACT, retry_after_seconds
 
 BATCH = 50

@@ -19,8 +19,9 @@ from bot import coverage
 from bot.catalogue import Catalogue, Goal, ItemSet, target_sort_key
 from bot.config import RunConfig
 from bot.errors import EndpointError, UsageError
-from bot.fetch import FailedPart, fetch_labels, fetch_sitelinks, select_partitioned
 from bot.languages import Wikis
+from bot.sources.endpoint import FailedPart, fetch_labels, fetch_sitelinks
+from bot.sources.partition import select_partitioned
 from bot.sparql import Endpoint, describe
 
 Notify = Callable[[str], None]

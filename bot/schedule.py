@@ -42,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.errors import SdgGapsError, UsageError
+from bot.errors import LockBusy, SdgGapsError, UsageError
 from bot.history import Changes, History, RunRecord
 
 LOCK_SUFFIX = ".lock"
@@ -51,12 +51,6 @@ KEEP_REPORT_DIRS = 3
 # A report due every N days is run when its last update is at least this much less than N days
 # old, so that a daily cron job whose start time drifts by minutes does not skip a day.
 SLACK = timedelta(hours=1)
-
-
-class LockBusy(SdgGapsError):
-    """Another run holds the lock."""
-
-    exit_code = 75  # EX_TEMPFAIL: try again later
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,7 +403,7 @@ def _read_item_lists(titles: list[str], pywikibot_args) -> dict:
 
 
 def _default_endpoint(name: str, contact: str | None, snapshot_dir: Path | None):
-    from bot.cli import make_endpoint
+    from bot.sparql import make_endpoint
 
     return make_endpoint(name, contact=contact, snapshot_dir=snapshot_dir)
 

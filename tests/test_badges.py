@@ -13,8 +13,8 @@ import pandas as pd
 import pyoxigraph as ox
 
 from bot import coverage
-from bot.fetch import fetch_sitelinks
 from bot.languages import load_wikis
+from bot.sources.endpoint import fetch_sitelinks
 from bot.sparql import EmbeddedEndpoint
 
 S = "http://schema.org/"

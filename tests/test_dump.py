@@ -22,7 +22,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot.dump import COLUMNS, DumpError, DumpStats, is_wikipedia, iter_sitelinks, read_sitelinks
+from bot.sources.dump import (
+    COLUMNS,
+    DumpError,
+    DumpStats,
+    is_wikipedia,
+    iter_sitelinks,
+    read_sitelinks,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITIES = REPO.parent / "shared" / "data" / "wikidata_entities"
@@ -113,7 +120,7 @@ def synthetic_dump(path: Path, copies: int) -> int:
 STREAM = """
 import json, resource, sys
 from pathlib import Path
-from bot.dump import iter_sitelinks, DumpStats
+from bot.sources.dump import iter_sitelinks, DumpStats
 stats = DumpStats()
 rows = sum(len(chunk) for chunk in iter_sitelinks(Path(sys.argv[1]), chunk_rows=20000, stats=stats))
 print(json.dumps({"rows": rows, "items": stats.items,

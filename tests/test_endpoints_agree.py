@@ -9,12 +9,12 @@ import sys
 import pandas as pd
 import pytest
 
-from bot import fetch
 from bot.catalogue import load_catalogue
 from bot.config import RunConfig
 from bot.languages import load_wikis
 from bot.pipeline import analyse
 from bot.snapshot import open_snapshot
+from bot.sources import endpoint as fetch
 from bot.sparql import EmbeddedEndpoint, HttpEndpoint
 
 

@@ -26,7 +26,7 @@ import pytest
 
 from bot.catalogue import read_pinned
 from bot.errors import MalformedResultsError, UsageError
-from bot.fetch import select_partitioned
+from bot.sources.partition import select_partitioned
 from bot.sparql import (
     BudgetExhaustedError,
     FallbackEndpoint,
@@ -495,7 +495,7 @@ def test_a_primary_that_is_down_falls_back(real):
 
 
 def test_presets_fall_back_to_each_other_sharing_budget_and_cache(tmp_path):
-    from bot.cli import make_endpoint
+    from bot.sparql import make_endpoint
 
     wdqs, _ = make_endpoint(
         "wdqs", contact="x@example.org", snapshot_dir=None, cache_dir=tmp_path, query_budget=60
@@ -512,7 +512,8 @@ def test_presets_fall_back_to_each_other_sharing_budget_and_cache(tmp_path):
 
 
 def test_bad_fetch_options_are_usage_errors():
-    from bot.cli import _count, _seconds, make_endpoint
+    from bot.cli import _count, _seconds
+    from bot.sparql import make_endpoint
 
     with pytest.raises(UsageError, match="--query-budget"):
         _seconds("0", "--query-budget")

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import MalformedResultsError
-from bot.fetch import ENTITY, qid_of, qids_of
+from bot.ids import ENTITY
+from bot.sources.endpoint import qid_of, qids_of
 
 tails = st.one_of(
     st.integers(1, 10**12).map(lambda n: f"Q{n}"),

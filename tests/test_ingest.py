@@ -1,7 +1,7 @@
 """The column-at-a-time TSV reader gives the exact reader's frame, or steps aside.
 
 Random SPARQL TSV answers (IRIs, literals with language tags, datatypes and escapes, numbers,
-booleans, blank nodes, unbound cells) are read by :func:`bot.engines.ingest.plain_tsv_frame` with
+booleans, blank nodes, unbound cells) are read by :func:`bot.sparql.tsv.plain_tsv_frame` with
 both engines and by :func:`bot.sparql.parse_results_tsv`; the frames must be equal. Cut or
 malformed answers must make the fast reader return ``None`` (the exact one words the error).
 """
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engines.ingest import plain_tsv_frame
 from bot.errors import MalformedResultsError
 from bot.sparql import PARSERS, parse_results_tsv
+from bot.sparql.tsv import plain_tsv_frame
 
 ENGINES = ["pandas", "arrow"]
 
@@ -122,8 +122,8 @@ def test_the_pipeline_reads_tsv_through_the_fast_reader_and_keeps_its_errors():
 def _large_answer(rows: int) -> tuple[list[str], list[list[str]]]:
     """A SYNTHETIC answer big enough for every path of the fast reader.
 
-    Over :data:`bot.engines.ingest.PARALLEL_BYTES` (read and decoded in row ranges on threads)
-    and :data:`bot.engines.ingest.DICTIONARY_ROWS` (repeated values decoded once each), with
+    Over :data:`bot.sparql.tsv.PARALLEL_BYTES` (read and decoded in row ranges on threads)
+    and :data:`bot.sparql.tsv.DICTIONARY_ROWS` (repeated values decoded once each), with
     unbound cells, escaped and quoted titles, datatypes, and a column mixing kinds of terms.
     """
     variables = ["item", "site", "title", "badge", "size"]
@@ -143,7 +143,7 @@ def _large_answer(rows: int) -> tuple[list[str], list[list[str]]]:
 
 
 def test_a_large_answer_reads_the_same_on_every_path():
-    from bot.engines import ingest
+    from bot.sparql import tsv as ingest
 
     variables, rows = _large_answer(60_000)
     body = body_of(variables, rows)

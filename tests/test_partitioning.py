@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import ConfigError
-from bot.fetch import ITEM_KEY, Part, SelectionShape, select_partitioned
+from bot.sources.partition import ITEM_KEY, Part, SelectionShape, select_partitioned
 from bot.sparql import EmbeddedEndpoint, HttpEndpoint
 from tests.plugins.oxigraph_server import start_oxigraph
 
@@ -235,13 +235,13 @@ SELECT ?item WHERE {{
 }}
 """
 
-# Slow per item: 96 chained hashes stand in for the joins and paths that make real selections
+# Slow per item: 192 chained hashes stand in for the joins and paths that make real selections
 # slow (a few seconds for the whole, about a tenth of a second per part). The FILTER on the item
 # id, placed before the hashes by the planner, is what makes a part cheaper than the whole.
 SELECT_SLOW = f"""PREFIX schema: <http://schema.org/>
 SELECT ?item WHERE {{
   ?article schema:about ?item .
-  BIND({"SHA512(" * 96}STR(?item){")" * 96} AS ?hash)
+  BIND({"SHA512(" * 192}STR(?item){")" * 192} AS ?hash)
   FILTER(STRLEN(?hash) = 128)
 }}
 """

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import fetch
-from bot.errors import ConfigError
+from bot.errors import ConfigError, InvalidQidError
+from bot.sources import endpoint as fetch
 
 GOLDEN = Path(__file__).parent / "golden" / "sparql"
 QIDS = [
@@ -63,7 +63,7 @@ def test_the_bundled_qids_in_the_golden_batch_are_real():
 
 @pytest.mark.parametrize("bad", ["Q12 } . ?x ?y ?z", "P31", "wd:Q1", "Q-1"])
 def test_item_ids_cannot_inject_sparql(bad):
-    with pytest.raises(ConfigError):
+    with pytest.raises(InvalidQidError):
         fetch.sitelinks_query(["Q1", bad])
 
 

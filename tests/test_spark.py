@@ -4,7 +4,7 @@ The entities are the real ones in ../shared/data/wikidata_entities: the opentapi
 items, current dump format), the 2014 dump sample (400 items) and the eight single entities of
 wikibase-sdk (re-wrapped one per line, as a dump has them). Spark reads the sitelinks three ways —
 from the pipeline's pandas frames, straight from the dump files, and from Parquet written by
-:func:`bot.dump.write_parquet` — and each time the tables equal the pandas engine's.
+:func:`bot.sources.dump.write_parquet` — and each time the tables equal the pandas engine's.
 
 Item sets here group the real items by a rule on the numeric QID: an illustration for exercising
 the rules (an item in two sets of a goal, unknown cells), not a claim about the items.
@@ -26,8 +26,8 @@ if shutil.which("java") is None:
     pytest.fail("Spark needs a Java runtime (Debian openjdk-17-jre-headless): run `make test`")
 
 from bot import coverage  # noqa: E402
-from bot.dump import read_sitelinks, write_parquet  # noqa: E402
 from bot.engines import spark as engine  # noqa: E402
+from bot.sources.dump import read_sitelinks, write_parquet  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITIES = REPO.parent / "shared" / "data" / "wikidata_entities"

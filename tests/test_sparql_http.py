@@ -23,11 +23,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import fetch
 from bot.cache import QueryCache, parse_age
 from bot.catalogue import read_pinned
 from bot.errors import MalformedResultsError, UsageError
 from bot.snapshot import open_snapshot
+from bot.sources import endpoint as fetch
 from bot.sparql import (
     DEFAULT_CONTACT,
     EmbeddedEndpoint,

@@ -29,15 +29,11 @@ import sys
 
 import pandas as pd
 
-from bot.dump import NOT_WIKIPEDIAS, known_wikipedias
-from bot.errors import SdgGapsError
-from bot.fetch import REDIRECT_BADGES
+from bot.errors import EngineError
+from bot.ids import REDIRECT_BADGES
+from bot.sources.dump import NOT_WIKIPEDIAS, known_wikipedias
 
 COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
-
-
-class EngineError(SdgGapsError):
-    """Spark cannot be used here: pyspark or Java missing, or the master unreachable."""
 
 
 def session(master: str | None = None, app: str = "sdg-gaps", conf: dict | None = None):
@@ -268,7 +264,7 @@ DUMP_SCHEMA = (
 
 
 def wikipedia_condition(column: str = "wiki") -> str:
-    """SQL for :func:`bot.dump.is_wikipedia`: the bundled table, else the shape of a Wikipedia."""
+    """SQL for :func:`bot.sources.dump.is_wikipedia`: the bundled table, else its shape."""
     known = ", ".join(f"'{w}'" for w in sorted(known_wikipedias()))
     special = ", ".join(f"'{w}'" for w in sorted(NOT_WIKIPEDIAS))
     return (

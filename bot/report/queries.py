@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.fetch import REDIRECT_BADGES
+from bot.ids import REDIRECT_BADGES
 from bot.report.escape import url_component
 
 SERVICES = {

@@ -10,15 +10,16 @@ per line::
 
 :func:`iter_sitelinks` reads it line by line (gzip, bzip2 or plain, chosen by the file name)
 and yields DataFrames of at most *chunk_rows* sitelinks with the columns that
-:func:`bot.fetch.fetch_sitelinks` gives — ``qid, wiki, title, badges, redirect`` — so memory
-stays bounded however large the dump is: one line and one chunk at a time. Given an item set
+:func:`bot.sources.endpoint.fetch_sitelinks` gives — ``qid, wiki, title, badges, redirect`` — so
+memory stays bounded however large the dump is: one line and one chunk at a time. Given an item set
 (QIDs), lines of other entities are skipped by their id before any JSON is parsed.
 
 Only Wikipedia sitelinks are kept: a key is a Wikipedia when it is in the bundled table of
 Wikipedias (``bot/data/wikipedias.tsv``, from MediaWiki's site matrix), or when it has the shape of
 a language Wikipedia's database name and is none of the other projects' ``*wiki`` keys
 (``commonswiki``, ``specieswiki``, ``wikidatawiki``, ``metawiki`` …). Badges are kept as in
-:mod:`bot.fetch`: a sorted, space-separated list of QIDs; a sitelink to a redirect is marked.
+:mod:`bot.sources.endpoint`: a sorted, space-separated list of QIDs; a sitelink to a redirect is
+marked.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.errors import SnapshotError
-from bot.fetch import REDIRECT_BADGES
+from bot.errors import DumpError
+from bot.ids import REDIRECT_BADGES
 from bot.languages import TABLE
 
 COLUMNS = ["qid", "wiki", "title", "badges", "redirect"]
@@ -71,10 +72,6 @@ NOT_WIKIPEDIAS = frozenset(
 )
 _LANGUAGE_WIKI = re.compile(r"[a-z][a-z0-9_]{1,14}wiki")
 _ID = re.compile(rb'"id"\s*:\s*"([A-Z]?[0-9]+)"')
-
-
-class DumpError(SnapshotError):
-    """A dump that cannot be opened or read as Wikidata JSON."""
 
 
 def known_wikipedias(table: Path = TABLE) -> frozenset[str]:

@@ -1,14 +1,14 @@
 """Large SPARQL TSV answers into the pipeline's DataFrame, a column at a time.
 
-:func:`bot.sparql.parse_results_tsv` is the exact reader: it checks every cell and names the row
-of a cut or malformed answer. For answers of millions of rows that per-cell work dominates, so
-:func:`plain_tsv_frame` reads the same bytes with a C CSV reader (pyarrow's when installed,
-else pandas') and decodes each column as a whole (:func:`_decode_column`): the quotes of a
-column of literals and the brackets of a column of IRIs are found with numpy over the column's
+:func:`bot.sparql.results.parse_results_tsv` is the exact reader: it checks every cell and
+names the row of a cut or malformed answer. For answers of millions of rows that per-cell work
+dominates, so :func:`plain_tsv_frame` reads the same bytes with a C CSV reader (pyarrow's when
+installed, else pandas') and decodes each column as a whole (:func:`_decode_column`): the quotes
+of a column of literals and the brackets of a column of IRIs are found with numpy over the column's
 bytes, and the values are copied out of those bytes by Arrow — once per *distinct* value when a
 long column repeats (an item or a wiki is on many rows). The values never become Python objects:
-the Arrow arrays are the frame's ``str`` columns (:func:`bot.sparql.results_frame`). Rare cells
-(escapes, a mix of kinds of terms) go through a regular expression.
+the Arrow arrays are the frame's ``str`` columns (:func:`bot.sparql.results.results_frame`).
+Rare cells (escapes, a mix of kinds of terms) go through a regular expression.
 
 It gives exactly the exact reader's frame — IRIs without brackets, literals' lexical forms,
 missing for unbound — or ``None`` when the answer is anything but plain (a cut or malformed
@@ -21,12 +21,18 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
-from bot.sparql import _unescape, results_frame  # the one rule for escapes: the exact reader's
+from bot.sparql.results import (  # the one rule for escapes: the exact reader's
+    _check_vars,
+    _unescape,
+    parse_results_tsv,
+    results_frame,
+)
 
 # One RDF term as SPARQL TSV writes it, or nothing (unbound). Group 1: an IRI's text; 2: a
 # double-quoted literal's text (escapes still in); 3: a blank node, number or boolean as is.
@@ -379,3 +385,18 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
     if columns is None or len({len(c) for c in columns.values()}) > 1:
         return None
     return results_frame(columns, variables)
+
+
+def parse_results_tsv_fast(body: bytes, where: str, expect: Sequence[str] = ()) -> pd.DataFrame:
+    """:func:`parse_results_tsv`'s frame, read a column at a time when the answer is large.
+
+    A plain answer is read by :func:`plain_tsv_frame` (a C CSV reader, one regular expression
+    per distinct value); anything else (small, cut, malformed, unusual) by the exact reader,
+    which words the errors.
+    """
+    if len(body) >= 1 << 16:
+        frame = plain_tsv_frame(body)
+        if frame is not None:
+            _check_vars(list(frame.columns), expect, where)
+            return frame
+    return parse_results_tsv(body, where, expect)
