@@ -1,6 +1,6 @@
 """Runs over time: every run recorded in one SQLite file, and what changed since the last one.
 
-A *run* is one analysis (one :class:`bot.pipeline.Analysis`) of one *series*: the runs of one
+A *run* is one analysis (one :class:`bot.analysis.Analysis`) of one *series*: the runs of one
 report that follow each other (a report page's root title for scheduled runs, ``cli`` for
 ``sdg-gaps run`` unless ``--series`` names another). For each run the store keeps
 
@@ -14,15 +14,20 @@ report that follow each other (a report page's root title for scheduled runs, ``
 ``members``
     the items of each goal (to tell an article that appeared from an item that left the set);
 ``gaps``
-    the set of missing items, one row per (goal, wiki, item).
+    the listed missing items — the first ``gaps_per_wiki`` of each goal × wiki, as the report
+    listed them (the bound is in the run's counts) — one row per (goal, wiki, item);
+``reserved``
+    run ids handed out to runs under way: a run's id is chosen once, at its start.
 
 A run is written in **one transaction** at its very end (:meth:`History.record`): a process
 killed at any point leaves either the whole run or nothing, never half of one.
 
 "Since the last run" compares each goal × wiki of a new run with the same cell of the latest
 earlier run of the same series that was complete and not left unpublished
-(:func:`compute_changes`, pure pandas): the gaps closed (the article exists now), the new gaps
-(an article gone, or a new item), the items that left the set, and the coverage delta.
+(:func:`compute_changes`, pure pandas): the gaps closed (a gap the baseline listed whose article
+exists now), the new gaps (a listed gap that is a new item, or whose article is gone — known
+only where the baseline listed every gap of the cell), the items that left the set, and the
+coverage delta. The coverage figures are exact; the lists are about the listed gaps.
 
 The file's path is configurable (``--history PATH`` or ``SDG_GAPS_HISTORY``); by default it is
 ``reports/history.sqlite``. The scheduler's lock file sits next to it.
@@ -94,7 +99,31 @@ CREATE TABLE IF NOT EXISTS gaps (
 CREATE INDEX IF NOT EXISTS runs_series ON runs (series, id);
 """
 
+# Run ids handed out and not yet recorded (a run reserves its id once, at its start). Created on
+# every open, so that files written before it existed get it too.
+_RESERVED = """
+CREATE TABLE IF NOT EXISTS reserved (
+    series TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    reserved TEXT NOT NULL,
+    PRIMARY KEY (series, run_id)
+) WITHOUT ROWID
+"""
+
 _CELL_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+
+
+# Page outcomes (bot.wiki.STATUSES) that leave a page not up to date.
+FAILED_STATUSES = ("failed", "refused")
+
+
+def published(outcomes) -> bool | None:
+    """What a run's page outcomes mean for the record: ``None`` when nothing was posted, else
+    whether every page is now up to date."""
+    outcomes = list(outcomes or [])
+    if not outcomes:
+        return None
+    return not any(o.status in FAILED_STATUSES for o in outcomes)
 
 
 def default_path() -> Path:
@@ -124,12 +153,14 @@ class Changes:
     articles, missing, coverage_pct, delta_pct, closed, opened, left — one row per cell of the
     new run (cells without a baseline are new: no figures before).
 
-    ``closed``: goal, wiki, language, qid, title — gaps of the baseline whose article exists
+    ``closed``: goal, wiki, language, qid, title — gaps the baseline listed whose article exists
     now (title: the article's title when known).
 
-    ``opened``: goal, wiki, language, qid, label, rank, reason — gaps that were not gaps in the
-    baseline; reason ``article gone`` (the item had an article there) or ``new item`` (it was
-    not in the goal's item set), or "" when the baseline kept no members.
+    ``opened``: goal, wiki, language, qid, label, rank, reason — listed gaps that were not gaps
+    in the baseline; reason ``article gone`` (the item was a member, and the baseline listed
+    every gap of the cell without it) or ``new item`` (it was not in the goal's item set), or ""
+    when the baseline kept no members. A member the baseline's bounded list may simply not have
+    reached is not called new.
     """
 
     cells: pd.DataFrame
@@ -179,12 +210,14 @@ def compute_changes(
     """Compare a run with its baseline, cell by cell. No I/O.
 
     *coverage* (goal, wiki, language, items, articles, missing, coverage_pct), *gaps* (goal,
-    wiki, qid, label, rank) and *members* (goal, qid; None when unknown) describe the new run.
-    *before_coverage* (run, goal, wiki, items, articles, missing, coverage_pct) holds one row per
-    cell of the new run that has a baseline, naming the baseline run; *before_gaps* (run, goal,
-    wiki, qid) and *before_members* (run, goal, qid) are those runs' gaps and members.
-    *articles* (qid, wiki, title) names the articles of the new run; *baselines* maps a
-    baseline's key to its (run id, finished time).
+    wiki, qid, label, rank: the listed gaps) and *members* (goal, qid; None when unknown)
+    describe the new run. *before_coverage* (run, goal, wiki, items, articles, missing,
+    coverage_pct) holds one row per cell of the new run that has a baseline, naming the baseline
+    run; *before_gaps* (run, goal, wiki, qid) and *before_members* (run, goal, qid) are those
+    runs' listed gaps and members. *articles* (qid, wiki, title) are the new run's articles of
+    (at least) the items the baseline listed: a listed gap closed when its article exists now;
+    without them, a baseline gap missing from the new list counts as closed only where the new
+    run lists every gap of the cell. *baselines* maps a baseline's key to its (run id, finished).
     """
     baselines = baselines or {}
     cells = coverage[["goal", "wiki", "language", *_CELL_COLUMNS]].copy()
@@ -207,8 +240,19 @@ def compute_changes(
     prev = before_gaps.rename(columns={"run": "baseline"})[["baseline", "goal", "wiki", "qid"]]
     prev = prev.astype({"baseline": "int64"}).merge(keyed, on=["baseline", "goal", "wiki"])
     now = gaps[["goal", "wiki", "qid", "label", "rank"]]
+    # A list is whole when it holds every gap of its cell (the bound was not reached).
+    listed_now = now.groupby(["goal", "wiki"]).size().rename("listed").reset_index()
+    whole_now = cells[["goal", "wiki", "missing"]].merge(listed_now, on=["goal", "wiki"],
+                                                         how="left")
+    whole_now = whole_now[whole_now["listed"].fillna(0) >= whole_now["missing"]]
+    listed_before = prev.groupby(["goal", "wiki"]).size().rename("listed").reset_index()
+    whole_before = cells.loc[cells["missing_before"].notna(), ["goal", "wiki", "missing_before"]]
+    whole_before = whole_before.merge(listed_before, on=["goal", "wiki"], how="left")
+    whole_before = whole_before[whole_before["listed"].fillna(0).to_numpy()
+                                >= whole_before["missing_before"].to_numpy()]
 
-    # Gaps before that are not gaps now: closed if the item is still counted, else it left.
+    # Gaps listed before that are not listed now: closed if the item is still counted and its
+    # article exists now, left if it is no longer counted.
     gone = prev.merge(now[["goal", "wiki", "qid"]], on=["goal", "wiki", "qid"], how="left",
                       indicator=True)
     gone = gone[gone["_merge"] == "left_only"].drop(columns="_merge")
@@ -219,17 +263,22 @@ def compute_changes(
         gone = gone.drop(columns="found")
     else:
         gone["member"] = True
-    closed = gone[gone["member"]].drop(columns=["member", "baseline"])
     left = gone[~gone["member"]]
-    if articles is not None and len(closed):
+    closed = gone[gone["member"]].drop(columns=["member", "baseline"])
+    if articles is not None:
         titles = articles[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"])
-        closed = closed.merge(titles, on=["qid", "wiki"], how="left")
+        closed = closed.merge(titles, on=["qid", "wiki"], how="left", indicator="exists")
+        whole = closed.merge(whole_now[["goal", "wiki"]], on=["goal", "wiki"], how="left",
+                             indicator="whole")["whole"].to_numpy() == "both"
+        closed = closed[(closed["exists"] == "both").to_numpy() | whole].drop(columns="exists")
     else:
+        closed = closed.merge(whole_now[["goal", "wiki"]], on=["goal", "wiki"])
         closed = closed.assign(title=None)
     closed["title"] = closed["title"].astype(object).where(closed["title"].notna(), None)
     closed = _sort(closed[["goal", "wiki", "language", "qid", "title"]])
 
-    # Gaps now that were not gaps before, in cells that have a baseline.
+    # Gaps listed now that were not listed before, in cells that have a baseline: a new item,
+    # or an article gone — which only a whole baseline list can tell.
     opened = now.merge(keyed, on=["goal", "wiki"])
     opened = opened.merge(prev[["baseline", "goal", "wiki", "qid"]],
                           on=["baseline", "goal", "wiki", "qid"], how="left", indicator="was")
@@ -239,9 +288,14 @@ def compute_changes(
         earlier = earlier.astype({"baseline": "int64"}).drop_duplicates()
         opened = opened.merge(earlier, on=["baseline", "goal", "qid"], how="left",
                               indicator="found")
+        opened = opened.merge(whole_before[["goal", "wiki"]].assign(whole=True),
+                              on=["goal", "wiki"], how="left")
+        member = (opened["found"] == "both").to_numpy()
+        whole = opened["whole"].fillna(False).astype(bool).to_numpy()
+        opened = opened[~member | whole]
         opened["reason"] = ["article gone" if f == "both" else "new item"
                             for f in opened["found"]]
-        opened = opened.drop(columns="found")
+        opened = opened.drop(columns=["found", "whole"])
     else:
         opened["reason"] = ""
     opened = opened.sort_values(["goal", "wiki", "rank"], kind="stable")
@@ -310,6 +364,7 @@ class History:
             db.execute("PRAGMA foreign_keys = OFF")
             db.execute("PRAGMA synchronous = FULL")
             version = _create(db)
+            db.execute(_RESERVED)
         except sqlite3.Error as exc:
             raise HistoryError(f"history {path}: cannot open: {exc}") from None
         except OSError as exc:
@@ -359,14 +414,35 @@ class History:
                 return record
         return None
 
-    def unique_run_id(self, series: str, run_id: str) -> str:
-        """*run_id*, or *run_id* with a suffix if the series already has a run of that id."""
-        candidate, n = run_id, 1
-        while self._db.execute(
-            "SELECT 1 FROM runs WHERE series = ? AND run_id = ?", (series, candidate)
-        ).fetchone():
-            n += 1
-            candidate = f"{run_id}-{n}"
+    def _taken(self, series: str, run_id: str) -> bool:
+        return bool(
+            self._db.execute(
+                "SELECT 1 FROM runs WHERE series = ? AND run_id = ? UNION ALL "
+                "SELECT 1 FROM reserved WHERE series = ? AND run_id = ?",
+                (series, run_id, series, run_id),
+            ).fetchone()
+        )
+
+    def reserve_run_id(self, series: str, run_id: str) -> str:
+        """*run_id*, or *run_id* with a suffix if the series already has (or a run under way
+        reserved) that id; reserved for this run until :meth:`record` writes it.
+
+        Chosen under the write lock: two runs starting in the same second (a schedule and a
+        hand run) get different ids, and each keeps its id from its report to its record.
+        """
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            candidate, n = run_id, 1
+            while self._taken(series, candidate):
+                n += 1
+                candidate = f"{run_id}-{n}"
+            db.execute("INSERT INTO reserved VALUES (?, ?, ?)", (series, candidate, _now()))
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise HistoryError(f"history {self.path}: cannot reserve a run id: {exc}") from None
         return candidate
 
     def baseline(self, series: str, cells: pd.DataFrame):
@@ -407,14 +483,21 @@ class History:
         } if runs else {}
         return before_cov, before_gaps, before_members, baselines
 
-    def changes(self, analysis, series: str = DEFAULT_SERIES) -> Changes:
-        """What changed in *analysis* since the previous run of *series*."""
+    def changes(self, analysis, series: str = DEFAULT_SERIES, articles_of=None) -> Changes:
+        """What changed in *analysis* since the previous run of *series*.
+
+        *articles_of* (QIDs → ``qid, wiki, title``) tells which of the gaps the baseline listed
+        have an article now; without it, the analysis's own ``articles`` are used.
+        """
         before_cov, before_gaps, before_members, baselines = self.baseline(
             series, analysis.coverage)
+        articles = getattr(analysis, "articles", None)
+        if articles_of is not None:
+            articles = articles_of(sorted(set(before_gaps["qid"].tolist())))
         return compute_changes(
             analysis.coverage, analysis.gaps, getattr(analysis, "members", None),
             before_cov, before_gaps, before_members,
-            articles=getattr(analysis, "articles", None), baselines=baselines,
+            articles=articles, baselines=baselines,
         )
 
     def trend(
@@ -492,9 +575,7 @@ class History:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            # Chosen under the write lock: another run recording the same id in the same second
-            # (a schedule and a hand run, two workers) waits here and then takes the next id.
-            run_id = self.unique_run_id(series, analysis.run_id)
+            run_id = analysis.run_id  # chosen once, at the run's start (reserve_run_id)
             cursor = db.execute(
                 """INSERT INTO runs (run_id, series, started, finished, recorded, endpoint,
                    provenance, complete, published, counts, outcomes, baseline)
@@ -519,7 +600,14 @@ class History:
                            ((key, *row) for row in member_rows))
             db.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)",
                            ((key, *row) for row in gap_rows))
+            db.execute("DELETE FROM reserved WHERE series = ? AND run_id = ?", (series, run_id))
             db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise HistoryError(
+                f"history {self.path}: run {run_id} of {series} is recorded already ({exc})"
+            ) from None
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -555,7 +643,8 @@ class History:
 
     def check(self) -> list[str]:
         """Problems with the file: SQLite's integrity check, then the runs' own consistency
-        (every run has its coverage, gaps match the missing counts, no orphan rows)."""
+        (every run has its coverage, its gap rows are the listed ones: per goal × wiki the
+        missing count, or the run's bound ``gaps_per_wiki`` when lower; no orphan rows)."""
         problems = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
         problems = [p for p in problems if p != "ok"]
         for record in self.runs():
@@ -563,10 +652,15 @@ class History:
                 problems.append(f"run {record.run_id} ({record.series}): no coverage rows")
             counted = self._db.execute(
                 "SELECT count(*) FROM gaps WHERE run = ?", (record.key,)).fetchone()[0]
-            if counted != record.gaps:
+            bound = record.counts.get("gaps_per_wiki")
+            listed = self._db.execute(
+                "SELECT coalesce(sum(CASE WHEN ? IS NULL OR missing < ? THEN missing ELSE ? END),"
+                " 0) FROM coverage WHERE run = ?",
+                (bound, bound, bound, record.key)).fetchone()[0]
+            if counted != listed:
                 problems.append(
                     f"run {record.run_id} ({record.series}): {counted} gap rows, "
-                    f"coverage says {record.gaps} missing")
+                    f"coverage says {listed} listed ({record.gaps} missing)")
         for table in ("coverage", "members", "gaps"):
             orphans = self._db.execute(
                 f"SELECT count(*) FROM {table} WHERE run NOT IN (SELECT id FROM runs)"

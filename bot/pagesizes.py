@@ -11,7 +11,7 @@ sent so that a lagged cluster asks us to wait, and ``Retry-After`` is honoured o
 ``maxlag`` errors, with backoff on other 5xx answers and time-outs. A wiki that keeps failing is
 reported and left out: its quality is then unknown, never guessed.
 
-This module only fetches; :mod:`bot.coverage` computes with what it returns. (Only
+This module only fetches; :mod:`bot.engines` compute with what it returns. (Only
 :mod:`bot.wiki` may use pywikibot; reading public page info needs no account.)
 """
 
@@ -188,19 +188,3 @@ class PageSizeFetcher:
 
 class _Failed(Exception):
     pass
-
-
-def page_size_source(
-    snapshot, live: bool, wikis: Wikis, *, contact: str | None, enabled: bool = True,
-    progress: Progress | None = None,
-):
-    """What :func:`bot.pipeline.analyse` takes as ``pagesizes`` for a run.
-
-    The snapshot's sizes when the data is the snapshot's; on a live endpoint a
-    :class:`PageSizeFetcher` (unless *enabled* is false); ``None`` otherwise.
-    """
-    if not enabled:
-        return None
-    if not live:
-        return snapshot.pagesizes() if snapshot is not None else None
-    return PageSizeFetcher(wikis, contact=contact, progress=progress)

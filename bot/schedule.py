@@ -20,8 +20,7 @@
 
 A run killed at any point leaves the wiki and the history consistent: an edit is one API
 request, a run is one SQLite transaction at its very end, and the lock dies with its process.
-The helpers :func:`prepare_history`, :func:`write_history_files` and :func:`record_history`
-are shared with ``sdg-gaps run``.
+Each report is run by :func:`bot.runs.run`, exactly as ``sdg-gaps run`` runs one.
 """
 
 from __future__ import annotations
@@ -43,10 +42,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bot.errors import LockBusy, SdgGapsError, UsageError
-from bot.history import Changes, History, RunRecord
+from bot.history import History
+from bot.runs_facts import DataSource
 
 LOCK_SUFFIX = ".lock"
-FAILED_STATUSES = ("failed", "refused")
 KEEP_REPORT_DIRS = 3
 # A report due every N days is run when its last update is at least this much less than N days
 # old, so that a daily cron job whose start time drifts by minutes does not skip a day.
@@ -142,53 +141,6 @@ def _now() -> datetime:
 
 
 # --------------------------------------------------------------------------------------------
-# History around one analysis (shared with `sdg-gaps run`)
-
-
-def prepare_history(history: History, analysis, series: str) -> Changes:
-    """Give *analysis* a run id unique in its series and its changes since the last run."""
-    analysis.run_id = history.unique_run_id(series, analysis.run_id)
-    analysis.changes = history.changes(analysis, series)
-    return analysis.changes
-
-
-def write_history_files(history: History, analysis, out: Path, series: str) -> list[Path]:
-    """``changes.csv`` and ``trend.png`` (the recorded runs and this one) in *out*."""
-    import pandas as pd
-
-    from bot.report.trend import trend_chart, write_changes
-
-    written = []
-    if getattr(analysis, "changes", None) is not None:
-        written.append(write_changes(analysis.changes, out))
-    trend = history.trend(series=series)
-    current = analysis.coverage.assign(
-        key=0, run_id=analysis.run_id, series=series, finished=analysis.finished.isoformat()
-    )
-    frame = pd.concat([trend, current[[c for c in trend.columns if c in current.columns]]],
-                      ignore_index=True)
-    if trend_chart(frame, out / "trend.png"):
-        written.append(out / "trend.png")
-    return written
-
-
-def published(outcomes) -> bool | None:
-    """None when nothing was posted; else whether every page is now up to date."""
-    outcomes = list(outcomes or [])
-    if not outcomes:
-        return None
-    return not any(o.status in FAILED_STATUSES for o in outcomes)
-
-
-def record_history(history: History, analysis, series: str, outcomes=None) -> RunRecord:
-    """Record the run, last (one transaction)."""
-    return history.record(
-        analysis, series=series, published=published(outcomes), outcomes=outcomes or (),
-        baseline=getattr(analysis, "changes", None),
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # Scheduled runs
 
 
@@ -204,7 +156,9 @@ class ScheduleOptions:
     contact: str | None = None
     out_dir: Path | None = None  # default: <history dir>/scheduled
     pywikibot_args: list[str] = field(default_factory=list)
-    endpoint_factory: Callable | None = None  # (name, contact, snapshot) → (endpoint, snapshot)
+    source: DataSource | None = None  # the data source; default: endpoint, snapshot, contact
+    engine: str = "compact"
+    master: str | None = None
     now: Callable[[], datetime] = _now
     echo: Callable[[str], object] = print
 
@@ -308,11 +262,15 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
             )
         specs = [spec]
 
-    factory = options.endpoint_factory or _default_endpoint
-    endpoint, snapshot = factory(options.endpoint, options.contact, options.snapshot)
-    embedded = snapshot is not None
-    if not embedded:
-        result.endpoint = endpoint.name
+    from bot.runs_facts import open_source
+
+    source = options.source or DataSource(
+        endpoint=options.endpoint, snapshot=options.snapshot, contact=options.contact)
+    opened = open_source(source)
+    endpoint, snapshot = opened.endpoint, opened.snapshot
+    embedded = opened.snapshot_data or opened.files
+    if snapshot is None:
+        result.endpoint = endpoint.name if endpoint is not None else "files"
     elif snapshot.describe().get("bundled"):
         result.endpoint = "embedded (the bundled snapshot)"
     else:
@@ -361,19 +319,18 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
                 spec.number, spec.page, "skipped",
                 "not run: mistakes in its configuration (see the messages below)"))
             continue
-        before = endpoint.stats.as_dict()
+        before = opened.stats()
         try:
-            outcome = _run_report(resolved, catalogue, endpoint, snapshot, wikis, history,
-                                  options)
+            outcome = _run_report(resolved, catalogue, opened, options)
         except SdgGapsError as exc:
             outcome = ReportOutcome(spec.number, spec.page, "failed", " ".join(str(exc).split()))
             echo(f"failed    {spec.page}: {outcome.reason}")
-        after = endpoint.stats.as_dict()
+        after = opened.stats()
         outcome.queries = after.get("queries", 0) - before.get("queries", 0)
         outcome.query_seconds = round(
             after.get("query_seconds", 0.0) - before.get("query_seconds", 0.0), 3)
         result.reports.append(outcome)
-    stats = endpoint.stats.as_dict()
+    stats = opened.stats()
     result.queries = int(stats.get("queries", 0))
     result.query_seconds = float(stats.get("query_seconds", 0.0))
     result.freshness = _freshness(snapshot, result, started)
@@ -400,12 +357,6 @@ def _read_item_lists(titles: list[str], pywikibot_args) -> dict:
             except UsageError as exc:
                 found[title] = str(exc)
         return found
-
-
-def _default_endpoint(name: str, contact: str | None, snapshot_dir: Path | None):
-    from bot.sparql import make_endpoint
-
-    return make_endpoint(name, contact=contact, snapshot_dir=snapshot_dir)
 
 
 def _report_languages() -> list[str]:
@@ -459,16 +410,13 @@ def _slug(title: str) -> str:
     return f"{plain}-{hashlib.sha1(title.encode()).hexdigest()[:8]}"
 
 
-def _run_report(resolved, catalogue, endpoint, snapshot, wikis, history: History,
-                options: ScheduleOptions) -> ReportOutcome:
+def _run_report(resolved, catalogue, opened, options: ScheduleOptions) -> ReportOutcome:
+    """Run one due report with :func:`bot.runs.run`: analyse, compare, write, post, record."""
     from bot.catalogue import ItemSet
-    from bot.config import RunConfig
-    from bot.pipeline import analyse
-    from bot.report import write_report
-    from bot.wiki import PostOptions, post_report
+    from bot.runs import RunRequest, run
+    from bot.wiki import PostOptions
 
     spec = resolved.spec
-    echo = options.echo
     base = (options.out_dir or options.history.parent / "scheduled") / _slug(spec.page)
     base.mkdir(parents=True, exist_ok=True)
     itemsets = [catalogue.itemset(i) for i in resolved.itemsets]
@@ -486,37 +434,26 @@ def _run_report(resolved, catalogue, endpoint, snapshot, wikis, history: History
                                      **({"items page": spec.items_page}
                                         if spec.items_page else {})}),
             pinned=pinned, query=None, observed_wikis=resolved.custom_observed,
-            data_date=None, in_snapshot=snapshot is not None,
+            data_date=None, in_snapshot=opened.snapshot is not None,
         ))
-    scoped = dataclasses.replace(catalogue, itemsets=tuple(itemsets))
-    config = RunConfig(
-        endpoint=options.endpoint, languages=resolved.languages, page_rows=spec.rows,
-        snapshot=options.snapshot, contact=options.contact, progress=False,
+    request = RunRequest(
+        source=opened.source, itemsets=tuple(itemsets), languages=resolved.languages,
+        engine=options.engine, master=options.master, out_parent=base,
+        lang=resolved.report_language, gaps_per_wiki=spec.rows,
+        post=PostOptions(root=spec.page, pywikibot_args=list(options.pywikibot_args)),
+        history=options.history, series=spec.page,
     )
-    provenance = snapshot.describe() if snapshot is not None else {"endpoint": endpoint.url}
-    analysis = analyse(
-        config, endpoint, scoped, wikis, provenance=provenance,
-        pagesizes=snapshot.pagesizes() if snapshot is not None else None,
-    )
-    changes = prepare_history(history, analysis, spec.page)
-    out = base / f"run-{analysis.run_id}"
-    write_report(analysis, out, lang=resolved.report_language, page_rows=spec.rows)
-    write_history_files(history, analysis, out, spec.page)
-    if not analysis.complete:
-        record_history(history, analysis, spec.page)
-        return ReportOutcome(spec.number, spec.page, "failed",
-                             "incomplete data: nothing posted; see the run's summary.json",
-                             run_id=analysis.run_id, changes=changes.totals())
-    outcomes = post_report(out, PostOptions(root=spec.page,
-                                            pywikibot_args=list(options.pywikibot_args)),
-                           echo=echo)
-    if any(a.lower().startswith("-simulate") for a in options.pywikibot_args):
-        echo(f"simulated {spec.page}: nothing saved, so the run is not recorded in the history")
-    else:
-        record_history(history, analysis, spec.page, outcomes)
+    done = run(request, opened=opened, echo=options.echo)
+    changes = done.analysis.changes.totals() if done.analysis.changes is not None else None
+    if done.note:
+        options.echo(f"{'failed' if done.posted is False else 'note':<9} {spec.page}: "
+                     f"{done.note}")
     _prune_dirs(base)
-    return ReportOutcome(spec.number, spec.page, "done", outcomes=outcomes,
-                         run_id=analysis.run_id, changes=changes.totals())
+    if done.posted is False:
+        return ReportOutcome(spec.number, spec.page, "failed", done.note,
+                             run_id=done.analysis.run_id, changes=changes)
+    return ReportOutcome(spec.number, spec.page, "done", outcomes=done.outcomes,
+                         run_id=done.analysis.run_id, changes=changes)
 
 
 def _prune_dirs(base: Path) -> None:

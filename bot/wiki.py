@@ -60,6 +60,7 @@ from pywikibot.exceptions import (
 from pywikibot.exceptions import Error as PywikibotError
 
 from bot.errors import UsageError, WikiError
+from bot.markers import DEFAULT_MAX_SHRINK
 
 STATUSES = ("saved", "unchanged", "skipped", "refused", "failed")
 
@@ -88,7 +89,7 @@ class PostOptions:
     """The wiki page the report goes under: the summary on it, the others on subpages."""
     force: bool = False
     """Save even when the shrink guard would refuse."""
-    max_shrink: float = 0.30
+    max_shrink: float = DEFAULT_MAX_SHRINK
     """Refuse a report that would lose more than this share of its table rows."""
     allow_incomplete: bool = False
     """Post a report whose data is incomplete (``"complete": false`` in pages.json)."""

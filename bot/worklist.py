@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from bot.coverage import SOURCE_PREFERENCE
+from bot.engines.base import SOURCE_PREFERENCE
 from bot.errors import UsageError
 from bot.report import links
 
@@ -61,6 +62,46 @@ SOURCE_RULE = (
     "the Wikipedia with the longest article on the topic (page size in bytes) when sizes are "
     "known, else the first that has one of: " + ", ".join(SOURCE_PREFERENCE)
 )
+
+
+@dataclass
+class Worklist:
+    frame: pd.DataFrame
+    out: Path
+    paths: list[Path]
+
+
+def make_worklist(
+    source, *, goals, targets, languages, limit: int, out: Path | None, lang: str = "en",
+    quality_scale=None, engine: str = "compact", master: str | None = None,
+    notify=lambda message: None, progress=None,
+) -> Worklist:
+    """Run the analysis of the worklist's goals (:func:`bot.runs.run`, writing no report) and
+    write the worklist's files. Every gap of the chosen languages is ranked, so that any goal,
+    target and language slice is answered in full."""
+    from bot.catalogue import load_catalogue
+    from bot.engines import QualityScale
+    from bot.languages import load_wikis
+    from bot.runs import RunRequest, run
+    from bot.runs_facts import open_source
+
+    opened = open_source(source)
+    goals = check_targets(load_catalogue(opened.snapshot), goals, targets)
+    wikis = load_wikis()
+    chosen = [wikis.resolve(code).wiki for code in languages]
+    request = RunRequest(
+        source=source, goals=goals, languages=tuple(languages), engine=engine, master=master,
+        gaps_per_wiki=None if targets else limit, lang=lang,
+        quality_scale=quality_scale or QualityScale(), write=False,
+    )
+    analysis = run(request, opened=opened, notify=notify, progress=progress).analysis
+    frame = build_worklist(analysis, wikis, chosen, targets, limit)
+    from bot.config import REPORTS_DIR
+
+    out = out or REPORTS_DIR / f"worklist-{analysis.run_id}"
+    paths = write_worklist(analysis, frame, out, goals=goals, targets=targets, languages=chosen,
+                           limit=limit, lang=lang)
+    return Worklist(frame, out, paths)
 
 
 def check_targets(catalogue, goals: Sequence[int] | None, targets: Sequence[str]) -> tuple:

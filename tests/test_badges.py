@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pandas as pd
 import pyoxigraph as ox
 
-from bot import coverage
+from bot.engines import Plan, make_engine
+from bot.facts import Facts, articles_frame, qid_numbers
 from bot.languages import load_wikis
 from bot.sources.endpoint import fetch_sitelinks
 from bot.sparql import EmbeddedEndpoint
@@ -53,7 +54,9 @@ def test_redirect_badges_are_not_articles():
     articles = links.loc[~links["redirect"], ["qid", "wiki"]]
     members = pd.DataFrame({"itemset": ["x"], "goal": [13], "qid": ["Q7942"]})
     observed = pd.DataFrame({"itemset": "x", "wiki": ["enwiki", "frwiki", "dewiki", "itwiki"]})
-    table = coverage.coverage(coverage.known_cells(members, observed, articles))
+    facts = Facts(members=members, observed=observed,
+                  articles=articles_frame(qid_numbers(articles["qid"]), articles["wiki"]))
+    table = make_engine("compact").tables(facts, Plan()).coverage
     assert dict(zip(table["wiki"], table["articles"], strict=True)) == {
         "dewiki": 0,
         "enwiki": 1,

@@ -1,4 +1,4 @@
-"""The coverage rules on small tables (coverage.py is pure: DataFrames in, DataFrames out).
+"""The coverage rules on small tables, through the default engine (facts in, tables out).
 
 The QIDs here are illustrative keys in hand-made frames, not claims about Wikidata.
 """
@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bot import coverage
+from bot.analysis import totals
+from bot.engines import Plan, make_engine
+from bot.facts import Facts, articles_frame, qid_numbers
+from bot.names import display_labels
+
+
+def tables(members, observed, articles, **plan):
+    facts = Facts(members=members, observed=observed,
+                  articles=articles_frame(qid_numbers(articles["qid"]), articles["wiki"]))
+    return make_engine("compact").tables(facts, Plan(**{"gaps_per_wiki": None, **plan}))
 
 
 def frames():
@@ -41,8 +50,7 @@ def frames():
 
 
 def test_item_in_two_sets_counts_once_and_unobserved_wikis_are_unknown():
-    cells = coverage.known_cells(*frames())
-    table = coverage.coverage(cells).set_index(["goal", "wiki"])
+    table = tables(*frames()).coverage.set_index(["goal", "wiki"])
     # enwiki was observed by a and b: Q1..Q4, Q3 once; Q4 has no enwiki article.
     assert table.loc[(13, "enwiki")].to_dict() == {
         "items": 4,
@@ -80,7 +88,7 @@ def test_gaps_are_ranked_by_sitelinks_then_numeric_qid():
         [("Q10", "enwiki"), ("Q10", "frwiki"), ("Q9", "enwiki"), ("Q100", "enwiki")],
         columns=["qid", "wiki"],
     )
-    gaps = coverage.ranked_gaps(coverage.known_cells(members, observed, articles))
+    gaps = tables(members, observed, articles).gaps
     dewiki = gaps[gaps["wiki"] == "dewiki"]
     # Q10 has 2 articles; Q9 and Q100 one each (numeric order: 9 < 100); Q2 none.
     assert dewiki["qid"].tolist() == ["Q10", "Q9", "Q100", "Q2"]
@@ -89,12 +97,25 @@ def test_gaps_are_ranked_by_sitelinks_then_numeric_qid():
 
 
 def test_totals_add_up():
-    cells = coverage.known_cells(*frames())
-    cov = coverage.coverage(cells)
-    totals = coverage.totals(cov).set_index("goal")
-    assert totals.loc[13, "cells"] == 4 + 3 + 2
-    assert totals.loc[13, "articles"] == 3 + 1 + 1
-    assert totals.loc[13, "missing"] == totals.loc[13, "cells"] - totals.loc[13, "articles"]
+    summed = totals(tables(*frames()).coverage).set_index("goal")
+    assert summed.loc[13, "cells"] == 4 + 3 + 2
+    assert summed.loc[13, "articles"] == 3 + 1 + 1
+    assert summed.loc[13, "missing"] == summed.loc[13, "cells"] - summed.loc[13, "articles"]
+
+
+def test_gap_lists_are_bounded_and_languages_narrow_the_rows_not_the_ranking():
+    members = pd.DataFrame({"itemset": "a", "goal": 1, "qid": ["Q10", "Q9", "Q100", "Q2"]})
+    observed = pd.DataFrame({"itemset": "a", "wiki": ["enwiki", "frwiki", "dewiki"]})
+    articles = pd.DataFrame(
+        [("Q10", "enwiki"), ("Q10", "frwiki"), ("Q9", "enwiki"), ("Q100", "enwiki")],
+        columns=["qid", "wiki"],
+    )
+    done = tables(members, observed, articles, gaps_per_wiki=2, wikis=("dewiki",))
+    assert done.gaps["qid"].tolist() == ["Q10", "Q9"]  # ranked by every observed wiki
+    assert done.gaps["sitelinks"].tolist() == [2, 1]
+    assert done.coverage["wiki"].tolist() == ["dewiki"]
+    assert done.coverage["missing"].tolist() == [4]  # exact, though two are listed
+    assert done.wikis == ("dewiki", "enwiki", "frwiki")
 
 
 def test_display_label_fallback_chain():
@@ -114,9 +135,9 @@ def test_display_label_fallback_chain():
         [("Q5", "dewiki", "Fünf"), ("Q4", "enwiki", "Four (title)")],
         columns=["qid", "wiki", "title"],
     )
-    got = coverage.display_labels(gaps, labels, titles, {"frwiki": "fr"}).tolist()
+    got = display_labels(gaps, labels, titles, {"frwiki": "fr"}).tolist()
     assert got == ["un", "deux", "three", "vier", "Fünf"]
-    none = coverage.display_labels(
+    none = display_labels(
         pd.DataFrame({"qid": ["Q6"], "wiki": ["frwiki"]}), labels, titles, {"frwiki": "fr"}
     )
     assert none.tolist() == ["Q6"]

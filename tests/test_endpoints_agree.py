@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 
 from bot.catalogue import load_catalogue
-from bot.config import RunConfig
 from bot.languages import load_wikis
-from bot.pipeline import analyse
+from bot.runs_facts import DataSource
 from bot.snapshot import open_snapshot
 from bot.sources import endpoint as fetch
 from bot.sparql import EmbeddedEndpoint, HttpEndpoint
@@ -70,17 +69,18 @@ def test_sitelinks_query_returns_every_bundled_article(embedded, http, snapshot)
         assert not via_http["redirect"].any()  # the sources give no badges
 
 
-def test_whole_analysis_is_identical(embedded, http, snapshot):
-    catalogue = load_catalogue(snapshot)
-    wikis = load_wikis()
-    config = RunConfig(goals=(13, 15), snapshot_data=True, progress=False)
-    a = analyse(config, embedded, catalogue, wikis)
-    b = analyse(config, http, catalogue, wikis)
-    pd.testing.assert_frame_equal(a.coverage, b.coverage)
-    pd.testing.assert_frame_equal(a.gaps, b.gaps)
-    pd.testing.assert_frame_equal(a.coverage_itemsets, b.coverage_itemsets)
-    assert b.endpoint["url"] == http.url
-    assert b.counts["queries"] == http.stats.queries > 0
+def test_whole_analysis_is_identical(oxigraph_snapshot_server):
+    from tests.plugins.analyses import snapshot_analysis
+
+    a = snapshot_analysis(goals=(13, 15))
+    source = DataSource(endpoint=oxigraph_snapshot_server.query_url, snapshot_data=True,
+                        contact="tests@localhost", cache_dir=None)
+    b = snapshot_analysis(goals=(13, 15), source=source)
+    for table in ("coverage", "gaps", "coverage_itemsets", "coverage_targets", "quality",
+                  "sources"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+    assert b.endpoint["url"] == oxigraph_snapshot_server.query_url
+    assert b.counts["queries"] > 0
 
 
 def test_cli_over_http_writes_the_same_coverage(oxigraph_snapshot_server, tmp_path):

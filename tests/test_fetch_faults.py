@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import read_pinned
-from bot.errors import MalformedResultsError, UsageError
+from bot.errors import MalformedResultsError
 from bot.sources.partition import select_partitioned
 from bot.sparql import (
     BudgetExhaustedError,
@@ -511,16 +511,17 @@ def test_presets_fall_back_to_each_other_sharing_budget_and_cache(tmp_path):
     assert isinstance(url, HttpEndpoint)
 
 
-def test_bad_fetch_options_are_usage_errors():
-    from bot.cli import _count, _seconds
-    from bot.sparql import make_endpoint
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--query-budget", "0"), ("--retries", "-1"), ("--retries", "٣"), ("--fallback", "ftp://x")],
+)
+def test_bad_fetch_options_are_usage_errors(capsys, option, value):
+    from bot.cli import main
 
-    with pytest.raises(UsageError, match="--query-budget"):
-        _seconds("0", "--query-budget")
-    with pytest.raises(UsageError, match="--retries"):
-        _count("-1", "--retries")
-    with pytest.raises(UsageError, match="bad endpoint"):
-        make_endpoint("wdqs", contact=None, snapshot_dir=None, fallback="ftp://x")
+    code = main(["run", "--endpoint", "wdqs", f"{option}={value}", "--quiet", "--no-history"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert (option in err or "bad endpoint" in err) and err.startswith("sdg-gaps: error:")
 
 
 def test_cli_bad_max_age_is_one_line(tmp_path):

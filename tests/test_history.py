@@ -94,11 +94,17 @@ def test_compute_changes_is_pure_and_handles_new_cells():
     assert changes.totals()["cells_with_baseline"] == 1
 
 
+def reserved(history, series, analysis):
+    """*analysis* with the run id the history reserves for it, as bot.runs.run does."""
+    analysis.run_id = history.reserve_run_id(series, analysis.run_id)
+    return analysis
+
+
 def test_run_ids_are_unique_per_series_and_prune_keeps_the_newest(tmp_path):
     with History.open(tmp_path / "h.sqlite") as history:
         for _ in range(3):
-            history.record(small_analysis(["Q1"]), series="a")
-        history.record(small_analysis(["Q1"]), series="b")
+            history.record(reserved(history, "a", small_analysis(["Q1"])), series="a")
+        history.record(reserved(history, "b", small_analysis(["Q1"])), series="b")
         assert [r.run_id for r in history.runs("a")] == [
             "20261130T000000Z", "20261130T000000Z-2", "20261130T000000Z-3"]
         assert history.prune(1) == 2
@@ -168,39 +174,44 @@ def test_run_twice_on_changing_data_then_history_lists_and_trends(tmp_path, caps
     assert missing.returncode == 2 and "no history at" in missing.stderr
 
 
-def test_two_runs_recording_the_same_id_at_once_both_land(tmp_path):
-    """A recorder that waits for another's write lock takes the next id after it, not a clash.
+def test_two_runs_starting_in_the_same_second_get_two_ids(tmp_path):
+    """A run that reserves its id while another holds the write lock waits, then takes the next
+    id, and keeps it from its report to its record: the id is chosen once.
 
-    The other recorder is a second real connection holding SQLite's write lock while it inserts
-    the same run id; this one, started meanwhile, must wait and then pick ``…-2``.
+    The other run is a second real connection holding SQLite's write lock while it reserves the
+    same run id; this one, started meanwhile, must wait and then pick ``…-2``.
     """
     import sqlite3
     import threading
 
     path = tmp_path / "h.sqlite"
-    with History.open(path) as history:
-        history.record(small_analysis(["Q1"], run_id="20261130T000000Z"), series="other")
+    History.open(path).close()
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     result = {}
 
-    def record():
+    def start():
         with History.open(path) as history:
-            result["record"] = history.record(small_analysis(["Q2"]), series="s")
+            result["id"] = history.reserve_run_id("s", "20261130T000000Z")
 
-    worker = threading.Thread(target=record)
+    worker = threading.Thread(target=start)
     worker.start()
     worker.join(0.5)
     assert worker.is_alive()  # waiting for the write lock
-    other.execute(
-        "INSERT INTO runs (run_id, series, started, finished, recorded, endpoint, provenance,"
-        " complete, published, counts, outcomes, baseline)"
-        " SELECT run_id, 's', started, finished, recorded, endpoint, provenance, complete,"
-        " published, counts, outcomes, baseline FROM runs WHERE series = 'other'"
-    )
+    other.execute("INSERT INTO reserved VALUES ('s', '20261130T000000Z', 'now')")
     other.execute("COMMIT")
     other.close()
     worker.join(30)
-    assert result["record"].run_id == "20261130T000000Z-2"
+    assert result["id"] == "20261130T000000Z-2"
     with History.open(path) as history:
+        history.record(small_analysis(["Q1"]), series="s")
+        history.record(small_analysis(["Q2"], run_id=result["id"]), series="s")
         assert [r.run_id for r in history.runs("s")] == ["20261130T000000Z", "20261130T000000Z-2"]
+        assert history._db.execute("SELECT count(*) FROM reserved").fetchone()[0] == 0
+
+
+def test_recording_an_id_twice_is_a_clear_error(tmp_path):
+    with History.open(tmp_path / "h.sqlite") as history:
+        history.record(small_analysis(["Q1"]), series="s")
+        with pytest.raises(HistoryError, match="recorded already"):
+            history.record(small_analysis(["Q2"]), series="s")

@@ -19,22 +19,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.fixture(scope="module")
 def analysis():
-    from bot.catalogue import load_catalogue
-    from bot.config import RunConfig
-    from bot.languages import load_wikis
-    from bot.pipeline import analyse
-    from bot.snapshot import open_snapshot
-    from bot.sparql import EmbeddedEndpoint
+    from tests.plugins.analyses import snapshot_analysis
 
-    snapshot = open_snapshot()
-    result = analyse(
-        RunConfig(goals=(15,), languages=("pl",), progress=False),
-        EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path),
-        load_catalogue(snapshot),
-        load_wikis(),
-        provenance=snapshot.describe(),
-        pagesizes=snapshot.pagesizes(),
-    )
+    result = snapshot_analysis(goals=(15,), languages=("pl",))
     result.run_id = "20260101T000000Z"
     result.started = result.finished = datetime(2026, 1, 1, tzinfo=UTC)
     return result

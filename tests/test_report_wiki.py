@@ -17,23 +17,10 @@ ROOT = "Project:SDG gaps"
 @pytest.fixture(scope="module")
 def french_report(tmp_path_factory):
     """The French report of the bundled snapshot, built in-process."""
-    from bot.catalogue import load_catalogue
-    from bot.config import RunConfig
-    from bot.languages import load_wikis
-    from bot.pipeline import analyse
     from bot.report import write_report
-    from bot.snapshot import open_snapshot
-    from bot.sparql import EmbeddedEndpoint
+    from tests.plugins.analyses import snapshot_analysis
 
-    snapshot = open_snapshot()
-    analysis = analyse(
-        RunConfig(progress=False),
-        EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path),
-        load_catalogue(snapshot),
-        load_wikis(),
-        provenance=snapshot.describe(),
-        pagesizes=snapshot.pagesizes(),
-    )
+    analysis = snapshot_analysis(lang="fr")
     out = tmp_path_factory.mktemp("fr-wiki")
     pages = write_report(analysis, out, lang="fr")
     return analysis, {p.id: p for p in pages}
@@ -64,8 +51,10 @@ def test_the_french_sdg13_page_renders_its_rows_and_cx_links(wiki, french_report
             ["goal", "missing"]
         ].itertuples(index=False)
     }
-    shown = {goal: min(500, n) for goal, n in missing.items()}
-    assert shown == {13: 500, 15: 11}
+    from bot.runs import DEFAULT_GAPS_PER_WIKI
+
+    shown = {goal: min(DEFAULT_GAPS_PER_WIKI, n) for goal, n in missing.items()}
+    assert shown == {13: DEFAULT_GAPS_PER_WIKI, 15: 11}
     tables = re.findall(r"<table.*?</table>", html, flags=re.S)
     assert [t.count("<tr") for t in tables] == [shown[13] + 1, shown[15] + 1]
     assert page.rows == shown[13] + shown[15]
@@ -80,7 +69,7 @@ def test_the_french_sdg13_page_renders_its_rows_and_cx_links(wiki, french_report
     fr = analysis.gaps[(analysis.gaps["wiki"] == "frwiki") & (analysis.gaps["rank"] <= 500)]
     prefixes = ("Category:", "Template:", "Portal:", "Draft:")
     articles = [q for q in fr["qid"] if not str(english.get(q, "")).startswith(prefixes)]
-    assert len(cx) == len(articles) > 400
+    assert len(cx) == len(articles) > DEFAULT_GAPS_PER_WIKI * 0.9
     for url in cx:
         parts = urlsplit(url)
         assert parts.netloc == "fr.wikipedia.org"

@@ -57,15 +57,32 @@ def test_coverage_csv_columns_and_scope(report):
     assert len(by_goal["13"]) == 25 and len(by_goal["15"]) == 34  # only the observed wikis
 
 
-def test_gaps_csv_is_ranked(report):
+def test_gaps_csv_is_ranked_and_bounded_per_goal_and_wiki(report, tmp_path):
     out, _ = report
     rows = read_csv(out / "gaps.csv")
     assert list(rows[0]) == ["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]
     fr13 = [r for r in rows if r["goal"] == "13" and r["wiki"] == "frwiki"]
     keys = [(-int(r["sitelinks"]), int(r["qid"][1:])) for r in fr13]
     assert keys == sorted(keys)
-    assert [int(r["rank"]) for r in fr13] == list(range(1, len(fr13) + 1))
-    assert len(fr13) == 3965 - 1365  # items minus frwiki articles, per SOURCES.md
+    assert [int(r["rank"]) for r in fr13] == list(range(1, 201))  # the default bound: 200
+    coverage = {(r["goal"], r["wiki"]): int(r["missing"]) for r in read_csv(out / "coverage.csv")}
+    assert coverage[("13", "frwiki")] == 3965 - 1365  # exact: items minus frwiki articles
+    listed = {}
+    for r in rows:
+        listed[(r["goal"], r["wiki"])] = listed.get((r["goal"], r["wiki"]), 0) + 1
+    assert listed == {cell: min(200, n) for cell, n in coverage.items() if n}
+
+    # --gaps-per-wiki all lists every gap; the first 200 of each are the bounded list.
+    every = tmp_path / "all"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--goals", "13", "--languages", "fr",
+         "--gaps-per-wiki", "all", "--out", str(every), "--quiet", "--no-history"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    whole = read_csv(every / "gaps.csv")
+    assert len(whole) == 3965 - 1365
+    assert [r["qid"] for r in whole[:200]] == [r["qid"] for r in fr13]
 
 
 def test_summary_json_says_where_the_data_came_from(report):

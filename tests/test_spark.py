@@ -1,10 +1,12 @@
-"""Spark (local mode) and pandas give identical coverage and gap tables on the real entity files.
+"""The Spark engine (local mode) and the default engine give identical tables — all of them.
 
-The entities are the real ones in ../shared/data/wikidata_entities: the opentapioca sample (100
-items, current dump format), the 2014 dump sample (400 items) and the eight single entities of
-wikibase-sdk (re-wrapped one per line, as a dump has them). Spark reads the sitelinks three ways —
-from the pipeline's pandas frames, straight from the dump files, and from Parquet written by
-:func:`bot.sources.dump.write_parquet` — and each time the tables equal the pandas engine's.
+Every table of :mod:`bot.engines.base` (coverage by goal, item set and target, quality, ranked
+gaps, sources) is compared value for value: on the bundled snapshot (its item sets, sitelinks
+and page sizes, as a run asks for them), and on the real entity files in
+../shared/data/wikidata_entities (the opentapioca sample, the 2014 dump sample, the eight
+wikibase-sdk entities re-wrapped one per line as a dump has them), which Spark reads three ways:
+from the run's frames, straight from the dump files, and from Parquet. Then ``sdg-gaps run
+--engine spark --sitelinks DUMP`` writes the same report files as the default engine.
 
 Item sets here group the real items by a rule on the numeric QID: an illustration for exercising
 the rules (an item in two sets of a goal, unknown cells), not a claim about the items.
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +29,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::Deprec
 if shutil.which("java") is None:
     pytest.fail("Spark needs a Java runtime (Debian openjdk-17-jre-headless): run `make test`")
 
-from bot import coverage  # noqa: E402
-from bot.engines import spark as engine  # noqa: E402
-from bot.sources.dump import read_sitelinks, write_parquet  # noqa: E402
+from bot.engines import Plan, make_engine  # noqa: E402
+from bot.engines.spark import SparkEngine, session  # noqa: E402
+from bot.facts import Facts  # noqa: E402
+from bot.sources import files  # noqa: E402
+from bot.sources.dump import iter_sitelinks, write_parquet  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITIES = REPO.parent / "shared" / "data" / "wikidata_entities"
@@ -35,14 +41,15 @@ OPENTAPIOCA = ENTITIES / "opentapioca" / "sample_wikidata_items.json.bz2"
 DUMP_2014 = (
     ENTITIES / "wikidata_dump_sample_2014" / "wikibrain_testDump_400items_1304props.json.bz2"
 )
+TABLES = ("coverage", "coverage_itemsets", "coverage_targets", "quality", "gaps", "sources")
 
 
 @pytest.fixture(scope="module")
 def spark():
     conf = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
-    session = engine.session("local[2]", conf=conf)
-    yield session
-    session.stop()
+    running = session("local[2]", conf=conf)
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -58,111 +65,98 @@ def dumps(tmp_path_factory) -> list[Path]:
     return [OPENTAPIOCA, DUMP_2014, sdk]
 
 
-@pytest.fixture(scope="module")
-def frames(dumps):
-    sitelinks = pd.concat([read_sitelinks(p) for p in dumps], ignore_index=True)
-    sitelinks = sitelinks.astype({"qid": str, "wiki": str})
-    qids = sorted(set(sitelinks["qid"]), key=lambda q: int(q[1:]))
-    qnum = {q: int(q[1:]) for q in qids}
-    members = pd.concat(
-        [
-            pd.DataFrame({"itemset": "all", "goal": 1, "qid": qids}),
-            pd.DataFrame(
-                {"itemset": "even", "goal": 1, "qid": [q for q in qids if qnum[q] % 2 == 0]}
-            ),
-            pd.DataFrame(
-                {"itemset": "third", "goal": 2, "qid": [q for q in qids if qnum[q] % 3 == 0]}
-            ),
-        ],
-        ignore_index=True,
-    )
-    wikis = sorted(set(sitelinks["wiki"]))
-    big = sitelinks["wiki"].value_counts().index[:25].tolist()
-    observed = pd.concat(
-        [
-            pd.DataFrame({"itemset": "all", "wiki": big[:15]}),
-            pd.DataFrame({"itemset": "even", "wiki": big}),
-            pd.DataFrame({"itemset": "third", "wiki": wikis}),
-        ],
-        ignore_index=True,
-    )
-    articles = sitelinks.loc[~sitelinks["redirect"], ["qid", "wiki"]]
-    assert len(qids) > 400 and len(articles) > 40_000
-    return members, observed, articles
+def members_of(qids) -> pd.DataFrame:
+    qids = sorted(set(qids), key=lambda q: int(q[1:]))
+    number = {q: int(q[1:]) for q in qids}
+    return pd.concat([
+        pd.DataFrame({"itemset": "all", "goal": 1, "qid": qids}),
+        pd.DataFrame({"itemset": "even", "goal": 1,
+                      "qid": [q for q in qids if number[q] % 2 == 0]}),
+        pd.DataFrame({"itemset": "third", "goal": 2,
+                      "qid": [q for q in qids if number[q] % 3 == 0]}),
+    ], ignore_index=True)
 
 
-def pandas_tables(members, observed, articles, top):
-    index = coverage.index_cells(members, observed, articles, by="goal")
-    return coverage.coverage(index), coverage.ranked_gaps(index, top=top)
+def rows(tables) -> dict:
+    """Every table as lists of plain values (missing → None), for a value-for-value compare."""
+    def plain(frame):
+        return [tuple(None if pd.isna(v) else v for v in row)
+                for row in frame.astype(object).itertuples(index=False)]
+
+    return {name: plain(getattr(tables, name)) for name in TABLES}
 
 
-def check(spark, members, observed, articles, spark_articles, tops=(100,)):
-    run = engine.SparkCoverage(spark, members, observed, spark_articles, by="goal")
-    for top in tops:
-        cov, gaps = pandas_tables(members, observed, articles, top)
-        pd.testing.assert_frame_equal(engine._like(run.coverage(), members, "goal"), cov)
-        pd.testing.assert_frame_equal(engine._like(run.ranked_gaps(top), members, "goal"), gaps)
+def same(spark, facts, plan):
+    compact = make_engine("compact").tables(facts, plan)
+    spark_tables = SparkEngine(spark=spark).tables(facts, plan)
+    expected, got = rows(compact), rows(spark_tables)
+    for name in TABLES:
+        assert got[name] == expected[name], name
+    assert spark_tables.wikis == compact.wikis
+    return compact
 
 
-def test_spark_equals_pandas_on_the_pipeline_frames(spark, frames):
-    members, observed, articles = frames
-    check(spark, members, observed, articles, articles)
+def test_same_tables_on_the_bundled_snapshot(spark):
+    """What `sdg-gaps run --engine spark` computes on the snapshot's real item sets."""
+    from bot.catalogue import load_catalogue
+    from bot.facts import qid_numbers
+    from bot.languages import load_wikis
+    from bot.runs_facts import DataSource, open_source
+    from bot.sources import queried
+
+    opened = open_source(DataSource())
+    sets = [s for s in load_catalogue(opened.snapshot).itemsets if s.in_snapshot]
+    facts, _, _, _ = queried.gather(opened.endpoint, sets, load_wikis())
+    facts.observed = pd.DataFrame([(s.id, w) for s in sets for w in s.observed_wikis],
+                                  columns=["itemset", "wiki"])
+    sizes = opened.snapshot.pagesizes()
+    facts.pagesizes = sizes.assign(qnum=qid_numbers(sizes["qid"]))[
+        ["qnum", "wiki", "pagesize_bytes"]]
+    targets = {s.id: s.targets for s in sets if s.targets}
+    for plan in (Plan(targets=targets),
+                 Plan(targets=targets, wikis=("frwiki", "plwiki"), gaps_per_wiki=None)):
+        done = same(spark, facts, plan)
+        assert len(done.gaps) and len(done.coverage_targets) and done.quality["sized"].any()
 
 
-def test_spark_reads_the_dumps_itself(spark, frames, dumps):
-    members, observed, articles = frames
-    sitelinks = engine.sitelinks_from_dump(spark, [str(p) for p in dumps])
-    check(spark, members, observed, articles, engine.articles_of(sitelinks), tops=(10,))
-
-
-def test_spark_reads_parquet_sitelinks(spark, frames, dumps, tmp_path):
-    pytest.importorskip("pyarrow")
-    members, observed, articles = frames
+def test_same_tables_on_the_entity_files_from_frames_dumps_and_parquet(spark, dumps, tmp_path):
+    qids = set()
+    for path in dumps:
+        for chunk in iter_sitelinks(path):
+            qids |= set(chunk["qid"])
+    members = members_of(qids)
+    assert len(qids) > 400
     for n, path in enumerate(dumps):
         write_parquet(path, tmp_path / f"part-{n}.parquet")
-    sitelinks = engine.sitelinks_from_parquet(spark, str(tmp_path))
-    check(spark, members, observed, articles, engine.articles_of(sitelinks), tops=(10,))
+    plan = Plan(gaps_per_wiki=10, targets={"third": ("2.1",)})
+    for path in [dumps[1], tmp_path]:  # a dump file, and a folder of Parquet files
+        facts, _ = files.gather(path, members)  # the compact engine's own reading
+        assert len(facts.articles) > 30_000 or path == tmp_path
+        files_facts = Facts(members=members, observed=None, articles=None,
+                            files=(files.kind_of(path), str(path)))
+        compact = rows(make_engine("compact").tables(facts, plan))
+        from_files = rows(SparkEngine(spark=spark).tables(files_facts, plan))
+        for name in TABLES:
+            assert from_files[name] == compact[name], (path, name)
+        same(spark, facts, plan)  # and Spark handed the frames
 
 
-def test_the_job_writes_coverage_and_gaps(spark, frames, dumps, tmp_path):
-    members, observed, articles = frames
-    only_2014 = read_sitelinks(dumps[1]).astype({"qid": str, "wiki": str})
-    only_2014 = only_2014.loc[~only_2014["redirect"], ["qid", "wiki"]]
-    members = members[members["qid"].isin(set(only_2014["qid"]))]
+def test_run_engine_spark_writes_the_same_report_from_a_dump(dumps, tmp_path):
+    members = members_of(q for chunk in iter_sitelinks(dumps[1]) for q in chunk["qid"])
     members.to_csv(tmp_path / "members.csv", index=False)
-    observed.to_csv(tmp_path / "observed.csv", index=False)
-    out = tmp_path / "out"
-    argv = ["--dump", str(dumps[1]), "--members", str(tmp_path / "members.csv")]
-    argv += ["--observed", str(tmp_path / "observed.csv"), "--top", "5", "--out", str(out)]
-    assert engine.main(argv, spark=spark) == 0
-    got = pd.read_parquet(out / "gaps").sort_values(["goal", "wiki", "rank"], ignore_index=True)
-    cov, gaps = pandas_tables(members, observed, only_2014, 5)
-    assert (
-        got[["goal", "wiki", "rank", "qid", "sitelinks"]]
-        .astype({"goal": "int64", "rank": "int64", "sitelinks": "int64", "wiki": str, "qid": str})
-        .equals(gaps.astype({"wiki": str, "qid": str}))
-    )
-    counts = pd.read_parquet(out / "coverage").sort_values(["goal", "wiki"], ignore_index=True)
-    assert counts["items"].astype("int64").tolist() == cov["items"].tolist()
-    assert counts["articles"].astype("int64").tolist() == cov["articles"].tolist()
-
-
-def test_the_pipeline_tables_equal_pandas_on_the_snapshot_sources(spark):
-    """What `sdg-gaps run --engine spark` computes, on the bundled snapshot's real item sets."""
-    from tests.test_coverage_equivalence import snapshot_frames
-
-    members, observed, articles = snapshot_frames()
-    few = observed[observed["wiki"].isin(["dewiki", "frwiki", "plwiki"])]
-    cov, gaps, by_set = engine.pipeline_tables(members, few, observed, articles, spark=spark)
-    pd.testing.assert_frame_equal(
-        cov, coverage.coverage(coverage.index_cells(members, few, articles))
-    )
-    pd.testing.assert_frame_equal(
-        gaps, coverage.ranked_gaps(coverage.index_cells(members, observed, articles))
-    )
-    pd.testing.assert_frame_equal(
-        by_set, coverage.coverage(coverage.index_cells(members, few, articles, by="itemset"))
-    )
+    outs = {}
+    for engine in ("compact", "spark"):
+        out = tmp_path / engine
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run", "--sitelinks", str(dumps[1]), "--members",
+             str(tmp_path / "members.csv"), "--engine", engine, "--no-history", "--quiet",
+             "--out", str(out), "--gaps-per-wiki", "20"],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        outs[engine] = {name: (out / name).read_text(encoding="utf-8") for name in (
+            "coverage.csv", "coverage_itemsets.csv", "gaps.csv", "quality.csv", "sources.csv")}
+    assert outs["spark"] == outs["compact"]
 
 
 def test_master_needs_the_spark_engine(capsys):

@@ -1,12 +1,41 @@
-"""Engines that compute coverage and ranked gaps at scale.
+"""Engines: every table of a run from its facts, never listing the (item × wiki) cells.
 
-:mod:`bot.coverage` states the rules and is the front door; the engines compute the same tables
-without ever materialising every (item × wiki) cell:
+:mod:`bot.engines.base` states the interface and the rules (:class:`Plan`, :class:`Tables`,
+:class:`Engine`); two engines follow them value for value:
 
-* :mod:`bot.engines.cells` — a compact index of the known cells in numpy (integer codes,
-  ``bincount``, one sort): the default behind :func:`bot.coverage.index_cells`.
-* :mod:`bot.engines.spark` — the same computation on Apache Spark (PySpark), local or on a
-  cluster (``sdg-gaps run --engine spark [--master URL]``; see ``docs/spark.md``).
+* :mod:`bot.engines.compact` — compact cell indexes in numpy (:mod:`bot.engines.cells`), in this
+  process: the default (``--engine compact``);
+* :mod:`bot.engines.spark` — Apache Spark, local mode or a cluster (``--engine spark
+  [--master URL]``), reading dumps and Parquet itself (:mod:`bot.engines.spark_io`; see
+  ``docs/spark.md``).
+
+The engines do no I/O of their own beyond what Spark reads; they know nothing of wikis,
+endpoints or reports.
 """
 
-ENGINES = ("pandas", "spark")
+from bot.engines.base import (
+    SOURCE_PREFERENCE,
+    Engine,
+    Plan,
+    QualityScale,
+    Tables,
+)
+
+ENGINES = ("compact", "spark")
+
+
+def make_engine(name: str = "compact", master: str | None = None) -> Engine:
+    """The engine called *name* (``compact`` or ``spark``; *master* for Spark)."""
+    if name == "spark":
+        from bot.engines.spark import SparkEngine
+
+        return SparkEngine(master)
+    if name != "compact":
+        raise ValueError(f"unknown engine {name!r}: compact or spark")
+    from bot.engines.compact import CompactEngine
+
+    return CompactEngine()
+
+
+__all__ = ["ENGINES", "SOURCE_PREFERENCE", "Engine", "Plan", "QualityScale", "Tables",
+           "make_engine"]

@@ -1,7 +1,7 @@
 """A compact index of the known cells: coverage and ranked gaps without materialising them.
 
-:func:`bot.coverage.known_cells` lists every known (group, item, wiki) cell: 2 million items in
-340 Wikipedias would be 680 million rows. The rules need far less. A group's items fall into a
+Listing every known (group, item, wiki) cell would take, for 2 million items in 340
+Wikipedias, 680 million rows. The rules need far less. A group's items fall into a
 few *profiles* (the set of item sets an item belongs to within the group, hence the Wikipedias in
 which its cells are known), so
 
@@ -14,10 +14,9 @@ which its cells are known), so
   gaps of a wiki lie among the first *k* + (articles before them) positions, so a top-*k* list
   costs O(*k* + articles) and never touches the other items.
 
-Everything works on integer codes (``pandas.factorize``); the strings (QIDs, wiki ids, group
-values) are looked at once each. The results are the same tables, value for value and dtype for
-dtype, as the straightforward pandas rules in :mod:`bot.coverage` (tests/test_coverage_equivalence
-compares them on the bundled snapshot and on random inputs).
+Everything works on integer codes (``pandas.factorize``): items are their QIDs' numbers
+(:mod:`bot.facts`), wiki ids and group values are looked at once each. :mod:`bot.engines.compact`
+computes every table of a run with it; the rules are stated in :mod:`bot.engines.base`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+from bot.engines.base import COVERAGE_COLUMNS, coverage_pct
+from bot.facts import qids_of_numbers
+
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
 
@@ -83,34 +84,6 @@ def _dictionary(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(pd.array(dictionary.to_pandas(types_mapper=None)))
 
 
-def _canonical_numbers(values: pd.Index) -> np.ndarray | None:
-    """``Q42`` → 42 for each value, or ``None`` unless every value is a canonical QID.
-
-    Canonical (``Q`` and digits, no leading zero) means the number names the string exactly,
-    so items may be matched by number, which is much cheaper than by string.
-    """
-    if len(values) == 0:
-        return np.zeros(0, dtype=np.int64)
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:  # pandas alone: the same, more slowly
-        text = pd.Series(values, dtype=str)
-        if not text.str.fullmatch(r"Q[1-9][0-9]{0,17}").all():
-            return None
-        return text.str.slice(1).astype("int64").to_numpy()
-    backing = values.array
-    if hasattr(backing, "__arrow_array__"):  # Arrow-backed strings: no Python objects
-        text = backing.__arrow_array__()
-    else:
-        text = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
-    if text.null_count:
-        return None
-    if not pc.all(pc.match_substring_regex(text, r"^Q[1-9][0-9]{0,17}$")).as_py():
-        return None
-    return pc.cast(pc.utf8_slice_codeunits(text, 1), pa.int64()).to_numpy()
-
-
 def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Codes of *values* in *index* (-1 where absent), hashing each distinct value once."""
     codes, uniques = _dictionary(values)
@@ -122,40 +95,19 @@ def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
     return out
 
 
-def qid_numbers(qids: pd.Index) -> np.ndarray:
-    """``Q42`` → 42 for each distinct QID (the ranking's tie-break)."""
-    if len(qids) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return pd.Series(qids, dtype=str).str.slice(1).astype("int64").to_numpy()
-
-
-def _items(members: pd.Series, articles: pd.Series):
-    """Item codes of the members' and the articles' rows, the items' QIDs and numbers.
-
-    Items are matched by QID number when every QID is canonical, else by the QID text.
-    """
-    m_codes, m_values = _dictionary(members)
-    a_codes, a_values = _dictionary(articles)
-    m_numbers, a_numbers = _canonical_numbers(m_values), _canonical_numbers(a_values)
-    if m_numbers is not None and a_numbers is not None:
-        value_item, numbers = pd.factorize(m_numbers)  # member dictionary value → item
-        value_item = np.asarray(value_item)
-        first = np.full(len(numbers), -1, dtype=np.int64)
-        first[value_item[::-1]] = np.arange(len(value_item))[::-1]
-        items = m_values.take(first)
-        item_code = np.where(m_codes >= 0, value_item[np.maximum(m_codes, 0)], -1)
-        where = pd.Index(numbers).get_indexer(a_numbers).astype(np.int32)
-        a_item = where[a_codes]
-        a_item[a_codes < 0] = -1
-        return item_code, a_item, items, np.asarray(numbers, dtype=np.int64)
-    item_code, items = _factorize(members)
-    a_item = _lookup(articles, items)
-    return item_code, a_item, items, qid_numbers(items)
+def _items(members: np.ndarray, articles: np.ndarray):
+    """Item codes of the members' and the articles' rows (-1: not a member), the items' numbers."""
+    item_code, numbers = pd.factorize(members)
+    numbers = np.asarray(numbers, dtype=np.int64)
+    where = pd.Index(numbers).get_indexer(articles).astype(np.int32) if len(numbers) else (
+        np.full(len(articles), -1, dtype=np.int32)
+    )
+    return np.asarray(item_code), where, numbers
 
 
 @dataclass
 class CellIndex:
-    """The known cells of one grouping (``goal`` or ``itemset``) in compact form.
+    """The known cells of one grouping (goal, item set or target) in compact form.
 
     Build it with :func:`index_cells`. Pairs are the (group, item) combinations, kept sorted in
     rank order: by group, then sitelinks descending, then numeric QID ascending.
@@ -164,7 +116,7 @@ class CellIndex:
     by: str
     groups: pd.Index  # the group values, sorted
     wikis: pd.Index  # the wiki ids observed by some item set, sorted
-    items: pd.Index  # the distinct QIDs of the members
+    items: np.ndarray  # the distinct items' numbers (Q42 → 42)
     pair_group: np.ndarray  # per pair (in rank order): group code
     pair_item: np.ndarray  # per pair: item code
     pair_profile: np.ndarray  # per pair: profile code
@@ -189,10 +141,21 @@ class CellIndex:
         """Articles in known cells per (group, wiki): groups × wikis, int64."""
         return np.diff(self.article_bounds, axis=1).T.astype(np.int64)
 
-    def coverage(self) -> pd.DataFrame:
+    def wiki_codes(self, wikis) -> np.ndarray:
+        """The codes of *wikis* (``None``: every wiki), leaving out any this index lacks."""
+        if wikis is None:
+            return np.arange(len(self.wikis))
+        codes = self.wikis.get_indexer(list(wikis))
+        return np.sort(codes[codes >= 0])
+
+    def coverage(self, wikis=None) -> pd.DataFrame:
+        """``by, wiki, items, articles, missing, coverage_pct`` for the known (group, wiki)s of
+        *wikis* (``None``: all), sorted by group then wiki."""
         items = self.items_matrix()
         articles = self.articles_matrix()
-        g, w = np.nonzero(items)  # row-major: sorted by group, then wiki
+        keep = np.zeros(len(self.wikis), dtype=bool)
+        keep[self.wiki_codes(wikis)] = True
+        g, w = np.nonzero((items > 0) & keep[None, :])  # row-major: by group, then wiki
         n, a = items[g, w], articles[g, w]
         table = pd.DataFrame(
             {
@@ -203,12 +166,31 @@ class CellIndex:
             }
         )
         table["missing"] = table["items"] - table["articles"]
-        # Python's round() on each value: the same rule as bot.coverage.coverage.
         table["coverage_pct"] = [
-            round(100.0 * x / i, 2) if i else 0.0
-            for x, i in zip(a.tolist(), n.tolist(), strict=True)
+            coverage_pct(x, i) for x, i in zip(a.tolist(), n.tolist(), strict=True)
         ]
         return table[[self.by, "wiki", *COVERAGE_COLUMNS]]
+
+    def known_counts(self, qnums: np.ndarray, wiki_codes: np.ndarray) -> np.ndarray:
+        """How many of the (item number, wiki code) rows fall in a known cell, per (group,
+        wiki): groups × wikis, int64. Rows of non-members or unknown wikis count nowhere; a
+        row counts once in each group its item belongs to."""
+        out = np.zeros((len(self.groups), len(self.wikis)), dtype=np.int64)
+        if not len(qnums) or not len(self.items):
+            return out
+        item = pd.Index(self.items).get_indexer(qnums)
+        ok = (item >= 0) & (wiki_codes >= 0)
+        item, wiki = item[ok], np.asarray(wiki_codes)[ok]
+        order = np.argsort(self.pair_item, kind="stable")
+        starts = np.searchsorted(self.pair_item[order], np.arange(len(self.items) + 1))
+        per_row = starts[item + 1] - starts[item]
+        rows = np.repeat(np.arange(len(item)), per_row)
+        offset = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        pair = order[starts[item[rows]] + offset]
+        wiki = wiki[rows]
+        known = self.profile_wikis[self.pair_profile[pair], wiki]
+        np.add.at(out, (self.pair_group[pair[known]], wiki[known]), 1)
+        return out
 
     # ---- gaps ---------------------------------------------------------------------------------
 
@@ -234,23 +216,23 @@ class CellIndex:
         free[taken] = False
         return np.flatnonzero(free)[:k] + start
 
-    def ranked_gaps(self, top: int | None = None) -> pd.DataFrame:
-        """``by, wiki, rank, qid, sitelinks``: the missing articles per (group, wiki), ranked.
-
-        *top* keeps the first *top* of each (group, wiki); ``None`` keeps them all.
-        """
+    def ranked_gaps(self, top: int | None = None, wikis=None) -> pd.DataFrame:
+        """``by, wiki, rank, qid, sitelinks``: the missing articles per (group, wiki), ranked,
+        for *wikis* (``None``: all). *top* keeps the first *top* of each; ``None`` all."""
         items = self.items_matrix()
-        parts, groups, wikis, ranks = [], [], [], []
-        for g, w in zip(*np.nonzero(items), strict=True):
+        keep = np.zeros(len(self.wikis), dtype=bool)
+        keep[self.wiki_codes(wikis)] = True
+        parts, groups, wiki_parts, ranks = [], [], [], []
+        for g, w in zip(*np.nonzero((items > 0) & keep[None, :]), strict=True):
             found = self.gap_positions(int(g), int(w), top)
             if len(found):
                 parts.append(found)
                 groups.append(np.full(len(found), g, dtype=np.int64))
-                wikis.append(np.full(len(found), w, dtype=np.int64))
+                wiki_parts.append(np.full(len(found), w, dtype=np.int64))
                 ranks.append(np.arange(1, len(found) + 1, dtype=np.int64))
         if parts:
             pos = np.concatenate(parts)
-            g_codes, w_codes, rank = (np.concatenate(x) for x in (groups, wikis, ranks))
+            g_codes, w_codes, rank = (np.concatenate(x) for x in (groups, wiki_parts, ranks))
         else:
             pos = g_codes = w_codes = rank = np.zeros(0, dtype=np.int64)
         return pd.DataFrame(
@@ -258,36 +240,8 @@ class CellIndex:
                 self.by: self.groups.take(g_codes),
                 "wiki": self.wikis.take(w_codes),
                 "rank": rank,
-                "qid": self.items.take(self.pair_item[pos]),
+                "qid": qids_of_numbers(self.items[self.pair_item[pos]]),
                 "sitelinks": self.sitelinks[pos].astype("int64"),
-            }
-        )
-
-    # ---- the cells themselves -----------------------------------------------------------------
-
-    def frame(self) -> pd.DataFrame:
-        """Every known cell (``by, qid, wiki, has_article``), sorted by group, wiki and rank.
-
-        This is what the index avoids building; it is here for tests and small data.
-        """
-        rows = []
-        for w in range(len(self.wikis)):
-            known = self.profile_wikis[self.pair_profile, w]
-            has = np.zeros(len(self.pair_group), dtype=bool)
-            has[self.article_pos[self.article_bounds[w, 0] : self.article_bounds[w, -1]]] = True
-            pos = np.flatnonzero(known)
-            rows.append((pos, np.full(len(pos), w), has[pos]))
-        pos = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, dtype=np.int64)
-        wiki = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, dtype=np.int64)
-        has = np.concatenate([r[2] for r in rows]) if rows else np.zeros(0, dtype=bool)
-        order = np.lexsort((pos, wiki, self.pair_group[pos]))
-        pos, wiki, has = pos[order], wiki[order], has[order]
-        return pd.DataFrame(
-            {
-                self.by: self.groups.take(self.pair_group[pos]),
-                "qid": self.items.take(self.pair_item[pos]),
-                "wiki": self.wikis.take(wiki),
-                "has_article": has,
             }
         )
 
@@ -341,9 +295,16 @@ def _profiles(
 def index_cells(
     members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame, by: str = "goal"
 ) -> CellIndex:
-    """The :class:`CellIndex` of the inputs of :func:`bot.coverage.known_cells`."""
+    """The :class:`CellIndex` of one grouping.
+
+    *members* has ``qnum`` (the item's number), ``itemset`` and the group column *by*;
+    *observed* ``itemset, wiki``; *articles* ``qnum, wiki`` (see :mod:`bot.facts`).
+    """
     # Item sets, items and groups of the members; the articles' items.
-    item_code, a_item, items, qnum = _items(members["qid"], articles["qid"])
+    item_code, a_item, items = _items(
+        members["qnum"].to_numpy(np.int64), articles["qnum"].to_numpy(np.int64)
+    )
+    qnum = items
     set_code, sets = _factorize(members["itemset"])
     group_code, groups = _factorize(members[by], sort=True)
     keep = (item_code >= 0) & (set_code >= 0) & (group_code >= 0)

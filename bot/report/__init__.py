@@ -1,4 +1,4 @@
-"""Rendering an :class:`bot.pipeline.Analysis` into a report directory.
+"""Rendering an :class:`bot.analysis.Analysis` into a report directory.
 
 :func:`write_report` is the front door. A report directory holds:
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.coverage import SOURCE_PREFERENCE
+from bot.engines.base import SOURCE_PREFERENCE
 from bot.report import changes, links
 from bot.report.model import (
     Bar,

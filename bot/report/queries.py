@@ -2,7 +2,7 @@
 
 Every coverage figure of a page (items, articles, missing, coverage %) comes from *cells*: an
 item of an item set in a Wikipedia the set's data looked at. The queries here rebuild those
-cells and count the articles, with the same rules as :mod:`bot.coverage` (a sitelink with a
+cells and count the articles, with the same rules as :mod:`bot.engines.base` (a sitelink with a
 redirect badge is not an article; an item in two sets of a goal counts once). The ranked list
 of missing articles has its own query (same order: most Wikipedias first, then numeric QID).
 
@@ -170,7 +170,7 @@ def link(query: str, service: str = "wdqs", max_url: int = MAX_URL) -> str | Non
 
 
 class DrillDown:
-    """The drill-down links of one analysis (a :class:`bot.pipeline.Analysis`).
+    """The drill-down links of one analysis (a :class:`bot.analysis.Analysis`).
 
     *subdomain_of* maps a wiki id to its subdomain; *all_wikis* is every open Wikipedia (an
     item set observed everywhere is then queried over every Wikipedia, not a list of 300).

@@ -77,3 +77,18 @@ def trend_chart(trend: pd.DataFrame, path: Path, *, title: str = "Coverage over 
     figure.savefig(path, dpi=90, metadata={"Software": None})
     plt.close(figure)
     return True
+
+
+def write_history_files(trend: pd.DataFrame, analysis, out: Path, series: str) -> list[Path]:
+    """``changes.csv`` and ``trend.png`` (the recorded runs of *trend* and this one) in *out*."""
+    written = []
+    if getattr(analysis, "changes", None) is not None:
+        written.append(write_changes(analysis.changes, out))
+    current = analysis.coverage.assign(
+        key=0, run_id=analysis.run_id, series=series, finished=analysis.finished.isoformat()
+    )
+    frame = pd.concat([trend, current[[c for c in trend.columns if c in current.columns]]],
+                      ignore_index=True)
+    if trend_chart(frame, out / "trend.png"):
+        written.append(out / "trend.png")
+    return written

@@ -228,21 +228,19 @@ def read_sitelinks(
 def write_parquet(
     path: Path, out: Path, qids: Collection[str] | None = None, *, chunk_rows: int = 500_000
 ) -> DumpStats:
-    """Stream the Wikipedia sitelinks of *qids* into a Parquet file (for Spark or pandas)."""
+    """Stream the Wikipedia sitelinks of *qids* into Parquet ``qid, wiki, title, badges`` — the
+    format ``sdg-gaps run --sitelinks`` reads (with Spark or without)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     stats = DumpStats()
     schema = pa.schema(
-        [
-            ("qid", pa.string()),
-            ("wiki", pa.string()),
-            ("title", pa.string()),
-            ("badges", pa.string()),
-            ("redirect", pa.bool_()),
-        ]
+        [("qid", pa.string()), ("wiki", pa.string()), ("title", pa.string()),
+         ("badges", pa.string())]
     )
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for chunk in iter_sitelinks(path, qids, chunk_rows=chunk_rows, stats=stats):
-            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+            table = pa.Table.from_pandas(chunk[["qid", "wiki", "title", "badges"]],
+                                         schema=schema, preserve_index=False)
+            writer.write_table(table)
     return stats

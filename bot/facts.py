@@ -1,0 +1,113 @@
+"""What a run knows, in one shape whatever the source: :class:`Facts`.
+
+A source (:mod:`bot.sources`: a SPARQL endpoint, a Wikidata JSON dump, Parquet files) answers
+the same four things, and the engines (:mod:`bot.engines`) compute every table from them:
+
+``members``
+    ``itemset, goal, qid`` — one row per (item set, item): which items each set counts.
+``observed``
+    ``itemset, wiki`` — the Wikipedias each set's data looked at; ``None`` when the source
+    observes every Wikipedia it holds (a dump, Parquet sitelinks), which the engine then reads
+    from the sitelinks themselves.
+``articles``
+    ``qnum, wiki`` — the Wikipedia articles that exist (sitelinks to redirects already left
+    out), the item as its QID's number (:func:`bot.ids.qid_number`: the QID rule makes the two
+    the same) and the wiki as a database name; compact, since a full run holds millions.
+``pagesizes``
+    ``qnum, wiki, pagesize_bytes`` for the articles whose size is known (possibly none).
+
+Titles and labels are not facts the engines need: the run asks the source for those of the few
+items its pages list (:class:`Lookups`).
+
+The two helpers here turn a column of QIDs into numbers and back, without a Python object per
+row, so that a source can hand the engines millions of rows cheaply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bot.errors import InvalidQidError
+from bot.ids import QID_PATTERN
+
+
+def qid_numbers(values: Sequence[str] | pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """``["Q42", "Q7"]`` → ``[42, 7]`` (int64), checking the QID rule on every value.
+
+    The first value that is not a QID is named in the :class:`bot.errors.InvalidQidError`.
+    """
+    if isinstance(values, pd.Series):
+        array = pa.array(values.astype(object).to_numpy(), type=pa.string(), from_pandas=True)
+    elif isinstance(values, (pa.Array, pa.ChunkedArray)):
+        array = values.cast(pa.string()) if values.type != pa.string() else values
+    else:
+        array = pa.array(list(values), type=pa.string())
+    if len(array) == 0:
+        return np.zeros(0, dtype=np.int64)
+    good = pc.match_substring_regex(array, f"^{QID_PATTERN}$")
+    good = pc.fill_null(good, False)
+    if not pc.all(good).as_py():
+        bad = pc.filter(array, pc.invert(good))[0].as_py()
+        raise InvalidQidError(
+            f"not a Wikidata item id: {str(bad)[:40]!r} "
+            "(expected Q followed by digits with no leading zero, e.g. Q42)"
+        )
+    numbers = pc.cast(pc.utf8_slice_codeunits(array, 1), pa.int64())
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def qids_of_numbers(numbers: np.ndarray) -> pd.Series:
+    """``[42, 7]`` → the ``str`` column ``["Q42", "Q7"]``."""
+    text = pc.binary_join_element_wise("Q", pc.cast(pa.array(numbers, pa.int64()), pa.string()), "")
+    return pd.Series(pd.array(text, dtype="str"))
+
+
+def articles_frame(qnum: np.ndarray, wiki: pd.Categorical | Sequence[str]) -> pd.DataFrame:
+    """The compact ``qnum, wiki`` frame of :attr:`Facts.articles`."""
+    return pd.DataFrame(
+        {"qnum": np.asarray(qnum, dtype=np.int64), "wiki": pd.Categorical(wiki)}
+    )
+
+
+def empty_pagesizes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "qnum": pd.Series(dtype="int64"),
+            "wiki": pd.Series(dtype="str"),
+            "pagesize_bytes": pd.Series(dtype="int64"),
+        }
+    )
+
+
+@dataclass
+class Lookups:
+    """What the run asks a source about the few items its pages list.
+
+    ``articles(qids)`` → ``qid, wiki, title`` (every article of those items; title missing when
+    the source does not know it); ``labels(qids, languages)`` → ``qid, lang, label``.
+    """
+
+    articles: Callable[[Sequence[str]], pd.DataFrame]
+    labels: Callable[[Sequence[str], Sequence[str]], pd.DataFrame]
+
+
+@dataclass
+class Facts:
+    """The facts of one run (see the module's description)."""
+
+    members: pd.DataFrame  # itemset, goal, qid
+    observed: pd.DataFrame | None  # itemset, wiki; None: every wiki the sitelinks hold
+    articles: pd.DataFrame | None  # qnum, wiki; None when an engine reads *files* itself
+    pagesizes: pd.DataFrame = field(default_factory=empty_pagesizes)
+    # The wikis whose page sizes were asked for in full (a live fetch); None: a wiki is sized
+    # where at least one of its articles has a known size (a snapshot says nothing more).
+    sized_wikis: frozenset[str] | None = None
+    # Where the sitelinks are, for an engine that reads them itself (Spark): kind, path.
+    files: tuple[str, str] | None = None
+    counts: dict = field(default_factory=dict)

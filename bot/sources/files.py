@@ -1,0 +1,260 @@
+"""Facts from files: Wikipedia sitelinks from a Wikidata JSON dump or Parquet, members from CSV or
+Parquet — ``sdg-gaps run --sitelinks FILE [--members FILE]``.
+
+**Sitelinks.** A dump (``.json.gz``, ``.json.bz2``, or plain JSON: :mod:`bot.sources.dump`,
+streamed, one entity at a time), or Parquet with the columns ``qid, wiki, title, badges``
+(``badges``: space-separated badge QIDs, empty when none; ``wiki``: a database name such as
+``frwiki``), read a row group at a time into the compact ``qnum, wiki`` frame of
+:mod:`bot.facts` — a sitelink carrying a redirect badge is not an article, a key that is not a
+Wikipedia is left out. Titles are not kept for Parquet: the run asks for those of the items its
+pages list, and they are read again, a row group at a time (:class:`Lookups`).
+
+**Members.** CSV with a header, or Parquet, with the columns ``itemset, goal, qid`` (``goal``
+1–17; an item set has one goal). A row that breaks a rule is named in a one-line
+:class:`bot.errors.ConfigError`.
+
+**Observed.** Such a source holds every Wikipedia sitelink of its items, so every Wikipedia in
+which it holds an article of one of the run's items is observed (``Facts.observed`` ``None``:
+the engine reads the wikis from the articles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bot.errors import ConfigError, DumpError, InvalidQidError
+from bot.facts import Facts, Lookups, articles_frame, qid_numbers
+from bot.ids import REDIRECT_BADGES, goal_of_text
+from bot.sources.dump import (
+    DumpStats,
+    is_wikipedia,
+    iter_entities,
+    iter_sitelinks,
+    known_wikipedias,
+)
+
+SITELINK_COLUMNS = ("qid", "wiki", "title", "badges")
+MEMBER_COLUMNS = ("itemset", "goal", "qid")
+_REDIRECT = "(^| )(" + "|".join(sorted(REDIRECT_BADGES)) + ")( |$)"
+
+
+def kind_of(path: Path) -> str:
+    """``dump`` or ``parquet``, by the file's name (a folder of Parquet files is Parquet)."""
+    name = str(path).lower()
+    if name.endswith((".json", ".json.gz", ".json.bz2")):
+        return "dump"
+    if name.endswith(".parquet") or Path(path).is_dir():
+        return "parquet"
+    raise DumpError(
+        f"{path}: expected a Wikidata JSON dump (.json.gz, .json.bz2) or Parquet (.parquet)"
+    )
+
+
+# ---- members ------------------------------------------------------------------------------------
+
+
+def read_members(path: Path) -> pd.DataFrame:
+    """``itemset, goal, qid`` from a CSV or Parquet members file (see the module's description)."""
+    path = Path(path)
+    try:
+        if str(path).lower().endswith(".parquet") or path.is_dir():
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise ConfigError(f"{path}: cannot read the members file: {_short(exc)}") from exc
+    missing = [c for c in MEMBER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ConfigError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected a header "
+            "itemset, goal, qid"
+        )
+    frame = frame[list(MEMBER_COLUMNS)].astype(str)
+    goals = frame["goal"].str.strip()
+    distinct = {g: goal_of_text(g) for g in pd.unique(goals)}
+    bad = goals.map(lambda g: distinct[g] is None)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ConfigError(
+            f"{path} row {row + 2}: goal {goals.iloc[row]!r} is not a goal (a number 1–17)"
+        )
+    try:
+        qid_numbers(frame["qid"])
+    except InvalidQidError as exc:
+        row = int(np.flatnonzero(~frame["qid"].str.fullmatch(r"Q[1-9][0-9]*").to_numpy())[0])
+        raise ConfigError(f"{path} row {row + 2}: {exc}") from None
+    empty = frame["itemset"].str.strip() == ""
+    if empty.any():
+        raise ConfigError(f"{path} row {int(np.flatnonzero(empty)[0]) + 2}: no item set named")
+    out = pd.DataFrame(
+        {"itemset": frame["itemset"].str.strip(), "goal": goals.map(distinct).astype("int64"),
+         "qid": frame["qid"]}
+    )
+    several = out.groupby("itemset")["goal"].nunique()
+    if (several > 1).any():
+        name = several[several > 1].index[0]
+        raise ConfigError(f"{path}: item set {name!r} has items of several goals; one goal a set")
+    return out.drop_duplicates(["itemset", "qid"]).reset_index(drop=True)
+
+
+# ---- Parquet sitelinks -------------------------------------------------------------------------
+
+
+def _open_parquet(path: Path) -> pq.ParquetDataset:
+    try:
+        dataset = pq.ParquetDataset(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DumpError(f"{path}: cannot read Parquet: {_short(exc)}") from exc
+    names = set(dataset.schema.names)
+    missing = [c for c in SITELINK_COLUMNS if c not in names]
+    if missing:
+        raise DumpError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected qid, wiki, title, badges"
+        )
+    return dataset
+
+
+def _batches(path: Path, columns: Sequence[str]):
+    dataset = _open_parquet(path)
+    for fragment in dataset.fragments:
+        try:
+            yield from fragment.to_batches(columns=list(columns), batch_size=1 << 20)
+        except (OSError, pa.ArrowException) as exc:
+            raise DumpError(f"{path}: cannot read Parquet: {_short(exc)}") from exc
+
+
+def parquet_articles(path: Path, members: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The articles (``qnum, wiki``) of the members' items in Parquet sitelinks, and counts."""
+    wanted = pd.Index(np.unique(qid_numbers(members["qid"])))
+    known = known_wikipedias()
+    categories: dict[str, int] = {}
+    numbers, codes = [], []
+    counts = {"sitelinks": 0, "articles": 0, "redirect_sitelinks": 0, "rows": 0}
+    for batch in _batches(path, ("qid", "wiki", "badges")):
+        counts["rows"] += batch.num_rows
+        qid, wiki, badges = (batch.column(i) for i in range(3))
+        try:
+            qnum = qid_numbers(qid)
+        except InvalidQidError as exc:
+            raise DumpError(f"{path}: {exc}") from None
+        mine = wanted.get_indexer(qnum) >= 0
+        wiki = pc.dictionary_encode(wiki.cast(pa.string()))
+        names = wiki.dictionary.to_pylist()
+        is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
+        index = wiki.indices.to_numpy(zero_copy_only=False)
+        keep = mine & is_wiki[index] if len(names) else mine & False
+        redirect = pc.fill_null(pc.match_substring_regex(badges.cast(pa.string()), _REDIRECT),
+                                False).to_numpy(zero_copy_only=False)
+        counts["sitelinks"] += int(keep.sum())
+        counts["redirect_sitelinks"] += int((keep & redirect).sum())
+        keep &= ~redirect
+        remap = np.array([categories.setdefault(n, len(categories)) if is_wiki[i] else -1
+                          for i, n in enumerate(names)], dtype=np.int32)
+        numbers.append(qnum[keep])
+        codes.append(remap[index[keep]] if len(names) else np.zeros(0, dtype=np.int32))
+    qnum = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+    code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+    wikis = pd.Categorical.from_codes(code, categories=list(categories)) if categories else \
+        pd.Categorical([])
+    counts["articles"] = int(len(qnum))
+    return articles_frame(qnum, wikis), counts
+
+
+def parquet_titles(path: Path, qids: Sequence[str]) -> pd.DataFrame:
+    """``qid, wiki, title`` of every Wikipedia article of *qids* in Parquet sitelinks."""
+    wanted = pa.array(sorted(set(qids)), pa.string())
+    known = known_wikipedias()
+    parts = []
+    for batch in _batches(path, SITELINK_COLUMNS):
+        table = pa.Table.from_batches([batch])
+        table = table.filter(pc.is_in(table["qid"].cast(pa.string()), value_set=wanted))
+        if table.num_rows:
+            parts.append(table.to_pandas())
+    if not parts:
+        return pd.DataFrame({"qid": [], "wiki": [], "title": []})
+    frame = pd.concat(parts, ignore_index=True).astype({"qid": str, "wiki": str})
+    redirect = frame["badges"].fillna("").str.contains(_REDIRECT, regex=True)
+    frame = frame[~redirect & frame["wiki"].map(lambda w: is_wikipedia(w, known))]
+    return frame[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"]).reset_index(drop=True)
+
+
+# ---- the source --------------------------------------------------------------------------------
+
+
+def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> tuple[
+    Facts, Lookups
+]:
+    """The facts and lookups of *members* from the sitelinks file at *path*.
+
+    With *engine_reads* (Spark) the sitelinks are not read here: the facts name the file and
+    the engine reads it itself; the lookups still read it for the few items a report lists.
+    """
+    kind = kind_of(path)
+    no_labels = pd.DataFrame({"qid": [], "lang": [], "label": []})
+    if kind == "parquet":
+        articles, counts = (None, {}) if engine_reads else parquet_articles(path, members)
+        lookups = Lookups(
+            articles=lambda qids: parquet_titles(path, qids),
+            labels=lambda qids, languages: no_labels,
+        )
+    else:
+        stats = DumpStats()
+        rows = [] if engine_reads else list(iter_sitelinks(path, set(members["qid"]), stats=stats))
+        frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+            {"qid": [], "wiki": [], "title": [], "redirect": []}).astype({"redirect": bool})
+        kept = frame.loc[~frame["redirect"].astype(bool), ["qid", "wiki", "title"]]
+        articles = None if engine_reads else articles_frame(
+            qid_numbers(kept["qid"]), kept["wiki"])
+        counts = {} if engine_reads else {
+            "sitelinks": int(len(frame)), "articles": int(len(kept)),
+            "redirect_sitelinks": int(frame["redirect"].sum()), "entities": stats.entities,
+        }
+        lookups = Lookups(
+            articles=lambda qids: (dump_titles(path, qids) if engine_reads
+                                   else kept[kept["qid"].isin(set(qids))].reset_index(drop=True)),
+            labels=lambda qids, languages: dump_labels(path, qids, languages),
+        )
+    counts["items"] = int(members["qid"].nunique())
+    facts = Facts(
+        members=members, observed=None, articles=articles,
+        files=(kind, str(path)) if engine_reads else None, counts=counts,
+    )
+    return facts, lookups
+
+
+def dump_titles(path: Path, qids: Sequence[str]) -> pd.DataFrame:
+    frames = list(iter_sitelinks(path, set(qids)))
+    if not frames:
+        return pd.DataFrame({"qid": [], "wiki": [], "title": []})
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.loc[~frame["redirect"], ["qid", "wiki", "title"]].reset_index(drop=True)
+
+
+def dump_labels(path: Path, qids: Sequence[str], languages: Sequence[str]) -> pd.DataFrame:
+    """``qid, lang, label`` of *qids* in the dump, in *languages* (then ``mul``, ``en``; an item
+    with none of those gets its first label by language code, as ``*``)."""
+    chain = list(dict.fromkeys([*languages, "mul", "en"]))
+    rows = []
+    for entity in iter_entities(path, set(qids)):
+        qid, labels = entity.get("id"), entity.get("labels") or {}
+        if not isinstance(labels, dict):
+            continue
+        found = [(lang, labels[lang].get("value")) for lang in chain
+                 if isinstance(labels.get(lang), dict)]
+        if not found and labels:
+            first = min(labels)
+            if isinstance(labels[first], dict):
+                found = [("*", labels[first].get("value"))]
+        rows += [(qid, lang, value) for lang, value in found if isinstance(value, str)]
+    return pd.DataFrame(rows, columns=["qid", "lang", "label"])
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160]
