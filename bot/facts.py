@@ -12,7 +12,9 @@ the same four things, and the engines (:mod:`bot.engines`) compute every table f
 ``articles``
     ``qnum, wiki`` — the Wikipedia articles that exist (sitelinks to redirects already left
     out), the item as its QID's number (:func:`bot.ids.qid_number`: the QID rule makes the two
-    the same) and the wiki as a database name; compact, since a full run holds millions.
+    the same) and the wiki as a database name; compact, since a full run holds millions. A
+    reader that has already matched the articles to the members may give ``item, wiki``
+    instead: ``item`` indexes :attr:`Facts.item_numbers`, the members' distinct numbers, sorted.
 ``pagesizes``
     ``qnum, wiki, pagesize_bytes`` for the articles whose size is known (possibly none).
 
@@ -111,3 +113,11 @@ class Facts:
     # Where the sitelinks are, for an engine that reads them itself (Spark): kind, path.
     files: tuple[str, str] | None = None
     counts: dict = field(default_factory=dict)
+    # The members' distinct item numbers, sorted, when ``articles`` has ``item`` codes into it.
+    item_numbers: np.ndarray | None = None
+
+    def article_numbers(self) -> np.ndarray:
+        """The articles' item numbers, whichever form the articles have."""
+        if "qnum" in self.articles:
+            return self.articles["qnum"].to_numpy(np.int64)
+        return self.item_numbers[self.articles["item"].to_numpy()]

@@ -1,22 +1,24 @@
-"""A compact index of the known cells: coverage and ranked gaps without materialising them.
+"""Compact indexes of the known cells: coverage and ranked gaps without materialising them.
 
 Listing every known (group, item, wiki) cell would take, for 2 million items in 340
-Wikipedias, 680 million rows. The rules need far less. A group's items fall into a
-few *profiles* (the set of item sets an item belongs to within the group, hence the Wikipedias in
-which its cells are known), so
+Wikipedias, 680 million rows. The rules need far less:
 
-* items per (group, wiki) = Σ over profiles: (items of the group with that profile) × (the
-  profile observed the wiki) — a small matrix product;
-* articles per (group, wiki) and sitelinks per (group, item) are ``bincount``\\ s over the
-  article rows that fall in a known cell;
-* the gaps of a (group, wiki) are the group's items, in rank order, that are known there and
-  have no article: after one sort of the article rows by (wiki, rank position), the first *k*
-  gaps of a wiki lie among the first *k* + (articles before them) positions, so a top-*k* list
-  costs O(*k* + articles) and never touches the other items.
+* :class:`Universe` codes a run's facts once: items are the members' distinct QID numbers
+  (:mod:`bot.facts`), wikis the sorted wiki ids, and the article rows — the members' articles,
+  each (item, wiki) once — are sorted by item, so that an item's articles are one slice;
+* a grouping (goal, item set, target) pairs each item with each group it belongs to; a pair's
+  *profile* is the set of item sets it belongs to within the group, hence the Wikipedias in
+  which its cells are known. Items per (group, wiki) = Σ over profiles (pairs with that
+  profile) × (the profile observed the wiki) — a small matrix product; articles per (group,
+  wiki) and sitelinks per pair are ``bincount``\\ s over the article rows that fall in a known
+  cell (:func:`index_cells`);
+* for the ranked gaps the pairs are put in rank order and the article rows sorted by (wiki,
+  rank position) — one sort of integers; the first *k* gaps of a wiki then lie among the first
+  *k* + (articles before them) positions, so a top-*k* list costs O(*k* + articles) and never
+  touches the other items (:meth:`CellIndex.gap_positions`).
 
-Everything works on integer codes (``pandas.factorize``): items are their QIDs' numbers
-(:mod:`bot.facts`), wiki ids and group values are looked at once each. :mod:`bot.engines.compact`
-computes every table of a run with it; the rules are stated in :mod:`bot.engines.base`.
+:mod:`bot.engines.compact` computes every table of a run with these; the rules are stated in
+:mod:`bot.engines.base`.
 """
 
 from __future__ import annotations
@@ -32,100 +34,101 @@ from bot.facts import qids_of_numbers
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
 
-def _coded(values: pd.Series) -> bool:
-    dtype = values.dtype
-    return isinstance(dtype, pd.CategoricalDtype) or (
-        isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype).startswith("dictionary")
-    )
-
-
-def _factorize(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1: missing) and distinct values; a coded column's values come out plain."""
-    if _coded(values):
-        codes, dictionary = _dictionary(values)
-        remap, uniques = pd.factorize(dictionary, sort=sort, use_na_sentinel=True)
-        out = np.asarray(remap)[np.maximum(codes, 0)]
-        out[codes < 0] = -1
-        return out, pd.Index(uniques)
-    codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1: missing) and distinct values; a categorical column costs nothing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return np.asarray(codes), pd.Index(uniques)
 
 
-def _dictionary(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1: missing) into distinct-or-not *values*: free for coded columns.
+@dataclass
+class Universe:
+    """A run's items, wikis and article rows as integer codes, shared by its groupings."""
 
-    A categorical column (or an Arrow dictionary column, as read from Parquet) already is codes
-    and a dictionary; anything else is factorized, hashing each row once.
-    """
-    if not _coded(values):
-        return _factorize(values)
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
-    # An Arrow dictionary column (as pyarrow reads Parquet with read_dictionary).
-    import pyarrow as pa
+    numbers: np.ndarray  # the members' distinct item numbers, sorted (an item's code: its index)
+    wikis: pd.Index  # wiki ids, sorted: the observed ones and the articles'
+    a_item: np.ndarray  # per article row: item code (rows sorted by item, then wiki; distinct)
+    a_wiki: np.ndarray  # per article row: wiki code
+    item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
 
-    chunked = values.array.__arrow_array__()
-    if chunked.num_chunks > 1:
-        head = chunked.chunk(0).dictionary
-        if not all(c.dictionary.equals(head) for c in chunked.chunks[1:]):
-            chunked = chunked.unify_dictionaries()
-    if chunked.num_chunks:
-        codes = np.empty(len(chunked), dtype=np.int32)
-        at = 0
-        for chunk in chunked.chunks:  # chunk by chunk: no second copy of the column
-            indices = chunk.indices
-            if indices.null_count:
-                indices = indices.fill_null(-1)
-            codes[at : at + len(chunk)] = indices.to_numpy(zero_copy_only=False)
-            at += len(chunk)
-        dictionary = chunked.chunk(0).dictionary
+    def item_codes(self, numbers: np.ndarray) -> np.ndarray:
+        """Codes of item *numbers* (-1 for one that is not a member)."""
+        numbers = np.asarray(numbers, dtype=np.int64)
+        if not len(self.numbers):
+            return np.full(len(numbers), -1, dtype=np.int64)
+        return pd.Index(self.numbers).get_indexer(numbers).astype(np.int64)
+
+    def rows_of(self, items: np.ndarray) -> np.ndarray:
+        """The article rows of the item codes *items*."""
+        starts, ends = self.item_start[items], self.item_start[items + 1]
+        counts = ends - starts
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(starts, counts) + offset
+
+
+def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
+    """The :class:`Universe` of members (their item numbers) and the articles of *facts*
+    (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``)."""
+    numbers = _unique(np.asarray(member_numbers, dtype=np.int64))
+    articles = facts.articles
+    wiki_code, wiki_names = _codes(articles["wiki"])
+    wikis = pd.Index(sorted(set(map(str, wiki_names)) | set(map(str, observed_wikis))))
+    remap = wikis.get_indexer(wiki_names.astype(str)).astype(np.int64)
+    n_wikis = max(len(wikis), 1)
+    if "item" in articles and facts.item_numbers is not None:
+        # Codes into the reader's numbers: turned into codes into ours by one small look-up.
+        into = pd.Index(numbers).get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
+        lookup = lambda block: into[articles["item"].to_numpy()[block]]  # noqa: E731
     else:
-        codes, dictionary = np.zeros(0, dtype=np.int64), pa.array([], pa.string())
-    return codes, pd.Index(pd.array(dictionary.to_pandas(types_mapper=None)))
-
-
-def _lookup(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Codes of *values* in *index* (-1 where absent), hashing each distinct value once."""
-    codes, uniques = _dictionary(values)
-    if len(uniques) == 0:
-        return np.full(len(values), -1, dtype=np.int32)
-    where = index.get_indexer(uniques).astype(np.int32)
-    out = where[codes]
-    out[codes < 0] = -1
-    return out
-
-
-def _items(members: np.ndarray, articles: np.ndarray):
-    """Item codes of the members' and the articles' rows (-1: not a member), the items' numbers."""
-    item_code, numbers = pd.factorize(members)
-    numbers = np.asarray(numbers, dtype=np.int64)
-    where = pd.Index(numbers).get_indexer(articles).astype(np.int32) if len(numbers) else (
-        np.full(len(articles), -1, dtype=np.int32)
-    )
-    return np.asarray(item_code), where, numbers
+        index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
+        lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
+    parts = []
+    for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
+        block = slice(at, at + 4 * BLOCK)
+        item = lookup(block).astype(np.int64)
+        code = wiki_code[block]
+        keep = (item >= 0) & (code >= 0)
+        parts.append(item[keep] * n_wikis + remap[code[keep]])
+    keys = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    del parts
+    keys.sort()
+    if len(keys) > 1:
+        distinct = np.r_[True, keys[1:] != keys[:-1]]
+        if not distinct.all():  # the same article twice: it counts once
+            keys = keys[distinct]
+        del distinct
+    a_item = (keys // n_wikis).astype(np.int32)
+    a_wiki = (keys % n_wikis).astype(np.int32)
+    del keys
+    item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a_item, minlength=len(numbers)), out=item_start[1:])
+    return Universe(numbers, wikis, a_item, a_wiki, item_start)
 
 
 @dataclass
 class CellIndex:
     """The known cells of one grouping (goal, item set or target) in compact form.
 
-    Build it with :func:`index_cells`. Pairs are the (group, item) combinations, kept sorted in
-    rank order: by group, then sitelinks descending, then numeric QID ascending.
+    Build it with :func:`index_cells`. Pairs are the (group, item) combinations; when the index
+    is *ranked* they are kept in rank order: by group, then sitelinks descending, then numeric
+    QID ascending.
     """
 
     by: str
     groups: pd.Index  # the group values, sorted
-    wikis: pd.Index  # the wiki ids observed by some item set, sorted
-    items: np.ndarray  # the distinct items' numbers (Q42 → 42)
-    pair_group: np.ndarray  # per pair (in rank order): group code
+    wikis: pd.Index  # the universe's wiki ids, sorted
+    items: np.ndarray  # the universe's item numbers
+    pair_group: np.ndarray  # per pair: group code
     pair_item: np.ndarray  # per pair: item code
     pair_profile: np.ndarray  # per pair: profile code
     profile_wikis: np.ndarray  # bool, profiles × wikis: the wikis where a profile's cells are known
     sitelinks: np.ndarray  # per pair: articles in the pair's known wikis
-    group_start: np.ndarray  # pairs of group g are [group_start[g], group_start[g + 1])
-    everywhere: np.ndarray  # bool, groups × wikis: every item of the group is known in the wiki
-    article_bounds: np.ndarray  # wikis × (groups + 1): article rows of (g, w) in the sorted keys
-    article_pos: np.ndarray  # the article rows' pair positions, sorted by (wiki, position)
+    articles: np.ndarray  # groups × wikis: articles in known cells
+    group_start: np.ndarray | None = None  # ranked: pairs of group g are [start[g], start[g+1])
+    everywhere: np.ndarray | None = None  # ranked: bool, groups × wikis, every item known there
+    article_bounds: np.ndarray | None = None  # ranked: wikis × (groups + 1), in article_pos
+    article_pos: np.ndarray | None = None  # ranked: article rows' pair positions, by (wiki, pos)
 
     # ---- coverage -----------------------------------------------------------------------------
 
@@ -136,10 +139,6 @@ class CellIndex:
         if len(self.pair_group):
             np.add.at(counts, (self.pair_group, self.pair_profile), 1)
         return counts @ self.profile_wikis.astype(np.int64)
-
-    def articles_matrix(self) -> np.ndarray:
-        """Articles in known cells per (group, wiki): groups × wikis, int64."""
-        return np.diff(self.article_bounds, axis=1).T.astype(np.int64)
 
     def wiki_codes(self, wikis) -> np.ndarray:
         """The codes of *wikis* (``None``: every wiki), leaving out any this index lacks."""
@@ -152,11 +151,10 @@ class CellIndex:
         """``by, wiki, items, articles, missing, coverage_pct`` for the known (group, wiki)s of
         *wikis* (``None``: all), sorted by group then wiki."""
         items = self.items_matrix()
-        articles = self.articles_matrix()
         keep = np.zeros(len(self.wikis), dtype=bool)
         keep[self.wiki_codes(wikis)] = True
         g, w = np.nonzero((items > 0) & keep[None, :])  # row-major: by group, then wiki
-        n, a = items[g, w], articles[g, w]
+        n, a = items[g, w], self.articles[g, w]
         table = pd.DataFrame(
             {
                 self.by: self.groups.take(g),
@@ -171,23 +169,12 @@ class CellIndex:
         ]
         return table[[self.by, "wiki", *COVERAGE_COLUMNS]]
 
-    def known_counts(self, qnums: np.ndarray, wiki_codes: np.ndarray) -> np.ndarray:
-        """How many of the (item number, wiki code) rows fall in a known cell, per (group,
-        wiki): groups × wikis, int64. Rows of non-members or unknown wikis count nowhere; a
-        row counts once in each group its item belongs to."""
+    def known_counts(self, items: np.ndarray, wikis: np.ndarray) -> np.ndarray:
+        """How many of the (item code, wiki code) rows fall in a known cell, per (group, wiki):
+        groups × wikis, int64. A row counts once in each group its item belongs to."""
         out = np.zeros((len(self.groups), len(self.wikis)), dtype=np.int64)
-        if not len(qnums) or not len(self.items):
-            return out
-        item = pd.Index(self.items).get_indexer(qnums)
-        ok = (item >= 0) & (wiki_codes >= 0)
-        item, wiki = item[ok], np.asarray(wiki_codes)[ok]
-        order = np.argsort(self.pair_item, kind="stable")
-        starts = np.searchsorted(self.pair_item[order], np.arange(len(self.items) + 1))
-        per_row = starts[item + 1] - starts[item]
-        rows = np.repeat(np.arange(len(item)), per_row)
-        offset = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-        pair = order[starts[item[rows]] + offset]
-        wiki = wiki[rows]
+        ok = (items >= 0) & (wikis >= 0)
+        pair, wiki = _pairs_of_rows(self, items[ok], wikis[ok])
         known = self.profile_wikis[self.pair_profile[pair], wiki]
         np.add.at(out, (self.pair_group[pair[known]], wiki[known]), 1)
         return out
@@ -247,7 +234,8 @@ class CellIndex:
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, by a sort and a comparison of neighbours."""
+    """Sorted distinct values, by a sort and a comparison of neighbours (numpy's own unique
+    hashes, which is slower on large integer arrays)."""
     ordered = np.sort(values)
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
@@ -292,83 +280,88 @@ def _profiles(
     return profile, members
 
 
+def _pairs_of_rows(index: CellIndex, items: np.ndarray, wikis: np.ndarray):
+    """Each (item, wiki) row once for every pair of its item: (pair, wiki) arrays.
+
+    Most items are in one group: every row takes its item's first pair, and only the rows of
+    items with several pairs are repeated for the others.
+    """
+    n_items = len(index.items)
+    per_item = np.bincount(index.pair_item, minlength=n_items)
+    first = np.full(n_items + 1, -1, dtype=np.int64)  # pairs are sorted by (group, item) …
+    by_item = np.argsort(index.pair_item, kind="stable")  # … so list them by item
+    starts = np.zeros(n_items + 1, dtype=np.int64)
+    np.cumsum(per_item, out=starts[1:])
+    has = per_item > 0
+    first[:-1][has] = by_item[starts[:-1][has]]
+    pair = first[items]
+    keep = pair >= 0
+    if per_item.max(initial=0) > 1:
+        more = np.flatnonzero(per_item[items] > 1)
+        repeat = per_item[items[more]] - 1
+        rows = np.repeat(more, repeat)
+        offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        pair = np.concatenate([pair, by_item[starts[items[rows]] + offset]])
+        wikis = np.concatenate([wikis, wikis[rows]])
+        keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
+    if not keep.all():
+        pair, wikis = pair[keep], wikis[keep]
+    return pair, wikis
+
+
 def index_cells(
-    members: pd.DataFrame, observed: pd.DataFrame, articles: pd.DataFrame, by: str = "goal"
+    u: Universe,
+    members: pd.DataFrame,
+    observed: pd.DataFrame,
+    by: str = "goal",
+    *,
+    ranked: bool = True,
 ) -> CellIndex:
-    """The :class:`CellIndex` of one grouping.
+    """The :class:`CellIndex` of one grouping of the universe *u*.
 
     *members* has ``qnum`` (the item's number), ``itemset`` and the group column *by*;
-    *observed* ``itemset, wiki``; *articles* ``qnum, wiki`` (see :mod:`bot.facts`).
+    *observed* ``itemset, wiki``. Without *ranked* the index counts (coverage, known counts)
+    but cannot list gaps, and costs no sort of the article rows.
     """
-    # Item sets, items and groups of the members; the articles' items.
-    item_code, a_item, items = _items(
-        members["qnum"].to_numpy(np.int64), articles["qnum"].to_numpy(np.int64)
-    )
-    qnum = items
-    set_code, sets = _factorize(members["itemset"])
-    group_code, groups = _factorize(members[by], sort=True)
+    item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
+    set_code, sets = _codes(members["itemset"].astype(str))
+    group_code, groups = pd.factorize(members[by], sort=True)
+    group_code, groups = np.asarray(group_code), pd.Index(groups)
     keep = (item_code >= 0) & (set_code >= 0) & (group_code >= 0)
-    if not keep.all():
-        item_code, set_code, group_code = item_code[keep], set_code[keep], group_code[keep]
-    n_items, n_sets = len(items), len(sets)
+    item_code, set_code, group_code = item_code[keep], set_code[keep], group_code[keep]
+    n_items, n_sets, n_wikis = len(u.numbers), len(sets), len(u.wikis)
 
     # Which wikis each item set observed.
-    obs_set = _lookup(observed["itemset"], sets)
-    wiki_code, wikis = _factorize(observed["wiki"], sort=True)
-    ok = (obs_set >= 0) & (wiki_code >= 0)
-    set_wikis = np.zeros((n_sets, len(wikis)), dtype=bool)
-    set_wikis[obs_set[ok], wiki_code[ok]] = True
-    n_wikis = len(wikis)
+    obs_set = sets.get_indexer(observed["itemset"].astype(str))
+    obs_wiki = u.wikis.get_indexer(observed["wiki"].astype(str))
+    ok = (obs_set >= 0) & (obs_wiki >= 0)
+    set_wikis = np.zeros((n_sets, n_wikis), dtype=bool)
+    set_wikis[obs_set[ok], obs_wiki[ok]] = True
 
-    # Pairs (group, item) and their profiles.
-    pair_key = group_code.astype(np.int64) * max(n_items, 1) + item_code
-    pair_of_row, pair_keys = pd.factorize(pair_key)
-    pair_of_row = np.asarray(pair_of_row, dtype=np.int64)
-    pair_keys = np.asarray(pair_keys, dtype=np.int64)
-    n_pairs = len(pair_keys)
-    pair_group, pair_item = pair_keys // max(n_items, 1), pair_keys % max(n_items, 1)
-    del pair_key, pair_keys
-    pair_profile, profile_sets = _profiles(pair_of_row, set_code, n_pairs, n_sets)
-    del pair_of_row
+    # Pairs (group, item), sorted by group then item, and their profiles.
+    pair_of_row, pair_keys = pd.factorize(
+        group_code.astype(np.int64) * max(n_items, 1) + item_code, sort=True
+    )
+    pair_of_row, pair_keys = np.asarray(pair_of_row), np.asarray(pair_keys)
+    pair_group = (pair_keys // max(n_items, 1)).astype(np.int64)
+    pair_item = (pair_keys % max(n_items, 1)).astype(np.int64)
+    del pair_keys
+    pair_profile, profile_sets = _profiles(pair_of_row, set_code, len(pair_group), n_sets)
     pair_profile = pair_profile.astype(np.int32)
     profile_wikis = np.zeros((len(profile_sets), n_wikis), dtype=bool)
     for p, s in enumerate(profile_sets):
         profile_wikis[p] = set_wikis[s].any(axis=0)
+    index = CellIndex(
+        by=by, groups=groups, wikis=u.wikis, items=u.numbers, pair_group=pair_group,
+        pair_item=pair_item, pair_profile=pair_profile, profile_wikis=profile_wikis,
+        sitelinks=np.zeros(len(pair_group), dtype=np.int64),
+        articles=np.zeros((len(groups), n_wikis), dtype=np.int64),
+    )
 
     # Article rows → (pair, wiki), only where the cell is known.
-    a_wiki = _lookup(articles["wiki"], wikis)
-    ok = (a_item >= 0) & (a_wiki >= 0)
-    if not ok.all():
-        a_item, a_wiki = a_item[ok], a_wiki[ok]
-    del ok
-    pairs_per_item = np.bincount(pair_item, minlength=n_items).astype(np.int32)
-    if n_pairs and pairs_per_item.max() > 1:  # an item in several groups: one row per group
-        by_item = np.argsort(pair_item, kind="stable").astype(np.int32)
-        first = np.r_[0, np.cumsum(pairs_per_item)[:-1]]
-        first_pair = np.full(n_items, -1, dtype=np.int32)
-        has = pairs_per_item > 0
-        first_pair[has] = by_item[first[has]]
-        row_pair = first_pair[a_item]
-        more = np.flatnonzero(pairs_per_item[a_item] > 1)  # rows whose item has other pairs
-        repeat = pairs_per_item[a_item[more]] - 1
-        row = np.repeat(more, repeat)
-        offset = 1 + np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        row_pair = np.concatenate([row_pair, by_item[first[a_item[row]] + offset]])
-        row_wiki = np.concatenate([a_wiki, a_wiki[row]])
-        del more, repeat, row, offset
-        present = row_pair >= 0
-        if not present.all():
-            row_pair, row_wiki = row_pair[present], row_wiki[present]
-    else:
-        item_pair = np.full(n_items, -1, dtype=np.int32)
-        item_pair[pair_item] = np.arange(n_pairs, dtype=np.int32)
-        row_pair, row_wiki = item_pair[a_item], a_wiki
-        present = row_pair >= 0
-        if not present.all():
-            row_pair, row_wiki = row_pair[present], row_wiki[present]
-    del a_item, a_wiki
-    known = np.empty(len(row_pair), dtype=bool)
+    row_pair, row_wiki = _pairs_of_rows(index, u.a_item, u.a_wiki)
     flat = profile_wikis.ravel()
+    known = np.empty(len(row_pair), dtype=bool)
     for at in range(0, len(row_pair), BLOCK):  # in blocks: no row-sized index temporaries
         block = slice(at, at + BLOCK)
         known[block] = flat[
@@ -377,51 +370,37 @@ def index_cells(
     if not known.all():
         row_pair, row_wiki = row_pair[known], row_wiki[known]
     del known
+    index.sitelinks = np.bincount(row_pair, minlength=len(pair_group)).astype(np.int64)
+    cells = np.bincount(pair_group[row_pair] * n_wikis + row_wiki,
+                        minlength=len(groups) * n_wikis)
+    index.articles = cells.reshape(len(groups), n_wikis).astype(np.int64)
+    if ranked:
+        _rank(index, row_pair, row_wiki)
+    return index
 
+
+def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray) -> None:
+    """Put *index*'s pairs in rank order and sort its article rows by (wiki, position)."""
+    n_pairs, n_wikis, n_groups = len(index.pair_group), len(index.wikis), len(index.groups)
+    # Rank order: group, sitelinks descending, numeric QID (= item code) ascending.
+    order = np.lexsort((index.pair_item, -index.sitelinks, index.pair_group))
+    position = np.empty(n_pairs, dtype=np.int64)
+    position[order] = np.arange(n_pairs)
     stride = max(n_pairs, 1)
-    for attempt in (0, 1):
-        # Rank order: group, sitelinks descending, numeric QID ascending.
-        sitelinks = np.bincount(row_pair, minlength=n_pairs)
-        order = np.lexsort((qnum[pair_item], -sitelinks, pair_group))
-        position = np.empty(n_pairs, dtype=np.int64)
-        position[order] = np.arange(n_pairs)
-        keys = row_wiki.astype(np.int64)
-        keys *= stride
-        for at in range(0, len(keys), BLOCK):
-            keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]]
-        keys.sort()
-        duplicate = keys[1:] == keys[:-1]
-        if attempt or not duplicate.any():
-            break
-        # The same article twice (e.g. two rows for one sitelink): count it once.
-        keys = keys[np.r_[True, ~duplicate]]
-        row_wiki = keys // stride
-        row_pair = order[keys % stride]
-    del row_pair, row_wiki, duplicate
-
-    pair_group, pair_item = pair_group[order], pair_item[order]
-    pair_profile, sitelinks = pair_profile[order], sitelinks[order]
-    group_start = np.searchsorted(pair_group, np.arange(len(groups) + 1))
-    present = np.zeros((len(groups), len(profile_sets)), dtype=bool)
-    present[pair_group, pair_profile] = True
-    everywhere = (present.astype(np.int64) @ (~profile_wikis).astype(np.int64)) == 0
-    bounds = (np.arange(n_wikis)[:, None] * stride + group_start[None, :]).ravel()
-    article_bounds = np.searchsorted(keys, bounds).reshape(n_wikis, len(groups) + 1)
+    keys = row_wiki.astype(np.int64)
+    keys *= stride
+    for at in range(0, len(keys), BLOCK):
+        keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]]
+    keys.sort()
+    for name in ("pair_group", "pair_item", "pair_profile", "sitelinks"):
+        setattr(index, name, getattr(index, name)[order])
+    index.group_start = np.searchsorted(index.pair_group, np.arange(n_groups + 1))
+    present = np.zeros((n_groups, len(index.profile_wikis)), dtype=bool)
+    present[index.pair_group, index.pair_profile] = True
+    index.everywhere = (
+        present.astype(np.int64) @ (~index.profile_wikis).astype(np.int64)
+    ) == 0
+    bounds = (np.arange(n_wikis)[:, None] * stride + index.group_start[None, :]).ravel()
+    index.article_bounds = np.searchsorted(keys, bounds).reshape(n_wikis, n_groups + 1)
     keys %= stride
-    article_pos = keys.astype(np.int32) if stride < 2**31 else keys
-    del keys
-    return CellIndex(
-        by=by,
-        groups=groups,
-        wikis=wikis,
-        items=items,
-        pair_group=pair_group,
-        pair_item=pair_item,
-        pair_profile=pair_profile,
-        profile_wikis=profile_wikis,
-        sitelinks=sitelinks,
-        group_start=group_start,
-        everywhere=everywhere,
-        article_bounds=article_bounds,
-        article_pos=article_pos,
-    )
+    index.article_pos = keys.astype(np.int32) if stride < 2**31 else keys

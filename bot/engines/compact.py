@@ -20,7 +20,7 @@ from bot.engines.base import (
     Tables,
     quality_score,
 )
-from bot.engines.cells import CellIndex, index_cells
+from bot.engines.cells import CellIndex, Universe, index_cells, universe
 from bot.facts import Facts, qid_numbers, qids_of_numbers
 
 
@@ -35,24 +35,25 @@ class CompactEngine:
         members = _numbered(facts.members)
         observed = facts.observed
         if observed is None:  # the source observed every wiki its sitelinks hold
-            observed = every_wiki(members, facts.articles)
-        articles = facts.articles
-        index = index_cells(members, observed, articles, by="goal")
-        observed_wikis = tuple(index.wikis)
+            observed = every_wiki(members, facts)
+        u = universe(members["qnum"].to_numpy(np.int64), observed["wiki"].unique(), facts)
+        index = index_cells(u, members, observed, by="goal")
+        observed_wikis = tuple(sorted(set(observed["wiki"].astype(str))))
         coverage = index.coverage(plan.wikis)
         gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)
-        quality = quality_table(index, facts, plan.quality_scale, plan.wikis)
+        quality = quality_table(index, u, facts, plan.quality_scale, plan.wikis)
         del index
-        by_set = index_cells(members, observed, articles, by="itemset").coverage(plan.wikis)
+        by_set = index_cells(u, members, observed, by="itemset", ranked=False)
         targets = target_members(members, plan.targets)
         if len(targets):
-            by_target = index_cells(targets, observed, articles, by="target").coverage(plan.wikis)
+            by_target = index_cells(u, targets, observed, by="target", ranked=False)
+            by_target = by_target.coverage(plan.wikis)
         else:
             by_target = _empty_coverage("target")
-        sources = best_sources(articles, facts.pagesizes, gaps["qid"], plan.preference)
+        sources = best_sources(u, facts.pagesizes, gaps["qid"], plan.preference)
         return Tables(
             coverage=_goals_as_int(coverage),
-            coverage_itemsets=by_set,
+            coverage_itemsets=by_set.coverage(plan.wikis),
             coverage_targets=by_target,
             quality=_goals_as_int(quality),
             gaps=_goals_as_int(gaps),
@@ -62,9 +63,8 @@ class CompactEngine:
 
 
 def _numbered(members: pd.DataFrame) -> pd.DataFrame:
-    """The members with ``qnum`` (and without duplicate rows)."""
-    frame = members[["itemset", "goal", "qid"]].drop_duplicates(["itemset", "qid"])
-    return frame.assign(qnum=qid_numbers(frame["qid"]))
+    """The members with ``qnum`` (a row twice counts once: the indexes pair items by group)."""
+    return members[["itemset", "goal"]].assign(qnum=qid_numbers(members["qid"]))
 
 
 def _goals_as_int(table: pd.DataFrame) -> pd.DataFrame:
@@ -73,16 +73,27 @@ def _goals_as_int(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def every_wiki(members: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def every_wiki(members: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     """``itemset, wiki``: every set observed every wiki in which one of the members has an
     article (what a dump or Parquet source can tell: a wiki it holds no article of the run's
     items in is one it cannot be seen to cover)."""
-    mine = np.isin(articles["qnum"].to_numpy(np.int64), members["qnum"].to_numpy(np.int64))
-    wikis = sorted(pd.unique(articles.loc[mine, "wiki"].astype(str)))
+    articles = facts.articles
+    mine = pd.Index(np.unique(members["qnum"].to_numpy(np.int64))).get_indexer(
+        facts.article_numbers()) >= 0
+    codes, names = _wiki_codes(articles["wiki"])
+    used = np.bincount(codes[mine & (codes >= 0)], minlength=len(names)) > 0
+    wikis = sorted(str(w) for w in names[used])
     sets = sorted(pd.unique(members["itemset"].astype(str)))
     return pd.DataFrame(
         {"itemset": np.repeat(sets, len(wikis)), "wiki": np.tile(wikis, len(sets))}
     )
+
+
+def _wiki_codes(values: pd.Series):
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
+    codes, names = pd.factorize(values)
+    return np.asarray(codes), pd.Index(names)
 
 
 def target_members(members: pd.DataFrame, targets) -> pd.DataFrame:
@@ -104,28 +115,30 @@ def _empty_coverage(by: str) -> pd.DataFrame:
 
 
 def quality_table(
-    index: CellIndex, facts: Facts, scale: QualityScale, wikis=None
+    index: CellIndex, u: Universe, facts: Facts, scale: QualityScale, wikis=None
 ) -> pd.DataFrame:
     """Quality-weighted coverage per goal × wiki: ``goal, wiki, sized, absent, stub, article,
     long, unsized, items, score`` (see :mod:`bot.engines.base`)."""
     items = index.items_matrix()
-    articles = index.articles_matrix()
+    articles = index.articles
     sizes = facts.pagesizes
     classes = np.zeros((3, *items.shape), dtype=np.int64)  # stub, article, long
     if len(sizes):
         sizes = sizes.drop_duplicates(["qnum", "wiki"])
+        s_item = u.item_codes(sizes["qnum"].to_numpy(np.int64))
+        s_wiki = index.wikis.get_indexer(sizes["wiki"].astype(str).to_numpy())
         # Only sizes of existing articles count (a size never makes an article).
-        present = sizes.merge(
-            facts.articles.drop_duplicates().astype({"wiki": str}),
-            on=["qnum", "wiki"],
-        )
-        size = present["pagesize_bytes"].to_numpy(np.int64)
+        n = len(u.wikis)
+        rows = u.a_item.astype(np.int64) * n + u.a_wiki  # sorted: by item, then wiki
+        keys = s_item * n + s_wiki
+        at = np.minimum(np.searchsorted(rows, keys), max(len(rows) - 1, 0))
+        exists = (s_item >= 0) & (s_wiki >= 0) & (len(rows) > 0)
+        exists &= rows[at] == keys if len(rows) else exists
+        size = sizes["pagesize_bytes"].to_numpy(np.int64)
         cls = np.where(size < scale.stub_below, 0, np.where(size >= scale.long_from, 2, 1))
-        codes = index.wikis.get_indexer(present["wiki"].astype(str).to_numpy())
-        qnums = present["qnum"].to_numpy(np.int64)
         for c in range(3):
-            chosen = cls == c
-            classes[c] = index.known_counts(qnums[chosen], codes[chosen])
+            chosen = exists & (cls == c)
+            classes[c] = index.known_counts(s_item[chosen], s_wiki[chosen])
     if facts.sized_wikis is not None:
         sized = np.isin(np.asarray(index.wikis), list(facts.sized_wikis))[None, :] & (items > 0)
     else:
@@ -151,35 +164,59 @@ def quality_table(
     return table[["goal", "wiki", *QUALITY_COLUMNS]]
 
 
-def best_sources(
-    articles: pd.DataFrame, pagesizes: pd.DataFrame, qids: pd.Series, preference
-) -> pd.DataFrame:
+def _known(sizes: np.ndarray):
+    """Sizes as a nullable integer array, -1 (unknown) as missing."""
+    out = pd.array(sizes, dtype="Int64")
+    out[sizes < 0] = pd.NA
+    return out
+
+
+def _sizes_of(u: Universe, pagesizes: pd.DataFrame, items: np.ndarray, wikis: np.ndarray):
+    """The known page size of each (item code, wiki code) row, -1 where unknown."""
+    size = np.full(len(items), -1, dtype=np.int64)
+    if not len(pagesizes) or not len(items):
+        return size
+    n = len(u.wikis)
+    sizes = pagesizes.drop_duplicates(["qnum", "wiki"])
+    s_item = u.item_codes(sizes["qnum"].to_numpy(np.int64))
+    s_wiki = u.wikis.get_indexer(sizes["wiki"].astype(str).to_numpy())
+    ok = (s_item >= 0) & (s_wiki >= 0)
+    keys = pd.Index(s_item[ok] * n + s_wiki[ok])
+    found = keys.get_indexer(items.astype(np.int64) * n + wikis)
+    values = sizes["pagesize_bytes"].to_numpy(np.int64)[ok]
+    size[found >= 0] = values[found[found >= 0]]
+    return size
+
+
+def best_sources(u: Universe, pagesizes: pd.DataFrame, qids: pd.Series, preference) -> pd.DataFrame:
     """``qid, source_wiki, source_bytes, source_rule`` for the items *qids* that have an
-    article (see :mod:`bot.engines.base` for the rule), sorted by numeric QID."""
-    wanted = np.unique(qid_numbers(pd.Series(pd.unique(qids), dtype=object)))
-    frame = articles[np.isin(articles["qnum"].to_numpy(np.int64), wanted)]
-    frame = frame.astype({"wiki": str}).drop_duplicates(["qnum", "wiki"])
-    if frame.empty:
+    article (see :mod:`bot.engines.base` for the rule), sorted by numeric QID.
+
+    An item's article rows are one slice of the universe, sorted by wiki code (= wiki id), so
+    the choice is two reductions per item: the largest known size, then, among the rows of that
+    size, the least (preference, wiki id).
+    """
+    wanted = u.item_codes(np.unique(qid_numbers(pd.Series(pd.unique(qids), dtype=object))))
+    rows = u.rows_of(np.sort(wanted[wanted >= 0]))
+    if not len(rows):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS}).astype(
             {"source_bytes": "Int64"}
         )
-    sizes = pagesizes[["qnum", "wiki", "pagesize_bytes"]].drop_duplicates(["qnum", "wiki"])
-    frame = frame.merge(sizes.astype({"wiki": str}), on=["qnum", "wiki"], how="left")
-    order = {wiki: i for i, wiki in enumerate(preference)}
-    frame["pref"] = frame["wiki"].map(order).fillna(len(order)).astype("int64")
-    frame["has_size"] = frame["pagesize_bytes"].notna()
-    frame["size_key"] = frame["pagesize_bytes"].fillna(-1)
-    frame = frame.sort_values(
-        ["qnum", "has_size", "size_key", "pref", "wiki"],
-        ascending=[True, False, False, True, True],
-        ignore_index=True,
-    )
-    best = frame.drop_duplicates("qnum", keep="first")
+    item, wiki = u.a_item[rows].astype(np.int64), u.a_wiki[rows].astype(np.int64)
+    size = _sizes_of(u, pagesizes, item, wiki)
+    rank = {w: i for i, w in enumerate(preference)}
+    pref = np.array([rank.get(w, len(rank)) for w in u.wikis], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
+    counts = np.diff(np.r_[starts, len(item)])
+    best_size = np.maximum.reduceat(size, starts)
+    key = pref[wiki] * len(u.wikis) + wiki
+    key[size != np.repeat(best_size, counts)] = np.iinfo(np.int64).max
+    chosen = np.minimum.reduceat(key, starts) % len(u.wikis)
     return pd.DataFrame(
         {
-            "qid": qids_of_numbers(best["qnum"].to_numpy(np.int64)).to_numpy(),
-            "source_wiki": best["wiki"].to_numpy(),
-            "source_bytes": pd.array(best["pagesize_bytes"].to_numpy(), dtype="Int64"),
-            "source_rule": ["size" if s else "preference" for s in best["has_size"]],
+            "qid": qids_of_numbers(u.numbers[item[starts]]).to_numpy(),
+            "source_wiki": u.wikis.take(chosen).astype(str).to_numpy(),
+            "source_bytes": _known(best_size),
+            "source_rule": np.where(best_size >= 0, "size", "preference"),
         }
     )

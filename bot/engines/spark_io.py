@@ -84,8 +84,9 @@ def articles(spark, facts: Facts):
         kind, path = facts.files
         reader = sitelinks_from_dump if kind == "dump" else sitelinks_from_parquet
         return articles_of(reader(spark, path))
-    return spark_frame(spark, facts.articles.astype({"wiki": str}),
-                       {"qnum": "bigint", "wiki": "string"})
+    frame = pd.DataFrame({"qnum": facts.article_numbers(),
+                          "wiki": facts.articles["wiki"].astype(str).to_numpy()})
+    return spark_frame(spark, frame, {"qnum": "bigint", "wiki": "string"})
 
 
 def spark_frame(spark, frame: pd.DataFrame, columns: dict[str, str]):

@@ -130,41 +130,47 @@ def _batches(path: Path, columns: Sequence[str]):
             raise DumpError(f"{path}: cannot read Parquet: {_short(exc)}") from exc
 
 
-def parquet_articles(path: Path, members: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The articles (``qnum, wiki``) of the members' items in Parquet sitelinks, and counts."""
-    wanted = pd.Index(np.unique(qid_numbers(members["qid"])))
+def parquet_articles(path: Path, members: pd.DataFrame):
+    """The articles of the members' items in Parquet sitelinks — ``item, wiki``, ``item``
+    indexing the members' distinct item numbers (sorted, returned too) — and counts."""
+    numbers = np.sort(pd.unique(qid_numbers(members["qid"])))
+    wanted = pd.Index(numbers)
     known = known_wikipedias()
     categories: dict[str, int] = {}
-    numbers, codes = [], []
+    items, codes = [], []
     counts = {"sitelinks": 0, "articles": 0, "redirect_sitelinks": 0, "rows": 0}
     for batch in _batches(path, ("qid", "wiki", "badges")):
         counts["rows"] += batch.num_rows
         qid, wiki, badges = (batch.column(i) for i in range(3))
         try:
-            qnum = qid_numbers(qid)
+            item = wanted.get_indexer(qid_numbers(qid)).astype(np.int32)
         except InvalidQidError as exc:
             raise DumpError(f"{path}: {exc}") from None
-        mine = wanted.get_indexer(qnum) >= 0
         wiki = pc.dictionary_encode(wiki.cast(pa.string()))
         names = wiki.dictionary.to_pylist()
         is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
         index = wiki.indices.to_numpy(zero_copy_only=False)
-        keep = mine & is_wiki[index] if len(names) else mine & False
-        redirect = pc.fill_null(pc.match_substring_regex(badges.cast(pa.string()), _REDIRECT),
-                                False).to_numpy(zero_copy_only=False)
+        keep = (item >= 0) & is_wiki[index] if len(names) else np.zeros(len(item), dtype=bool)
+        badges = badges.cast(pa.string())
+        some = pc.fill_null(pc.not_equal(badges, ""), False).to_numpy(zero_copy_only=False)
+        redirect = np.zeros(len(item), dtype=bool)
+        if some.any():  # most sitelinks have no badge: the pattern runs on the others only
+            rows = np.flatnonzero(some)
+            found = pc.match_substring_regex(pc.take(badges, pa.array(rows)), _REDIRECT)
+            redirect[rows] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
         counts["sitelinks"] += int(keep.sum())
         counts["redirect_sitelinks"] += int((keep & redirect).sum())
         keep &= ~redirect
         remap = np.array([categories.setdefault(n, len(categories)) if is_wiki[i] else -1
                           for i, n in enumerate(names)], dtype=np.int32)
-        numbers.append(qnum[keep])
+        items.append(item[keep])
         codes.append(remap[index[keep]] if len(names) else np.zeros(0, dtype=np.int32))
-    qnum = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+    item = np.concatenate(items) if items else np.zeros(0, dtype=np.int32)
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-    wikis = pd.Categorical.from_codes(code, categories=list(categories)) if categories else \
-        pd.Categorical([])
-    counts["articles"] = int(len(qnum))
-    return articles_frame(qnum, wikis), counts
+    wikis = (pd.Categorical.from_codes(code, categories=list(categories)) if categories
+             else pd.Categorical([]))
+    counts["articles"] = int(len(item))
+    return pd.DataFrame({"item": item, "wiki": wikis}), counts, numbers
 
 
 def parquet_titles(path: Path, qids: Sequence[str]) -> pd.DataFrame:
@@ -198,8 +204,10 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
     """
     kind = kind_of(path)
     no_labels = pd.DataFrame({"qid": [], "lang": [], "label": []})
+    numbers = None
     if kind == "parquet":
-        articles, counts = (None, {}) if engine_reads else parquet_articles(path, members)
+        articles, counts, numbers = (None, {}, None) if engine_reads else parquet_articles(
+            path, members)
         lookups = Lookups(
             articles=lambda qids: parquet_titles(path, qids),
             labels=lambda qids, languages: no_labels,
@@ -224,7 +232,7 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
     counts["items"] = int(members["qid"].nunique())
     facts = Facts(
         members=members, observed=None, articles=articles,
-        files=(kind, str(path)) if engine_reads else None, counts=counts,
+        files=(kind, str(path)) if engine_reads else None, counts=counts, item_numbers=numbers,
     )
     return facts, lookups
 

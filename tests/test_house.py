@@ -1,0 +1,104 @@
+"""The shape of the package: no import cycle anywhere in bot/, function-level imports included.
+
+Every ``import`` and ``from … import`` statement of every module is read with :mod:`ast`
+(wherever it stands: at the top, in a function, under ``TYPE_CHECKING``), resolved to the
+``bot`` modules it loads, and the graph is searched for strongly connected components.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+
+
+def module_name(path: Path, root: Path = BOT.parent) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, modules: set[str], root: Path = BOT.parent) -> set[str]:
+    """The *modules* *path* imports (a package counts as its ``__init__``; ``from pkg import
+    sub`` imports the module ``pkg.sub``)."""
+    here = module_name(path, root)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            # ``from pkg import sub`` loads the module pkg.sub; ``from pkg import name``
+            # loads pkg (whose name it is).
+            names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                     for a in node.names]
+        for name in names:
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != here:
+                found.add(name)
+    return found
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def graph_of(package: Path) -> dict[str, set[str]]:
+    paths = sorted(package.rglob("*.py"))
+    modules = {module_name(p, package.parent) for p in paths}
+    return {module_name(p, package.parent): imports_of(p, modules, package.parent)
+            for p in paths}
+
+
+def test_no_import_cycle_in_bot():
+    graph = graph_of(BOT)
+    assert len(graph) > 40 and "bot.runs" in graph
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_function_level_cycle(tmp_path):
+    """The check itself can fail: two modules importing each other inside functions."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from pkg import b\n")
+    (package / "b.py").write_text("def g():\n    from . import c\n    import pkg.a\n")
+    (package / "c.py").write_text("import os\n")
+    assert cycles(graph_of(package)) == [["pkg.a", "pkg.b"]]
