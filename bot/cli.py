@@ -153,7 +153,21 @@ def _add_run_parser(subparsers) -> None:
     run.add_argument(
         "--root", metavar="PAGE", help="with --post: the wiki page the report goes under"
     )
+    _add_allow_root(run, "with --post: ")
     run.set_defaults(handler=_cmd_run)
+
+
+def _add_allow_root(parser, when: str = "") -> None:
+    """Where the bot may write besides its default (post, run --post, schedule)."""
+    parser.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help=f"{when}allow reports on the page PREFIX and its subpages (repeatable; also "
+        "$SDG_GAPS_ALLOW_ROOTS, roots separated by |). Needed for a root in the article "
+        "namespace or in another user's user space; see README, \"Where the bot may write\"",
+    )
 
 
 def _add_fetch_options(run) -> None:
@@ -238,6 +252,12 @@ def _cmd_run(args) -> int:
     )
     if args.post and not args.root:
         raise UsageError("--post needs --root PAGE")
+    if args.allow_root and not args.post:
+        raise UsageError("--allow-root needs --post")
+    if args.post:  # refused before the analysis, not after it
+        from bot.wiki import check_root
+
+        check_root(args.root, allow_roots=args.allow_root)
     if args.master and args.engine != "spark":
         raise UsageError("--master needs --engine spark")
     progress = ProgressLine(config.progress)
@@ -318,7 +338,8 @@ def _cmd_run(args) -> int:
     posted = None
     if args.post:
         posted = _post(
-            out, args.root, [], force=False, max_shrink=0.30, allow_incomplete=False, local=None
+            out, args.root, [], force=False, max_shrink=0.30, allow_incomplete=False, local=None,
+            allow_roots=args.allow_root,
         )
         status = posted or status
     if history is not None:
@@ -363,6 +384,7 @@ def _add_post_parser(subparsers) -> None:
         metavar="DIR",
         help="write the pages and a diff against the live text to DIR; save nothing",
     )
+    _add_allow_root(post)
     post.set_defaults(handler=_cmd_post)
 
 
@@ -385,6 +407,7 @@ def _cmd_post(args) -> int:
         max_shrink=_share(args.max_shrink),
         allow_incomplete=args.allow_incomplete,
         local=args.local,
+        allow_roots=args.allow_root,
     )
 
 
@@ -397,6 +420,7 @@ def _post(
     max_shrink: float,
     allow_incomplete: bool,
     local: Path | None,
+    allow_roots: Sequence[str] = (),
 ) -> int:
     from bot.wiki import PostOptions, post_report
 
@@ -407,6 +431,7 @@ def _post(
         allow_incomplete=allow_incomplete,
         local_dir=local,
         pywikibot_args=list(pywikibot_args),
+        allow_roots=tuple(allow_roots),
     )
     outcomes = post_report(report_dir, options)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -772,6 +797,7 @@ def _add_schedule_parser(subparsers) -> None:
         metavar="DIR",
         help="where report directories are written (default: next to the history, scheduled/)",
     )
+    _add_allow_root(schedule, "besides the configuration page's base page: ")
     schedule.set_defaults(handler=_cmd_schedule)
 
 
@@ -791,6 +817,7 @@ def _cmd_schedule(args) -> int:
         contact=args.contact or RunConfig().contact,
         out_dir=args.out_dir,
         pywikibot_args=args.pywikibot_args,
+        allow_roots=tuple(args.allow_root),
     )
     result = run_schedule(options)
     for message in result.messages:

@@ -9,14 +9,19 @@
    not finish (the lock file still carries its process id) and carries on;
 2. reads the **configuration page** (:mod:`bot.onwiki`) and validates it: every mistake
    becomes a message, the rest runs;
-3. for each report that is **due** — its root page last updated (by the history's record of
-   its last run or by the bot's last edit of the page, whichever is later) at least ``every``
-   days ago — or only the report named with ``--page`` (run by hand, whatever its frequency):
-   analyses it, compares it with its previous run (:mod:`bot.history`), writes the report
-   directory, posts it (:func:`bot.wiki.post_report`: pages are saved whole or not at all) and
-   records the run in the history, in one transaction, last;
-4. writes the **status page** (default ``<config page>/Status``): start, duration, per page the
-   outcome, query time, data freshness, the configuration messages.
+3. refuses every report whose root page lies outside the **allowed roots**
+   (:mod:`bot.roots`: by default the configuration page's base page and its subpages) and
+   lists it on the status page; then, for each report that is **due** — its root page last
+   updated (by the history's record of its last run or by the bot's last edit of the page,
+   whichever is later) at least ``every`` days ago — or only the report named with ``--page``
+   (run by hand, whatever its frequency): analyses it, compares it with its previous run
+   (:mod:`bot.history`), writes the report directory, posts it (:func:`bot.wiki.post_report`:
+   pages are saved whole or not at all) and records the run in the history, in one
+   transaction, last. Every edit summary names the configuration page, the revision read and
+   the line that asked for the report;
+4. writes the **status page** (default ``<config page>/Status``, allowed by the same rule):
+   start, duration, per page the outcome, the refused roots, query time, data freshness, the
+   configuration messages.
 
 A run killed at any point leaves the wiki and the history consistent: an edit is one API
 request, a run is one SQLite transaction at its very end, and the lock dies with its process.
@@ -42,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.errors import LockBusy, SdgGapsError, UsageError
+from bot.errors import LockBusy, RootRefused, SdgGapsError, UsageError
 from bot.history import Changes, History, RunRecord
 
 LOCK_SUFFIX = ".lock"
@@ -204,6 +209,7 @@ class ScheduleOptions:
     contact: str | None = None
     out_dir: Path | None = None  # default: <history dir>/scheduled
     pywikibot_args: list[str] = field(default_factory=list)
+    allow_roots: tuple[str, ...] = ()  # roots a maintainer allowed besides the default
     endpoint_factory: Callable | None = None  # (name, contact, snapshot) → (endpoint, snapshot)
     now: Callable[[], datetime] = _now
     echo: Callable[[str], object] = print
@@ -213,8 +219,10 @@ class ScheduleOptions:
 class ReportOutcome:
     number: int
     page: str
-    status: str  # done | skipped | failed (the pages' own outcomes are in *outcomes*)
+    status: str  # done | skipped | refused | failed (the pages' own outcomes: *outcomes*)
     reason: str = ""
+    line: int | None = None  # refused: the line of the configuration page naming its root
+    allowed: tuple[str, ...] = ()  # refused: the roots that were allowed
     outcomes: list = field(default_factory=list)
     run_id: str | None = None
     changes: dict | None = None
@@ -274,7 +282,8 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     from bot.catalogue import load_catalogue
     from bot.languages import load_wikis
     from bot.onwiki import ConfigMessage, apply_items_page, parse_config, resolve_report
-    from bot.wiki import read_pages
+    from bot.roots import Origin
+    from bot.wiki import check_root, read_pages
 
     started = options.now()
     echo = options.echo
@@ -338,6 +347,15 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
         written = spec
         # The wiki's own spelling of the title names the report's series in the history.
         spec = dataclasses.replace(spec, page=root.title)
+        origin = Origin(config_page.title, config_page.revid, spec.line_of("page"))
+        try:
+            check_root(spec.page, allow_roots=options.allow_roots, origin=origin,
+                       pywikibot_args=options.pywikibot_args)
+        except RootRefused as exc:
+            result.reports.append(ReportOutcome(spec.number, spec.page, "refused", exc.reason,
+                                                line=origin.line, allowed=exc.allowed))
+            echo(f"refused   {spec.page}: {exc}")
+            continue
         waiting = None if options.page else _not_due(spec, root, history, options.now())
         if waiting:
             result.reports.append(ReportOutcome(spec.number, spec.page, "skipped", waiting))
@@ -364,7 +382,7 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
         before = endpoint.stats.as_dict()
         try:
             outcome = _run_report(resolved, catalogue, endpoint, snapshot, wikis, history,
-                                  options)
+                                  options, origin)
         except SdgGapsError as exc:
             outcome = ReportOutcome(spec.number, spec.page, "failed", " ".join(str(exc).split()))
             echo(f"failed    {spec.page}: {outcome.reason}")
@@ -460,7 +478,7 @@ def _slug(title: str) -> str:
 
 
 def _run_report(resolved, catalogue, endpoint, snapshot, wikis, history: History,
-                options: ScheduleOptions) -> ReportOutcome:
+                options: ScheduleOptions, origin=None) -> ReportOutcome:
     from bot.catalogue import ItemSet
     from bot.config import RunConfig
     from bot.pipeline import analyse
@@ -508,7 +526,8 @@ def _run_report(resolved, catalogue, endpoint, snapshot, wikis, history: History
                              "incomplete data: nothing posted; see the run's summary.json",
                              run_id=analysis.run_id, changes=changes.totals())
     outcomes = post_report(out, PostOptions(root=spec.page,
-                                            pywikibot_args=list(options.pywikibot_args)),
+                                            pywikibot_args=list(options.pywikibot_args),
+                                            allow_roots=options.allow_roots, origin=origin),
                            echo=echo)
     if any(a.lower().startswith("-simulate") for a in options.pywikibot_args):
         echo(f"simulated {spec.page}: nothing saved, so the run is not recorded in the history")
@@ -536,6 +555,7 @@ def _freshness(snapshot, result: ScheduleResult, started: datetime) -> list[str]
 
 def _write_status(result: ScheduleResult, title: str, options: ScheduleOptions):
     from bot.report.status import STATUS_ID, status_body
+    from bot.roots import Origin
     from bot.wiki import PageOutcome, post_page
 
     body = status_body(result)
@@ -545,7 +565,9 @@ def _write_status(result: ScheduleResult, title: str, options: ScheduleOptions):
     run_id = result.started.strftime("%Y%m%dT%H%M%SZ")
     try:
         outcome = post_page(title, STATUS_ID, body, run_id=run_id, label=label,
-                            pywikibot_args=options.pywikibot_args, echo=options.echo)
+                            pywikibot_args=options.pywikibot_args, echo=options.echo,
+                            allow_roots=options.allow_roots,
+                            origin=Origin(result.config_title, result.config_revid))
     except SdgGapsError as exc:
         outcome = PageOutcome(title, "failed", " ".join(str(exc).split()))
         options.echo(str(outcome))
