@@ -22,6 +22,10 @@ overwritten. A report too large for one page is split between table rows into nu
 subpages with an index on its own page; ``local_dir`` writes the pages and their diffs to files
 instead of saving them.
 
+Nothing is written under a root the bot may not write (:mod:`bot.roots`): the writer,
+:class:`ReportBot`, checks the root against the allowed roots before its first page, with the
+titles spelt by the wiki, and :func:`check_root` lets a caller refuse a root before any work.
+
 The front door is :func:`post_report`. Each page ends in one :class:`PageOutcome`: ``saved``,
 ``unchanged`` (nothing to do: a re-run on the same data makes no edit), ``skipped``
 ({{nobots}}), ``refused`` (markers, or the shrink guard) or ``failed`` (protection, rights,
@@ -137,7 +141,8 @@ def post_report(
     Raises :class:`bot.errors.WikiError` for what stops every page: an incomplete report
     without ``allow_incomplete``, a password file others can read, a wiki that cannot be
     logged in to; :class:`bot.errors.UsageError` for an unreadable report directory or an
-    unknown pywikibot option.
+    unknown pywikibot option; :class:`bot.errors.RootRefused` (before logging in) for a root
+    outside the allowed roots.
     """
     report = _Report.read(report_dir)
     if not report.complete and not options.allow_incomplete and options.local_dir is None:
@@ -701,8 +706,8 @@ def _post_locally(report: _Report, options: PostOptions,
                   echo: Callable[[str], object]) -> list[PageOutcome]:
     """Write each page to ``options.local_dir`` with a unified diff against the live text.
 
-    Nothing is saved. The wiki is read when it answers; when it does not, every page is
-    written as new and its diff is against nothing.
+    Nothing is saved. The wiki is read, and the root checked against the allowed roots, when it
+    answers; when it does not, every page is written as new and its diff is against nothing.
     """
     # A preview should not wait minutes for a wiki that is down: try once.
     config.max_retries = min(config.max_retries, 1)
@@ -992,6 +997,7 @@ def _site():
 def _guard(site, root: str, allow_roots: Iterable[str], origin: Origin | None) -> str:
     """:func:`bot.roots.check` on titles spelt by *site*, for the account pywikibot logs in
     with (its configured user name); the root as the wiki spells it."""
+    site.namespaces  # noqa: B018  (a wiki out of reach fails here, not as a bad title)
     place = _place(site, root, "the root")
     if origin is None:
         default = place

@@ -114,7 +114,7 @@ def test_a_maintainer_allows_a_root_by_naming_that_exact_prefix(wiki, tmp_path):
     # One root on the command line, spelt otherwise than the wiki does, and one in the
     # environment a scheduled job reads.
     done = schedule(tmp_path, "--allow-root", "climate_change_in_Uganda",
-                    env={"SDG_GAPS_ALLOW_ROOTS": "User:Someone else/SDG"})
+                    env={"SDG_GAPS_ALLOW_ROOTS": "User:Someone else/SDG|Project:Elsewhere/"})
     assert done.returncode == 0, done.stderr
     assert "schedule: 3 report(s) (2 done, 1 refused)" in done.stdout
     assert wiki.exists("Climate change in Uganda/SDG 15")
@@ -123,7 +123,7 @@ def test_a_maintainer_allows_a_root_by_naming_that_exact_prefix(wiki, tmp_path):
     [row] = refused_rows(wiki.text(STATUS))
     assert row[:3] == ["4", "3", "User:Someone else/Other"]
     assert row[4] == ("“Test Wiki:SDG gaps”, “Climate change in Uganda”, "
-                      "“User:Someone else/SDG”")
+                      "“User:Someone else/SDG”, “Test Wiki:Elsewhere”")
 
 
 def test_post_refuses_an_article_unless_a_maintainer_allowed_it(wiki, report_dir, tmp_path):
@@ -144,6 +144,20 @@ def test_post_refuses_an_article_unless_a_maintainer_allowed_it(wiki, report_dir
                        "--allow-root", "Some article", cwd=tmp_path)
     assert allowed.returncode == 0, allowed.stderr
     assert wiki.exists("Some article") and wiki.exists("Some article/SDG 13")
+
+
+def test_the_script_refuses_and_allows_like_the_command(wiki, report_dir, tmp_path):
+    directory = report(report_dir, range(1, 5))
+    script = str(REPO / "scripts" / "post_reports.py")
+    done = subprocess.run([sys.executable, script, str(directory), "-root:Some article"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("post_reports: error: the bot may not write under")
+    allowed = subprocess.run(
+        [sys.executable, script, str(directory), "-root:Some article",
+         "-allowroot:Some article"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert allowed.returncode == 0, allowed.stderr
+    assert wiki.exists("Some article/SDG 13")
 
 
 def test_run_post_refuses_another_users_space_before_the_analysis(wiki, tmp_path):
