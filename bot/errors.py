@@ -7,7 +7,8 @@ on its own: say what was wrong and, where it helps, what was expected. The whole
 
     SdgGapsError                      exit 1 unless noted
     ├── UsageError                    exit 2: bad input from the user
-    │   └── InvalidQidError           a value that is not a QID (Q + digits, no leading zero)
+    │   ├── InvalidQidError           a value that is not a QID (Q + digits, no leading zero)
+    │   └── RootRefused               a report root outside the roots a maintainer allowed
     ├── ConfigError                   a configuration file or page that does not validate
     ├── SnapshotError                 the snapshot is missing or unreadable
     │   └── DumpError                 a Wikidata dump or Parquet file that cannot be read
@@ -38,6 +39,23 @@ class UsageError(SdgGapsError):
 
 class InvalidQidError(UsageError):
     """A value that should be a Wikidata item id (``Q42``) and is not."""
+
+
+class RootRefused(UsageError):
+    """A page the bot was asked to write a report under (a report's root, the status page)
+    that lies outside the roots a maintainer allowed (see :mod:`bot.roots`).
+
+    Besides its one-line message it carries, for the status page, the root as the wiki spells
+    it (:attr:`root`), the roots that were allowed (:attr:`allowed`) and why this one is not
+    (:attr:`reason`).
+    """
+
+    def __init__(self, message: str, *, root: str, allowed: tuple[str, ...] = (),
+                 reason: str = "") -> None:
+        super().__init__(message)
+        self.root = root
+        self.allowed = tuple(allowed)
+        self.reason = reason or message
 
 
 class ConfigError(SdgGapsError):

@@ -9,14 +9,19 @@
    not finish (the lock file still carries its process id) and carries on;
 2. reads the **configuration page** (:mod:`bot.onwiki`) and validates it: every mistake
    becomes a message, the rest runs;
-3. for each report that is **due** — its root page last updated (by the history's record of
-   its last run or by the bot's last edit of the page, whichever is later) at least ``every``
-   days ago — or only the report named with ``--page`` (run by hand, whatever its frequency):
-   analyses it, compares it with its previous run (:mod:`bot.history`), writes the report
-   directory, posts it (:func:`bot.wiki.post_report`: pages are saved whole or not at all) and
-   records the run in the history, in one transaction, last;
-4. writes the **status page** (default ``<config page>/Status``): start, duration, per page the
-   outcome, query time, data freshness, the configuration messages.
+3. refuses every report whose root page lies outside the **allowed roots**
+   (:mod:`bot.roots`: by default the configuration page's base page and its subpages) and
+   lists it on the status page; then, for each report that is **due** — its root page last
+   updated (by the history's record of its last run or by the bot's last edit of the page,
+   whichever is later) at least ``every`` days ago — or only the report named with ``--page``
+   (run by hand, whatever its frequency): analyses it, compares it with its previous run
+   (:mod:`bot.history`), writes the report directory, posts it (:func:`bot.wiki.post_report`:
+   pages are saved whole or not at all) and records the run in the history, in one
+   transaction, last. Every edit summary names the configuration page, the revision read and
+   the line that asked for the report;
+4. writes the **status page** (default ``<config page>/Status``, allowed by the same rule):
+   start, duration, per page the outcome, the refused roots, query time, data freshness, the
+   configuration messages.
 
 A run killed at any point leaves the wiki and the history consistent: an edit is one API
 request, a run is one SQLite transaction at its very end, and the lock dies with its process.
@@ -41,7 +46,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.errors import LockBusy, SdgGapsError, UsageError
+from bot.errors import LockBusy, RootRefused, SdgGapsError, UsageError
 from bot.history import History
 from bot.runs_facts import DataSource
 
@@ -159,6 +164,7 @@ class ScheduleOptions:
     source: DataSource | None = None  # the data source; default: endpoint, snapshot, contact
     engine: str = "compact"
     master: str | None = None
+    allow_roots: tuple[str, ...] = ()  # roots a maintainer allowed besides the default
     now: Callable[[], datetime] = _now
     echo: Callable[[str], object] = print
 
@@ -167,8 +173,10 @@ class ScheduleOptions:
 class ReportOutcome:
     number: int
     page: str
-    status: str  # done | skipped | failed (the pages' own outcomes are in *outcomes*)
+    status: str  # done | skipped | refused | failed (the pages' own outcomes: *outcomes*)
     reason: str = ""
+    line: int | None = None  # refused: the line of the configuration page naming its root
+    allowed: tuple[str, ...] = ()  # refused: the roots that were allowed
     outcomes: list = field(default_factory=list)
     run_id: str | None = None
     changes: dict | None = None
@@ -228,7 +236,8 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     from bot.catalogue import load_catalogue
     from bot.languages import load_wikis
     from bot.onwiki import ConfigMessage, apply_items_page, parse_config, resolve_report
-    from bot.wiki import read_pages
+    from bot.roots import Origin
+    from bot.wiki import check_root, read_pages
 
     started = options.now()
     echo = options.echo
@@ -296,6 +305,15 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
         written = spec
         # The wiki's own spelling of the title names the report's series in the history.
         spec = dataclasses.replace(spec, page=root.title)
+        origin = Origin(config_page.title, config_page.revid, spec.line_of("page"))
+        try:
+            check_root(spec.page, allow_roots=options.allow_roots, origin=origin,
+                       pywikibot_args=options.pywikibot_args)
+        except RootRefused as exc:
+            result.reports.append(ReportOutcome(spec.number, spec.page, "refused", exc.reason,
+                                                line=origin.line, allowed=exc.allowed))
+            echo(f"refused   {spec.page}: {exc}")
+            continue
         waiting = None if options.page else _not_due(spec, root, history, options.now())
         if waiting:
             result.reports.append(ReportOutcome(spec.number, spec.page, "skipped", waiting))
@@ -321,7 +339,7 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
             continue
         before = opened.stats()
         try:
-            outcome = _run_report(resolved, catalogue, opened, options)
+            outcome = _run_report(resolved, catalogue, opened, options, origin)
         except SdgGapsError as exc:
             outcome = ReportOutcome(spec.number, spec.page, "failed", " ".join(str(exc).split()))
             echo(f"failed    {spec.page}: {outcome.reason}")
@@ -410,7 +428,8 @@ def _slug(title: str) -> str:
     return f"{plain}-{hashlib.sha1(title.encode()).hexdigest()[:8]}"
 
 
-def _run_report(resolved, catalogue, opened, options: ScheduleOptions) -> ReportOutcome:
+def _run_report(resolved, catalogue, opened, options: ScheduleOptions,
+                origin=None) -> ReportOutcome:
     """Run one due report with :func:`bot.runs.run`: analyse, compare, write, post, record."""
     from bot.catalogue import ItemSet
     from bot.runs import RunRequest, run
@@ -440,7 +459,8 @@ def _run_report(resolved, catalogue, opened, options: ScheduleOptions) -> Report
         source=opened.source, itemsets=tuple(itemsets), languages=resolved.languages,
         engine=options.engine, master=options.master, out_parent=base,
         lang=resolved.report_language, gaps_per_wiki=spec.rows,
-        post=PostOptions(root=spec.page, pywikibot_args=list(options.pywikibot_args)),
+        post=PostOptions(root=spec.page, pywikibot_args=list(options.pywikibot_args),
+                         allow_roots=options.allow_roots, origin=origin),
         history=options.history, series=spec.page,
     )
     done = run(request, opened=opened, echo=options.echo)
@@ -473,6 +493,7 @@ def _freshness(snapshot, result: ScheduleResult, started: datetime) -> list[str]
 
 def _write_status(result: ScheduleResult, title: str, options: ScheduleOptions):
     from bot.report.status import STATUS_ID, status_body
+    from bot.roots import Origin
     from bot.wiki import PageOutcome, post_page
 
     body = status_body(result)
@@ -482,7 +503,9 @@ def _write_status(result: ScheduleResult, title: str, options: ScheduleOptions):
     run_id = result.started.strftime("%Y%m%dT%H%M%SZ")
     try:
         outcome = post_page(title, STATUS_ID, body, run_id=run_id, label=label,
-                            pywikibot_args=options.pywikibot_args, echo=options.echo)
+                            pywikibot_args=options.pywikibot_args, echo=options.echo,
+                            allow_roots=options.allow_roots,
+                            origin=Origin(result.config_title, result.config_revid))
     except SdgGapsError as exc:
         outcome = PageOutcome(title, "failed", " ".join(str(exc).split()))
         options.echo(str(outcome))

@@ -22,6 +22,10 @@ overwritten. A report too large for one page is split between table rows into nu
 subpages with an index on its own page; ``local_dir`` writes the pages and their diffs to files
 instead of saving them.
 
+Nothing is written under a root the bot may not write (:mod:`bot.roots`): the writer,
+:class:`ReportBot`, checks the root against the allowed roots before its first page, with the
+titles spelt by the wiki, and :func:`check_root` lets a caller refuse a root before any work.
+
 The front door is :func:`post_report`. Each page ends in one :class:`PageOutcome`: ``saved``,
 ``unchanged`` (nothing to do: a re-run on the same data makes no edit), ``skipped``
 ({{nobots}}), ``refused`` (markers, or the shrink guard) or ``failed`` (protection, rights,
@@ -59,8 +63,10 @@ from pywikibot.exceptions import (
 )
 from pywikibot.exceptions import Error as PywikibotError
 
+from bot import roots
 from bot.errors import UsageError, WikiError
 from bot.markers import DEFAULT_MAX_SHRINK
+from bot.roots import Origin
 
 STATUSES = ("saved", "unchanged", "skipped", "refused", "failed")
 
@@ -104,6 +110,14 @@ class PostOptions:
     before_save: Callable[[str], None] | None = None
     """Called with a page's title after it was read and before it is saved. Tests use it to
     make an edit in between, as a person could."""
+    allow_roots: tuple[str, ...] = ()
+    """Roots a maintainer allowed (``--allow-root``); those of ``SDG_GAPS_ALLOW_ROOTS`` are
+    added. Without them only :attr:`root` itself is allowed, and not in the article namespace
+    or another user's user space (see :mod:`bot.roots`)."""
+    origin: Origin | None = None
+    """Where a scheduled report was asked for. Its configuration page's base page is then the
+    default allowed root (instead of :attr:`root`), and every edit summary names the page,
+    the revision and the line."""
 
 
 @dataclass
@@ -128,7 +142,8 @@ def post_report(
     Raises :class:`bot.errors.WikiError` for what stops every page: an incomplete report
     without ``allow_incomplete``, a password file others can read, a wiki that cannot be
     logged in to; :class:`bot.errors.UsageError` for an unreadable report directory or an
-    unknown pywikibot option.
+    unknown pywikibot option; :class:`bot.errors.RootRefused` (before logging in) for a root
+    outside the allowed roots.
     """
     report = _Report.read(report_dir)
     if not report.complete and not options.allow_incomplete and options.local_dir is None:
@@ -140,6 +155,8 @@ def post_report(
         _check_password_file()
         if options.local_dir is not None:
             return _post_locally(report, options, echo)
+        # Refused before logging in (the writer checks again, as it does for every caller).
+        _guard(_site(), options.root, options.allow_roots, options.origin)
         site = _login()
         bot = ReportBot(site=site, report=report, options=options,
                         budget=_page_budget(site, options), echo=echo)
@@ -468,11 +485,14 @@ def obsolete_body(title: str, count: int) -> str:
 # --- edit summaries ----------------------------------------------------------------------
 
 
-def edit_summary(label: str, before: Stats, after: Stats, run_id: str, prefix: str = "") -> str:
-    """What changed in numbers: items linked before and not now (−), now and not before (+)."""
+def edit_summary(label: str, before: Stats, after: Stats, run_id: str, prefix: str = "",
+                 origin: Origin | None = None) -> str:
+    """What changed in numbers: items linked before and not now (−), now and not before (+);
+    with *origin*, where the save was asked for (:func:`bot.roots.fit_summary`)."""
     removed = sum((before.counter() - after.counter()).values())
     added = sum((after.counter() - before.counter()).values())
-    return f"{prefix}{label} (\u2212{removed:,}, +{added:,}) \u00b7 run {run_id}"
+    return roots.fit_summary(
+        f"{prefix}{label} (\u2212{removed:,}, +{added:,}) \u00b7 run {run_id}", origin)
 
 
 # --- what to write -----------------------------------------------------------------------
@@ -608,6 +628,7 @@ class ReportBot(SingleSiteBot):
 
     def __init__(self, *, site, report: _Report, options: PostOptions, budget: int,
                  echo: Callable[[str], object]) -> None:
+        _guard(site, options.root, options.allow_roots, options.origin)
         self._report = report
         self._options = options
         self._echo = echo
@@ -649,7 +670,7 @@ class ReportBot(SingleSiteBot):
                 return new
             summary = edit_summary(target.label, _old_stats(old, target.report_id),
                                    target.stats, self._report.run_id,
-                                   self._options.summary_prefix)
+                                   self._options.summary_prefix, self._options.origin)
             if self._options.before_save is not None:
                 self._options.before_save(target.title)
             try:
@@ -686,14 +707,15 @@ def _post_locally(report: _Report, options: PostOptions,
                   echo: Callable[[str], object]) -> list[PageOutcome]:
     """Write each page to ``options.local_dir`` with a unified diff against the live text.
 
-    Nothing is saved. The wiki is read when it answers; when it does not, every page is
-    written as new and its diff is against nothing.
+    Nothing is saved. The wiki is read, and the root checked against the allowed roots, when it
+    answers; when it does not, every page is written as new and its diff is against nothing.
     """
     # A preview should not wait minutes for a wiki that is down: try once.
     config.max_retries = min(config.max_retries, 1)
     try:
         site = pywikibot.Site()  # logs in from the cookie file, so it reaches the wiki
         budget = _page_budget(site, options)
+        _guard(site, options.root, options.allow_roots, options.origin)
         pages: dict[str, pywikibot.Page] = {}
 
         def page_of(title: str) -> pywikibot.Page:
@@ -741,7 +763,8 @@ def _post_locally(report: _Report, options: PostOptions,
             ))
             (directory / f"{name}.diff").write_text(diff, encoding="utf-8")
             summary = edit_summary(target.label, _old_stats(old, target.report_id),
-                                   target.stats, report.run_id, options.summary_prefix)
+                                   target.stats, report.run_id, options.summary_prefix,
+                                   options.origin)
             outcome = PageOutcome(target.title, "saved",
                                   f"written to {name}.wiki, not posted; {summary}")
         outcomes.append(outcome)
@@ -921,15 +944,19 @@ def post_page(
     pywikibot_args: Iterable[str] = (),
     echo: Callable[[str], object] = print,
     summary_prefix: str = "",
+    allow_roots: Iterable[str] = (),
+    origin: Origin | None = None,
 ) -> PageOutcome:
     """Write *body* between the markers of *report_id* on *title* (created if missing), with
     everything the report writer guarantees: text outside the markers kept, {{nobots}}
     honoured, edit conflicts retried on fresh text, no edit when nothing changed. The shrink
-    guard does not apply (a status page is not a list of gaps)."""
+    guard does not apply (a status page is not a list of gaps); the allowed roots do, with
+    *allow_roots* and *origin* as in :class:`PostOptions`."""
     report = _Report(run_id=run_id, complete=True,
                      pages=[_ReportPage(id=report_id, subpage="", body=body, label=label)])
     options = PostOptions(root=title, force=True, pywikibot_args=list(pywikibot_args),
-                          summary_prefix=summary_prefix)
+                          summary_prefix=summary_prefix, allow_roots=tuple(allow_roots),
+                          origin=origin)
     with _global_options(options.pywikibot_args):
         _check_password_file()
         site = _login()
@@ -939,3 +966,71 @@ def post_page(
     if not bot.outcomes:
         return PageOutcome(title, "failed", "not written")
     return bot.outcomes[-1]
+
+
+# --- where the bot may write (the rule is bot.roots's) -----------------------------------
+
+
+def check_root(title: str, *, allow_roots: Iterable[str] = (), origin: Origin | None = None,
+               pywikibot_args: Iterable[str] = ()) -> str:
+    """Check, as every save does, that the bot may write a report under *title* (*allow_roots*
+    and *origin* as in :class:`PostOptions`); the title as the wiki spells it. The wiki is
+    asked how it spells titles; nothing is written and no login is needed.
+
+    Raises :class:`bot.errors.RootRefused` when it may not, :class:`bot.errors.UsageError`
+    for a title the wiki cannot have, :class:`bot.errors.WikiError` when the wiki cannot be
+    reached.
+    """
+    with _global_options(list(pywikibot_args)):
+        return _guard(_site(), title, allow_roots, origin)
+
+
+def _site():
+    """The configured site, its namespaces known (not logged in)."""
+    try:
+        site = pywikibot.Site()
+        site.namespaces  # noqa: B018  (the siteinfo request, so that it fails here)
+    except PywikibotError as exc:
+        raise WikiError(f"cannot reach the wiki: {_describe(exc)}") from None
+    return site
+
+
+def _guard(site, root: str, allow_roots: Iterable[str], origin: Origin | None) -> str:
+    """:func:`bot.roots.check` on titles spelt by *site*, for the account pywikibot logs in
+    with (its configured user name); the root as the wiki spells it."""
+    site.namespaces  # noqa: B018  (a wiki out of reach fails here, not as a bad title)
+    place = _place(site, root, "the root")
+    if origin is None:
+        default = place
+    else:
+        config = _place(site, origin.page, "the configuration page")
+        default = config if config.base == config.title else _place(
+            site, config.base, "the configuration page's base page")
+    named = [_place(site, title, "--allow-root") for title in roots.named_roots(allow_roots)]
+    bot = pywikibot.User(site, site.username()).username if site.username() else ""
+    roots.check(place, default, named, bot)
+    return place.title
+
+
+def _place(site, title: str, what: str) -> roots.Place:
+    """*title* as *site* spells it, and what the wiki says of its namespace."""
+    try:
+        page = pywikibot.Page(site, title)
+        name = page.title()
+        namespace = page.namespace()
+        bare = page.title(with_ns=False)
+    except (PywikibotError, ValueError) as exc:
+        detail = _describe(exc) if isinstance(exc, PywikibotError) else str(exc)
+        raise UsageError(f"{what} {title!r} is not a valid page title: {detail}") from None
+    problem = None
+    if page.site != site:
+        problem = f"it is a page of another wiki ({page.site})"
+    elif int(namespace) < 0:
+        problem = "it is a special page, which cannot be written"
+    elif page.section():
+        problem = "it names a section of a page (#…), not a page"
+    return roots.Place(
+        title=name, namespace=int(namespace), name=bare, namespace_name=namespace.custom_name,
+        content=bool(getattr(namespace, "content", int(namespace) == 0)),
+        owner=bare.split("/", 1)[0] if int(namespace) in roots.USER_NAMESPACES else None,
+        problem=problem, subpages=bool(getattr(namespace, "subpages", True)))

@@ -17,6 +17,9 @@ Options:
   -allowincomplete    post a report whose data is incomplete ("complete": false)
   -local:DIR          write each page and a unified diff against the live text to DIR;
                       save nothing
+  -allowroot:PREFIX   allow reports on PREFIX and its subpages (repeatable; also
+                      $SDG_GAPS_ALLOW_ROOTS): needed for a root in the article namespace or
+                      in another user's user space
   -help               print this help
 
 Global options are pywikibot's: -simulate, -dir:DIR (where user-config.py is), -user:NAME,
@@ -47,7 +50,7 @@ def parse_args(argv: list[str]) -> tuple[Path, PostOptions] | None:
     Raises ValueError on a missing or malformed option.
     """
     report_dir = None
-    values: dict = {"pywikibot_args": []}
+    values: dict = {"pywikibot_args": [], "allow_roots": ()}
     for arg in argv:
         name, _, value = arg.partition(":")
         if name in ("-help", "--help", "-h"):
@@ -69,6 +72,8 @@ def parse_args(argv: list[str]) -> tuple[Path, PostOptions] | None:
             values["allow_incomplete"] = True
         elif name == "-local" and value:
             values["local_dir"] = Path(value)
+        elif name == "-allowroot" and value:
+            values["allow_roots"] += (value,)
         else:
             values["pywikibot_args"].append(arg)  # pywikibot's, or refused by it
     if report_dir is None or "root" not in values:

@@ -72,6 +72,7 @@ def closed_port() -> int:
         (["run", "--batch-size", "0"], "--batch-size needs a whole number"),
         (["run", "--snapshot", "/nonexistent/snapshot"], "/nonexistent/snapshot"),
         (["post", "/nonexistent/report", "--root", "X", "--max-shrink", "2"], "--max-shrink"),
+        (["run", "--allow-root", "Project:X"], "--allow-root needs --post"),
     ],
 )
 def test_bad_input_is_one_line_and_non_zero(args, fragment):

@@ -302,3 +302,16 @@ def history_path(args) -> Path | None:
 
 def service_of(source) -> str:
     return "qlever" if source.endpoint == "qlever" else "wdqs"
+
+
+def add_allow_root(parser, when: str = "") -> None:
+    """Where the bot may write besides its default (post, run --post, schedule)."""
+    parser.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help=f"{when}allow reports on the page PREFIX and its subpages (repeatable; also "
+        "$SDG_GAPS_ALLOW_ROOTS, roots separated by |). Needed for a root in the article "
+        "namespace or in another user's user space; see README, \"Where the bot may write\"",
+    )

@@ -41,6 +41,7 @@ def add_parser(subparsers) -> None:
         metavar="DIR",
         help="write the pages and a diff against the live text to DIR; save nothing",
     )
+    common.add_allow_root(post)
     post.set_defaults(handler=handle)
 
 
@@ -54,6 +55,7 @@ def handle(args) -> int:
         allow_incomplete=args.allow_incomplete,
         local_dir=args.local,
         pywikibot_args=list(args.pywikibot_args),
+        allow_roots=tuple(args.allow_root),
     )
     outcomes = post_report(args.report_dir, options)
     return 1 if any(o.status == "failed" for o in outcomes) else 0

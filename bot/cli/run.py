@@ -67,6 +67,7 @@ def add_parser(subparsers) -> None:
     run.add_argument(
         "--root", metavar="PAGE", help="with --post: the wiki page the report goes under"
     )
+    common.add_allow_root(run, "with --post: ")
     run.set_defaults(handler=handle)
 
 
@@ -81,13 +82,18 @@ def handle(args) -> int:
 
     if args.post and not args.root:
         raise UsageError("--post needs --root PAGE")
+    if args.allow_root and not args.post:
+        raise UsageError("--allow-root needs --post")
     common.check_engine(args)
     source = common.source_of(args)
     post = None
     if args.post:
-        from bot.wiki import PostOptions
+        from bot.wiki import PostOptions, check_root
 
-        post = PostOptions(root=args.root, pywikibot_args=list(args.pywikibot_args))
+        check_root(args.root, allow_roots=args.allow_root,  # refused before the analysis
+                   pywikibot_args=args.pywikibot_args)
+        post = PostOptions(root=args.root, pywikibot_args=list(args.pywikibot_args),
+                           allow_roots=tuple(args.allow_root))
     request = RunRequest(
         source=source,
         goals=parse_goals(args.goals),

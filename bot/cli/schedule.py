@@ -54,6 +54,7 @@ def add_parser(subparsers) -> None:
         metavar="DIR",
         help="where report directories are written (default: next to the history, scheduled/)",
     )
+    common.add_allow_root(schedule, "besides the configuration page's base page: ")
     schedule.set_defaults(handler=handle)
 
 
@@ -73,6 +74,7 @@ def handle(args) -> int:
         master=args.master,
         out_dir=args.out_dir,
         pywikibot_args=args.pywikibot_args,
+        allow_roots=tuple(args.allow_root),
     )
     common.check_engine(args)
     result = run_schedule(options)

@@ -2,8 +2,10 @@
 
 After each ``sdg-gaps schedule`` the bot writes, between its markers on the status page: when
 the run started and how long it took, the outcome of every page (saved / unchanged / skipped /
-refused / failed, with the reason), the query time used, how fresh the data is, and every
-mistake found on the configuration page.
+refused / failed, with the reason), the reports refused because their root lies outside the
+roots allowed (with the line of the configuration page naming the root, the root asked for and
+the roots allowed), the query time used, how fresh the data is, and every mistake found on the
+configuration page. A root the bot refused is shown as text, not linked.
 
 Rendered from a :class:`bot.schedule.ScheduleResult`; page titles, reasons and configuration
 messages pass through :mod:`bot.report.escape` like every other untrusted text.
@@ -59,7 +61,7 @@ def status_body(result) -> str:
     lines += ["", "== Pages =="]
     rows = []
     for report in result.reports:
-        where = _page(report.page)
+        where = escape.text(report.page) if report.status == "refused" else _page(report.page)
         if not report.outcomes:
             rows.append((str(report.number), where, escape.text(report.status),
                          escape.text(report.reason)))
@@ -78,6 +80,7 @@ def status_body(result) -> str:
     if counts:
         lines.append("Totals: " + escape.text(
             ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))) + ".")
+    lines += _refused(result)
     changed = [r for r in result.reports if r.changes]
     if changed:
         lines += ["", "== Since the last run =="]
@@ -106,3 +109,21 @@ def status_body(result) -> str:
     else:
         lines.append("None: the configuration page is valid.")
     return "\n".join(lines)
+
+
+def _refused(result) -> list[str]:
+    """The section on the reports whose root lies outside the roots allowed."""
+    refused = [r for r in result.reports if r.status == "refused"]
+    if not refused:
+        return []
+    rows = [(str(r.line or ""), str(r.number), escape.text(r.page), escape.text(r.reason),
+             escape.text(", ".join(f"“{t}”" for t in r.allowed) or "none")) for r in refused]
+    return [
+        "", "== Roots not allowed ==",
+        f"{len(refused)} report(s) not run: the bot writes only under the roots a maintainer "
+        "allowed (by default the configuration page's base page and its subpages), never in "
+        "the article namespace or another user's user space unless a maintainer named that "
+        "place. Choose a root under an allowed one, or ask a maintainer to allow yours.",
+        table(["Line", "Report", "Root asked for", "Why not", "Roots allowed (with subpages)"],
+              rows, sortable=False),
+    ]
