@@ -61,7 +61,7 @@ def split_topics(
     hit = members["qid"].isin(known["qid"])
     kept = members.loc[~hit].reset_index(drop=True)
     dropped = members.loc[hit].reset_index(drop=True)
-    known = known.astype(str)
+    known = known[known["qid"].isin(dropped["qid"])].astype(str)  # the members' classes only
     if known.empty:
         none = pd.DataFrame({"class": pd.Series(dtype=object), "items": pd.Series(dtype="int64")})
         return Topics(kept, dropped.assign(classes=pd.Series(dtype=object)), none)
