@@ -1,7 +1,8 @@
 """Golden tests of the wikitext of small fixed pages (tests/golden/report-*.wiki).
 
-The pages are those of SDG 15 (the 88 EU invasive species) reported for Polish only, five gap
-rows a goal, with the run's id and time fixed, in English and in French. When a page changes on
+The pages are those of SDG 15 (the 88 EU invasive species: the snapshot's other SDG 15 sets, about
+Uganda, are left out of this catalogue) reported for Polish only, five gap rows a goal, with the
+run's id and time fixed, in English and in French. When a page changes on
 purpose, regenerate the files with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py``
 and review the diff like any other change.
 """
@@ -9,6 +10,7 @@ and review the diff like any other change.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,10 +29,14 @@ def analysis():
     from bot.sparql import EmbeddedEndpoint
 
     snapshot = open_snapshot()
+    catalogue = load_catalogue(snapshot)
+    catalogue = replace(
+        catalogue, itemsets=tuple(s for s in catalogue.itemsets if "-uganda-" not in s.id)
+    )
     result = analyse(
         RunConfig(goals=(15,), languages=("pl",), progress=False),
         EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path),
-        load_catalogue(snapshot),
+        catalogue,
         load_wikis(),
         provenance=snapshot.describe(),
         pagesizes=snapshot.pagesizes(),
