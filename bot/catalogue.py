@@ -72,7 +72,13 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bot.errors import ConfigError, SdgGapsError, SnapshotError
-from bot.ids import QID_PATTERN, qid_sort_key, target_sort_key
+from bot.ids import (
+    QID_PATTERN,
+    REDIRECT_BADGES,
+    WIKIMEDIA_INTERNAL_CLASSES,
+    qid_sort_key,
+    target_sort_key,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SDG_DIR = ROOT / "queries" / "sdg"
@@ -514,10 +520,17 @@ def _flatten(value: object) -> str:
     return str(value)
 
 
-def snapshot_itemsets(snapshot) -> list[ItemSet]:
-    """The bundled item sets described by a :class:`bot.snapshot.Snapshot`."""
+def snapshot_itemsets(snapshot, *, untitled: bool = False) -> list[ItemSet]:
+    """The bundled item sets described by a :class:`bot.snapshot.Snapshot`.
+
+    A set whose source gives its sitelinks without titles (``titles`` false in the manifest:
+    the Humaniki women) joins only with *untitled*: its articles exist but have no names, and
+    the reports build every article link and Content Translation link from a title.
+    """
     sets = []
     for info in snapshot.itemsets:
+        if not info.titles and not untitled:
+            continue
         pinned = ROOT / info.pinned if info.pinned else None
         source = {"kind": "snapshot"}
         source.update({str(k): _flatten(v) for k, v in dict(info.source or {}).items()})
@@ -720,6 +733,7 @@ DUMP_2014 = (
 CLIMATE_ITEMS = "topics/climate_change_25langs/climate_items.tsv"
 META_1000 = "topics/meta_1000_list/meta_1000_list_qids_labels.tsv"
 INVASIVE_QIDS = "topics/invasive_species_eu/unionconcern_invasive_species_qnumbers_2025.csv"
+UGANDA_CORPUS = "topics/uganda_content_gap/ug_ccc_full_corpus.csv"
 
 
 def trace_index(
@@ -729,7 +743,9 @@ def trace_index(
 
     Sources, first one wins: the UN's goal matches, the 2014 Wikidata dump sample (labels of
     400 items and 1,304 properties), the climate set's English Wikipedia titles, the Meta
-    1,000 list's labels, the EU invasive species' scientific names.
+    1,000 list's labels, the EU invasive species' scientific names, and the English labels the
+    Uganda corpus gives its items' P31 classes (``types`` and ``type_labels``, read only where
+    the two columns pair up one to one).
     """
     import bz2
     import json
@@ -768,7 +784,26 @@ def trace_index(
             ident = (row.get(id_col) or "").strip()
             if QID_RE.match(ident):
                 add(ident, row.get(name_col) or "", rel, evidence)
+    try:
+        with open(data / UGANDA_CORPUS, encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+    except OSError as exc:
+        raise ConfigError(f"{data / UGANDA_CORPUS}: cannot read: {exc.strerror or exc}") from exc
+    for row in rows:
+        classes = row["types"].split("|") if row.get("types") else []
+        names = row["type_labels"].split(", ") if row.get("type_labels") else []
+        if len(classes) == len(names):
+            for ident, name in zip(classes, names, strict=True):
+                if QID_RE.match(ident):
+                    add(ident, name, UGANDA_CORPUS,
+                        "English label of the P31 class in the Uganda corpus (type_labels)")
     return index
+
+
+def code_identifiers() -> dict[str, set[str]]:
+    """The QIDs the code itself relies on (``bot/ids.py``: the redirect badges and the
+    Wikimedia-internal classes), each with the file that names it, like a query's."""
+    return {ident: {"bot/ids.py"} for ident in REDIRECT_BADGES | WIKIMEDIA_INTERNAL_CLASSES}
 
 
 def query_files() -> list[Path]:
@@ -809,9 +844,10 @@ ID_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_])([QP][1-9][0-9]*)(?![A-Za-z0-9_])")
 
 
 def traced_table(index: Mapping[str, tuple[str, str, str]]) -> str:
-    """``queries/sdg/traced.tsv``: each identifier the queries use that a source names."""
+    """``queries/sdg/traced.tsv``: each identifier the queries and the code use that a source
+    names."""
     verify = {e.id for e in load_verify_live()}
-    used: dict[str, set[str]] = {}
+    used: dict[str, set[str]] = code_identifiers()
     for path in query_files():
         for ident in identifiers_in(path.read_text(encoding="utf-8")):
             used.setdefault(ident, set()).add(_show(path))
@@ -1145,9 +1181,10 @@ def check_catalogue(
     set; every target an item set names exists and belongs to its goal; pinned lists parse;
     every query is portable, parses, and every QID/PID in it is traced to a source file
     (``queries/sdg/traced.tsv``) or listed in ``queries/verify-live.tsv``, and its header says
-    where each comes from; goal QIDs agree with the UN's matches (and with the snapshot's, and,
-    when the shared data folder is at hand, with the UN map itself). With *endpoint*: every
-    identifier is looked up in one batched query (see :func:`check_live`).
+    where each comes from; so is every QID ``bot/ids.py`` relies on (the redirect badges, the
+    Wikimedia-internal classes); goal QIDs agree with the UN's matches (and with the
+    snapshot's, and, when the shared data folder is at hand, with the UN map itself). With
+    *endpoint*: every identifier is looked up in one batched query (see :func:`check_live`).
     """
     found = [Finding("snapshot", p) for p in catalogue.problems]
     found += _check_tables(catalogue)
@@ -1159,6 +1196,11 @@ def check_catalogue(
         return found + [Finding("catalogue", str(exc))]
     query_found, used = _check_queries(catalogue, traced, verify)
     found += query_found
+    for ident, files in sorted(code_identifiers().items(), key=lambda kv: _id_key(kv[0])):
+        used.setdefault(ident, set()).update(files)
+        if ident not in traced and ident not in verify:
+            found.append(Finding("bot/ids.py", f"{ident} is traceable to no source file and is "
+                                               "not listed in queries/verify-live.tsv"))
     if snapshot is None:
         snapshot, _why = _open_bundled_snapshot()
     goal_qids = dict(snapshot.goal_qids) if snapshot else None

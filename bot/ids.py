@@ -15,6 +15,12 @@ the UN numbers them. :func:`parse_goals_and_targets` is the one grammar for a li
 
 **Badges** — :data:`REDIRECT_BADGES`: a sitelink carrying one of these badges points at a
 redirect and is not an article.
+
+**Wikimedia-internal classes** — :data:`WIKIMEDIA_INTERNAL_CLASSES`: an item that is an
+instance (P31) of one of them stands for a page of the wikis' own machinery (a category, a
+template, a disambiguation page, a portal, a module, a project page …), not for a topic an
+editor could write an article about. A Wikimedia list article is an article and is not one of
+them. :mod:`bot.topics` applies the rule.
 """
 
 from __future__ import annotations
@@ -36,6 +42,32 @@ _TARGET = re.compile(TARGET_PATTERN, re.ASCII)
 # Badges that mark a sitelink to a redirect ("sitelink to redirect", "intentional sitelink to
 # redirect"): such a sitelink is not an article. Listed in queries/verify-live.tsv.
 REDIRECT_BADGES = frozenset({"Q70893996", "Q70894304"})
+
+# Classes of Wikimedia-internal pages. Those the shared data names with an English label (the
+# Uganda corpus's P31 classes) are traced in queries/sdg/traced.tsv; the others, seen as the
+# only P31 of climate items whose English titles are Category:, Template: or Portal: pages, and
+# the module and project-page classes no source here names, are listed in
+# queries/verify-live.tsv for a maintainer to confirm against live Wikidata.
+WIKIMEDIA_INTERNAL_CLASSES = frozenset(
+    {
+        "Q4167836",  # Wikimedia category
+        "Q15647814",  # Wikimedia administration category
+        "Q24046192",  # Wikimedia category of stubs
+        "Q30432511",  # metacategory in Wikimedia projects
+        "Q56428020",  # Wikimedia lists category
+        "Q59541917",  # Wikimedia topic category
+        "Q11266439",  # Wikimedia template
+        "Q11753321",  # Wikimedia navigational template
+        "Q4167410",  # Wikimedia disambiguation page
+        "Q22808320",  # Wikimedia human name disambiguation page
+        "Q4663903",  # Wikimedia portal
+        "Q15184295",  # Wikimedia module
+        "Q14204246",  # Wikimedia project page
+        "Q17362920",  # Wikimedia duplicated page
+        "Q21450877",  # Wikimedia multilingual project main page
+        "Q21623879",  # Wikimedia Commons atlas page
+    }
+)
 
 
 def is_qid(value: object) -> bool:

@@ -102,6 +102,10 @@ def run(
     tables = engine.tables(got.facts, plan)
     if opened.files:  # the wikis a file observes are known once the engine has read it
         _check_languages(got, tables.wikis, notify)
+    reported = set(tables.coverage["goal"].tolist())
+    for goal in sorted({s.goal for s in got.itemsets} - reported):
+        notify(f"warning: SDG {goal} was observed in none of the chosen Wikipedias; "
+               "it is left out of the report")
     analysis = _analysis(request, got, tables, wikis, started, opened)
     analysis.counts.update(_counts(got, analysis, opened.stats(), before))
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
@@ -156,7 +160,7 @@ def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysi
         finished=datetime.now(UTC).replace(microsecond=0),
         endpoint=opened.describe_endpoint(),
         provenance=opened.provenance(),
-        goals={n: catalogue.goals[n] for n in sorted({s.goal for s in got.itemsets})},
+        goals={n: catalogue.goals[n] for n in sorted(set(tables.coverage["goal"].tolist()))},
         itemsets=list(got.itemsets),
         coverage=cov,
         coverage_itemsets=named(tables.coverage_itemsets, "itemset",

@@ -8,8 +8,8 @@ Options (each also accepted as --name VALUE or --name=VALUE):
 
   -source:DIR        the source folder, laid out like the project's shared data
                      (default: ../shared/data next to the repository)
-  -out:DIR           where to write wikidata.nt.gz, pagesizes.tsv.gz and manifest.json
-                     (default: bot/data/snapshot)
+  -out:DIR           where to write wikidata.nt.gz, pagesizes.tsv.gz, pageviews.tsv.gz
+                     and manifest.json (default: bot/data/snapshot)
   -pinned:DIR        where to write the pinned QID lists (default: queries/pinned)
   -wikipedias:FILE   where to write the table of Wikipedias (default: bot/data/wikipedias.tsv)
   -help, -h          print this help

@@ -9,6 +9,7 @@ same answer from both. The live-drift tests load a small Turtle of real facts in
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -115,7 +116,12 @@ def test_every_goal_has_an_item_set_and_bundled_sets_come_from_the_snapshot(cata
     for number in range(1, 18):
         assert catalogue.itemsets_for([number]), number
     bundled = catalogue.itemsets_for(snapshot_only=True)
-    assert {s.id for s in bundled} == {"sdg13-climate-change", "sdg15-eu-invasive-alien-species"}
+    manifest = json.loads((ROOT / "bot/data/snapshot/manifest.json").read_text(encoding="utf-8"))
+    titled = {s["id"] for s in manifest["itemsets"] if s["titles"]}
+    assert {s.id for s in bundled} == titled
+    assert {"sdg13-climate-change", "sdg15-eu-invasive-alien-species", "sdg5-uganda-women",
+            "sdg11-nominatim-places"} <= titled
+    assert {s.goal for s in bundled} == {3, 4, 5, 6, 7, 10, 11, 13, 15}
     climate = catalogue.itemset("sdg13-climate-change")
     assert climate.in_snapshot and climate.goal == 13 and climate.query is None
     assert len(climate.observed_wikis) == 25 and "frwiki" in climate.observed_wikis
@@ -128,6 +134,17 @@ def test_every_goal_has_an_item_set_and_bundled_sets_come_from_the_snapshot(cata
     for s in queries:
         assert s.observed_wikis is None and s.pinned is None and s.query.is_file()
         assert s.pinned_qids() == []
+
+
+def test_a_bundled_set_without_titles_joins_only_when_asked():
+    snapshot = open_snapshot()
+    untitled = [info.id for info in snapshot.itemsets if not info.titles]
+    assert untitled == ["sdg5-humaniki-women"]
+    assert "sdg5-humaniki-women" not in {s.id for s in cat.snapshot_itemsets(snapshot)}
+    women = next(s for s in cat.snapshot_itemsets(snapshot, untitled=True)
+                 if s.id == "sdg5-humaniki-women")
+    assert women.goal == 5 and women.in_snapshot and len(women.pinned_qids()) == 39
+    assert len(women.observed_wikis) == 303
 
 
 def test_itemsets_for_filters_by_goal_and_snapshot(catalogue):
@@ -256,6 +273,30 @@ def test_bad_organizer_file_is_one_clear_line(tmp_path, body, message):
 
 def test_check_finds_nothing_wrong_with_the_committed_catalogue(catalogue):
     assert cat.check_catalogue(catalogue) == []
+
+
+def test_every_wikimedia_internal_class_is_traced_or_to_verify_live():
+    from bot.ids import WIKIMEDIA_INTERNAL_CLASSES
+
+    traced = {e.id: e for e in cat.load_traced()}
+    verify = {e.id: e for e in cat.load_verify_live()}
+    for qid in WIKIMEDIA_INTERNAL_CLASSES:
+        assert qid in traced or "bot/ids.py" in verify[qid].used_in, qid
+    assert traced["Q4167410"].label_en == "Wikimedia disambiguation page"
+    assert verify["Q4167836"].expected_label_en == "Wikimedia category"
+    assert "Q13406463" not in WIKIMEDIA_INTERNAL_CLASSES  # a list article is an article
+
+
+def test_check_names_an_internal_class_no_source_vouches_for(catalogue, monkeypatch):
+    monkeypatch.setattr(cat, "WIKIMEDIA_INTERNAL_CLASSES", frozenset({"Q4167836", "Q987654321"}))
+    findings = [str(f) for f in cat.check_catalogue(catalogue)]
+    assert (
+        "bot/ids.py: Q987654321 is traceable to no source file and is not listed in "
+        "queries/verify-live.tsv"
+    ) in findings
+    # the classes taken out of the list are now traced for nothing, and the check says so
+    assert "queries/sdg/traced.tsv: Q4167410 is used by no query (rebuild with " \
+        "scripts/build_catalogue.py)" in findings
 
 
 def test_check_reports_untraced_ids_non_portable_queries_and_missing_goals(tmp_path, catalogue):

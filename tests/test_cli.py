@@ -63,7 +63,7 @@ def closed_port() -> int:
         (["run", "--goals", "climate"], "unknown goal 'climate'"),
         (["run", "--goals", "1"], "goal 1 has no item set in the bundled snapshot"),
         (["run", "--languages", "xx-notreal"], "unknown language 'xx-notreal'"),
-        (["run", "--languages", "sw"], "none of the chosen languages was observed"),
+        (["run", "--languages", "yo"], "none of the chosen languages was observed"),
         (
             ["run", "--endpoint", "ftp://example.org/sparql"],
             "bad endpoint 'ftp://example.org/sparql'",

@@ -63,9 +63,10 @@ def test_sitelinks_query_returns_every_bundled_article(embedded, http, snapshot)
         via_http = fetch.fetch_sitelinks(http, qids, wikis, batch_size=500)
         via_store = fetch.fetch_sitelinks(embedded, qids, wikis, batch_size=500)
         pd.testing.assert_frame_equal(via_http, via_store)
-        assert (
-            len(via_http) == manifest[itemset.id].sitelinks
-        )  # from the manifest: 18,871 and 1,219
+        # in the wikis the set's source looked at, its own sitelinks (18,871 and 1,219); other
+        # sources may add some elsewhere (the Uganda corpus: Luganda articles of climate items)
+        observed = via_http[via_http["wiki"].isin(manifest[itemset.id].observed_wikis)]
+        assert len(observed) == manifest[itemset.id].sitelinks
         assert not via_http["redirect"].any()  # the sources give no badges
 
 

@@ -27,6 +27,7 @@ CASES = {
     "sitelinks.rq": lambda: fetch.sitelinks_query(QIDS),
     "labels.rq": lambda: fetch.labels_query(QIDS, ["fr", "mul", "en"]),
     "labels_any.rq": lambda: fetch.labels_any_query(QIDS),
+    "types.rq": lambda: fetch.types_query(QIDS),
 }
 
 

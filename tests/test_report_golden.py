@@ -1,7 +1,8 @@
 """Golden tests of the wikitext of small fixed pages (tests/golden/report-*.wiki).
 
-The pages are those of SDG 15 (the 88 EU invasive species) reported for Polish only, five gap
-rows a goal, with the run's id and time fixed, in English and in French. When a page changes on
+The pages are those of SDG 15 (the 88 EU invasive species, and the two Uganda sets that observed
+no Polish Wikipedia) reported for Polish only, five gap rows a goal, with the run's id and time
+fixed, in English and in French. When a page changes on
 purpose, regenerate the files with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py``
 and review the diff like any other change.
 """

@@ -30,12 +30,11 @@ BUNDLE = REPO / "bot" / "data" / "snapshot"
 PINNED = REPO / "queries" / "pinned"
 WIKIPEDIAS = REPO / "bot" / "data" / "wikipedias.tsv"
 ST14 = SHARED / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
-INVASIVE = (
-    SHARED / "topics/invasive_species_eu/unionconcern_invasive_species_wikipedia_links_2025.csv"
-)
 
 SCHEMA = "http://schema.org/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LINKED_PAGE = "https://www.wikidata.org/wiki/Special:GoToLinkedPage/"
 
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"the shared source data ({SHARED.name} next to the repo) is absent"
@@ -95,10 +94,22 @@ def test_open_bundle_matches_manifest():
     manifest = json.loads((BUNDLE / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert snap.manifest == manifest
     assert [s.id for s in snap.itemsets] == [
+        "sdg3-uganda-hospitals",
+        "sdg4-uganda-schools-universities",
+        "sdg5-humaniki-women",
+        "sdg5-uganda-women",
+        "sdg6-uganda-water-bodies",
+        "sdg7-uganda-power",
+        "sdg10-uganda-refugee-settlements",
+        "sdg11-nominatim-places",
+        "sdg11-uganda-settlements",
         "sdg13-climate-change",
         "sdg15-eu-invasive-alien-species",
+        "sdg15-uganda-forests",
+        "sdg15-uganda-protected-areas",
     ]
-    climate, invasive = snap.itemsets
+    sets = {s.id: s for s in snap.itemsets}
+    climate, invasive = sets["sdg13-climate-change"], sets["sdg15-eu-invasive-alien-species"]
     assert isinstance(climate, ItemSetInfo)
     assert (climate.goal, climate.targets, climate.items, climate.sitelinks) == (
         13,
@@ -114,6 +125,19 @@ def test_open_bundle_matches_manifest():
         1219,
     )
     assert len(invasive.observed_wikis) == 34 and "nowiki" in invasive.observed_wikis
+    for info in snap.itemsets:
+        assert info.observed_check and info.source["commit"] and info.data_date
+        if info.id.startswith("sdg") and "-uganda-" in info.id:
+            assert info.observed_wikis == ("enwiki", "lgwiki", "swwiki")
+            assert info.classes and info.titles
+            assert "ug_coverage_by_language.csv" in info.observed_check
+    women = sets["sdg5-humaniki-women"]
+    assert (women.items, women.sitelinks, women.titles) == (39, 2037, False)
+    assert len(women.observed_wikis) == 303 and "mowiki" not in women.observed_wikis
+    places = sets["sdg11-nominatim-places"]
+    assert (places.items, places.sitelinks, len(places.observed_wikis)) == (152, 1969, 39)
+    assert sets["sdg5-uganda-women"].classes == (("Q5", "human"),)
+    assert sets["sdg10-uganda-refugee-settlements"].targets == ("10.7",)
     assert snap.goal_qids[1] == "Q50214636" and snap.goal_qids[13] == "Q53581236"
     assert sorted(snap.goal_qids) == list(range(1, 18))
     assert snap.ntriples_path == BUNDLE / "wikidata.nt.gz"
@@ -124,6 +148,7 @@ def test_open_bundle_matches_manifest():
         assert qids == sorted(qids, key=lambda q: int(q[1:]))
     json.dumps(snap.describe())
     assert snap.describe()["bundled"] is True
+    assert snap.describe()["pageviews_source"]["wiki"] == "enwiki"
 
 
 def test_pagesizes_frame():
@@ -135,6 +160,16 @@ def test_pagesizes_frame():
     keys = list(zip(frame["qid"].str[1:].astype(int), frame["wiki"], strict=True))
     assert keys == sorted(keys)
     assert not {"cswiki", "dawiki", "bgwiki"} & set(frame["wiki"])  # st01 has none of them
+
+
+def test_pageviews_frame():
+    frame = open_snapshot().pageviews()
+    assert list(frame.columns) == ["qid", "wiki", "views"]
+    assert str(frame["views"].dtype) == "int64" and (frame["views"] > 0).all()
+    assert set(frame["wiki"]) == {"enwiki"} and frame["qid"].is_unique
+    keys = list(frame["qid"].str[1:].astype(int))
+    assert keys == sorted(keys)
+    assert len(frame) == open_snapshot().manifest["pageviews_source"]["rows"]
 
 
 def test_wikipedias_table():
@@ -158,7 +193,7 @@ def test_damaged_copy_raises(tmp_path, damage):
         data[len(data) // 2] ^= 0xFF
         nt.write_bytes(bytes(data))
     elif damage == "missing":
-        (copy / "pagesizes.tsv.gz").unlink()
+        (copy / "pageviews.tsv.gz").unlink()
     elif damage == "json":
         (copy / MANIFEST_FILE).write_text('{"format": 1, "files": ', encoding="utf-8")
     elif damage == "gzip":
@@ -180,15 +215,27 @@ def test_damaged_copy_raises(tmp_path, damage):
 
 
 def test_ntriples_parse_and_shape(triples):
+    """Every article has the four WDQS triples, and a name exactly when it is not one of the
+    title-less Special:GoToLinkedPage articles. (The counts are checked against the sources in
+    tests/test_snapshot_sources.py.)"""
     by_pred: dict[str, int] = {}
     for t in triples:
         by_pred[t.predicate.value] = by_pred.get(t.predicate.value, 0) + 1
-    assert by_pred.get(RDFS_LABEL, 0) == 0
     articles = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "about"}
-    assert len(articles) == 18871 + 1219
+    typed = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object.value == SCHEMA + "Article"
+    }
+    named = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "name"}
+    assert typed == articles and named <= articles
     for pred in ("about", "isPartOf", "inLanguage", "name"):
-        assert by_pred[SCHEMA + pred] == 18871 + 1219, pred
-    assert by_pred["http://www.wikidata.org/prop/direct/P31"] == 3648
+        assert by_pred[SCHEMA + pred] == len(articles if pred != "name" else named), pred
+    assert articles - named == {a for a in articles if a.startswith(LINKED_PAGE)}
+    assert all(a.startswith("https://") and ".wikipedia.org/wiki/" in a for a in named)
+    labels = [t for t in triples if t.predicate.value == RDFS_LABEL]
+    assert len(labels) == len({t.subject for t in labels})  # one English label per item
+    assert {t.object.language for t in labels} == {"en"}
     assert by_pred["http://www.w3.org/2004/02/skos/core#exactMatch"] == 17
     assert not any("badge" in p for p in by_pred)
     assert len(triples) == open_snapshot().manifest["triples"]
@@ -201,6 +248,7 @@ def test_ntriples_names_match_urls(triples):
         for t in triples
         if t.predicate.value == SCHEMA + "inLanguage"
     }
+    assert names
     for url, name in names.items():
         sub = url.split("//", 1)[1].split(".", 1)[0]
         assert name.language == sub == langs[url]
@@ -220,25 +268,6 @@ def test_article_url_reproduces_st14_urls():
                 assert article_url(lang, title) == url
                 checked += 1
     assert checked == 18871
-
-
-@needs_shared
-def test_sitelinks_match_sources(triples):
-    about = {
-        t.subject.value: t.object.value for t in triples if t.predicate.value == SCHEMA + "about"
-    }
-    expected = {}
-    with ST14.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            for column, url in row.items():
-                if column.startswith("article_") and url:
-                    expected[url] = row["item"]
-    with INVASIVE.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            expected[article_url(row["Language"], row["Wikipedia Title"])] = (
-                "http://www.wikidata.org/entity/" + row["Q-number"]
-            )
-    assert about == expected
 
 
 def test_bad_source_dir_raises(tmp_path):

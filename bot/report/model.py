@@ -175,8 +175,8 @@ def cell(value: object, sort: object | None = None) -> Cell:
 
 
 def _sort_text(value: object) -> str:
-    if isinstance(value, float):
-        return repr(round(value, 6))
+    if isinstance(value, float):  # numpy's floats too: their repr names the type
+        return repr(round(float(value), 6))
     return str(value)
 
 

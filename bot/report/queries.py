@@ -274,7 +274,12 @@ class DrillDown:
             declared = self.sets[s].observed_wikis
             return tuple(declared) if declared is not None else tuple(self.all_wikis)
 
-        counted = self._blocks(set_ids, rank_wikis)
+        # An item's sitelinks count in every wiki its goal's sets observed for it: the listed
+        # sets, and any other set of the goal that shares an item with them (a query set may).
+        listed = {q for s in known_ids for q in self.qids.get(s, ())}
+        others = [s for s in set_ids if s not in known_ids and (
+            s not in self.qids or listed.intersection(self.qids[s]))]
+        counted = self._blocks([*known_ids, *others], rank_wikis)
         if counted is None:
             return None
         site = site_iri(self.subdomain_of(wiki))

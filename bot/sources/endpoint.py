@@ -1,4 +1,4 @@
-"""Facts from a SPARQL endpoint, in batches: Wikipedia sitelinks, badges and labels.
+"""Facts from a SPARQL endpoint, in batches: Wikipedia sitelinks, badges, labels and P31 classes.
 
 Selection and detail are two steps. The selection (a query projecting ``?item``, or a pinned
 list) names the items (:mod:`bot.sources.partition`); the details are then asked for in batches
@@ -80,6 +80,11 @@ def labels_query(qids: Sequence[str], languages: Sequence[str]) -> str:
 
 def labels_any_query(qids: Sequence[str]) -> str:
     return _template("labels_any.rq").substitute(items=values_block(qids))
+
+
+def types_query(qids: Sequence[str]) -> str:
+    """The P31 classes query for one batch (golden-tested)."""
+    return _template("types.rq").substitute(items=values_block(qids))
 
 
 def batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -169,9 +174,12 @@ def fetch_sitelinks(
 ) -> pd.DataFrame:
     """Wikipedia sitelinks of *qids*: columns ``qid, wiki, title, badges, redirect``.
 
-    One row per (item, wiki). ``badges`` is a sorted, space-separated list of badge QIDs;
-    ``redirect`` is true for a sitelink to a redirect, which is not an article. Items whose
-    batch could not be fetched are appended to *failures* (raised when it is ``None``).
+    One row per (item, wiki). ``title`` is missing (``None``) when the endpoint knows the
+    sitelink but not its title (the bundled snapshot's Humaniki sitelinks: Wikidata has the
+    article, the source did not give its name). ``badges`` is a sorted, space-separated list
+    of badge QIDs; ``redirect`` is true for a sitelink to a redirect, which is not an article.
+    Items whose batch could not be fetched are appended to *failures* (raised when it is
+    ``None``).
     """
     frames = _select_batches(
         endpoint,
@@ -230,6 +238,7 @@ def fetch_sitelinks(
             for b in grouped.loc[with_badges, "badges"]
         ]
     grouped = grouped.sort_values(["qid", "wiki"], key=_qid_sort_key, ignore_index=True)
+    grouped["title"] = grouped["title"].astype(object).where(grouped["title"].notna(), None)
     return grouped[columns]
 
 
@@ -284,6 +293,47 @@ def fetch_labels(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("qid", "lang", "label")})
     labels["qid"] = qids_of(labels["item"])
     return labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"]).reset_index(drop=True)
+
+
+def fetch_types(
+    endpoint: Endpoint,
+    qids: Sequence[str],
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    failures: list[FailedPart] | None = None,
+) -> pd.DataFrame:
+    """P31 (instance of) classes of *qids*: columns ``qid, class``, one row per pair.
+
+    An item with no P31 on the endpoint has no row: its classes are unknown. A value that is
+    not an item (an "unknown value" statement) is no class and is left out. Rows are sorted
+    by numeric QID, then class. Batches that could not be fetched are appended to *failures*
+    (raised when it is ``None``).
+    """
+    frames = _select_batches(
+        endpoint,
+        qids,
+        types_query,
+        ("item", "class"),
+        stage="types",
+        batch_size=batch_size,
+        progress=progress,
+        failures=failures,
+    )
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if raw.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("qid", "class")})
+    raw = raw.dropna(subset=["class"])
+    items = raw["class"].str.startswith(ENTITY) & raw["class"].str.slice(
+        len(ENTITY)
+    ).str.fullmatch(QID_PATTERN)
+    raw = raw.loc[items.fillna(False).astype(bool)]
+    out = pd.DataFrame({"qid": qids_of(raw["item"]), "class": qids_of(raw["class"])})
+    out = out.drop_duplicates().astype(object)
+    order = pd.DataFrame(
+        {"q": out["qid"].str[1:].astype("int64"), "c": out["class"].str[1:].astype("int64")}
+    )
+    return out.loc[order.sort_values(["q", "c"]).index].reset_index(drop=True)
 
 
 def _qid_sort_key(column: pd.Series) -> pd.Series:
