@@ -359,6 +359,26 @@ def test_a_rerun_within_the_max_age_sends_no_query(proxy, tmp_path):
     assert counts["queries"] == 0 and counts["cache_hits"] == sent
 
 
+@pytest.mark.server
+def test_an_unwritable_cache_folder_is_one_warning_and_the_run_goes_on(proxy, tmp_path):
+    """--cache-dir inside a plain file cannot be created (whoever runs the tests, root too):
+    the run answers from the service and says once that nothing is cached."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = _run("--endpoint", proxy.url, "--snapshot-data", "--goals", "15", "--quiet",
+                  "--languages", "fr,de", "--cache-dir", str(blocker / "cache"),
+                  "--out", str(tmp_path / "out"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("sdg-gaps: warning: the answer cache ")
+    assert "cannot be written (Not a directory" in lines[0] and "not cached" in lines[0]
+    assert proxy.count > 1  # several answers, one warning
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert "Not a directory" in summary["endpoint"]["cache"]["write_error"]
+    assert summary["endpoint"]["cache"]["stored"] == 0
+
+
 def test_a_max_age_of_zero_turns_the_cache_off(tmp_path):
     cache = QueryCache(tmp_path, max_age=0)
     cache.put("http://x/sparql", "SELECT * {}", b"?a\n", "text/tab-separated-values")
