@@ -37,7 +37,7 @@ from bot.sparql import (
     parse_results_tsv,
     user_agent,
 )
-from tests.plugins.fault_server import Body, FaultServer, Forward
+from tests.plugins.fault_server import Body, FaultServer, Forward, Sleep
 
 REPO = Path(__file__).resolve().parents[1]
 PINNED = read_pinned(REPO / "queries" / "pinned" / "sdg13-climate-change.txt")
@@ -312,7 +312,7 @@ def test_the_cache_is_keyed_by_endpoint_and_expires(proxy, tmp_path):
 @pytest.mark.server
 def test_a_failed_answer_is_never_cached(oxigraph_snapshot_server, tmp_path):
     server = FaultServer(default=Forward(oxigraph_snapshot_server.query_url))
-    server.push(Body("text/tab-separated-values", b"?int\n42"))  # cut
+    server.push(Sleep(1.3, Body("text/tab-separated-values", b"?int\n42")))  # cut after a while
     cache = QueryCache(tmp_path)
     try:
         with pytest.raises(TruncatedResultsError):
