@@ -158,8 +158,8 @@ class RetryPolicy:
 
     def before(self, service: str) -> Decision | None:
         """Sleep what *service* is owed (backoff, Retry-After) and what the per-minute bound
-        asks; an ``unavailable`` decision (and no wait) once the service has been given up, or
-        if its give-up time comes meanwhile."""
+        asks; an ``unavailable`` decision instead (and no wait) once the service has been given
+        up, or if its give-up time would come before the wait ends."""
         if service in self._given_up:
             return Decision(UNAVAILABLE, self._given_up[service])
         wait = self._owed.pop(service, 0.0)
@@ -167,12 +167,12 @@ class RetryPolicy:
         if paced > wait:
             self.paced += 1
             wait = paced
+        streak = self._streaks.get(service)
+        if streak is not None and self.time_left(service, self.clock() + wait) <= 0:
+            return self._give_up(service, self._unavailable(streak))  # decided without waiting
         if wait > 0:
             self.waited += wait
             self.sleep(wait)
-        streak = self._streaks.get(service)
-        if streak is not None and self.time_left(service, self.clock()) <= 0:
-            return self._give_up(service, self._unavailable(streak))
         return None
 
     def time_left(self, service: str, now: float) -> float:
@@ -247,6 +247,6 @@ class RetryPolicy:
             what if count == 1 else f"{what} ×{count}" for what, count in streak.whats.most_common()
         )
         return (
-            f"{streak.failures} requests in a row failed over {seconds:.0f} s with no answer in "
-            f"between ({seen}); giving up on this service (the limit is {self.give_up_after:g} s)"
+            f"{streak.failures} requests in a row failed over {seconds:.0f} s, with no answer in "
+            f"between ({seen}): giving up on this service"
         )
