@@ -200,7 +200,8 @@ class PageSizeFetcher:
                 policy.succeeded(SERVICE)
                 return outcome
             decision = policy.failed(
-                SERVICE, outcome, attempt=attempt, started=started, finished=policy.clock()
+                SERVICE, outcome, attempt=attempt, started=started, finished=policy.clock(),
+                smaller=False,
             )
             if decision.verdict != retry.RETRY:
                 return decision

@@ -188,19 +188,29 @@ class RetryPolicy:
         self._owed.pop(service, None)
 
     def failed(
-        self, service: str, failure: Failure, *, attempt: int, started: float, finished: float
+        self,
+        service: str,
+        failure: Failure,
+        *,
+        attempt: int,
+        started: float,
+        finished: float,
+        smaller: bool = True,
     ) -> Decision:
         """The decision after a request that started at *started* and failed at *finished*;
-        *attempt* counts the retries of this request already made."""
+        *attempt* counts the retries of this request already made. A client that cannot ask a
+        smaller request (*smaller* false: the page-size batches are already small) has a
+        size-like failure retried as any other."""
         self._failed_at.append(started)
         streak = self._streaks.setdefault(service, _Streak(started))
         streak.failures += 1
         streak.whats[failure.what] += 1
-        if failure.sign == FINAL:
+        if failure.sign == FINAL or (failure.sign == TOO_LONG and not smaller):
             return Decision(REFUSED, failure.what)
         took = finished - started
-        size = failure.sign in (TIME_OUT, TOO_LONG) or (
-            failure.sign in (CUT, ERROR) and took >= self.slow
+        size = smaller and (
+            failure.sign in (TIME_OUT, TOO_LONG)
+            or (failure.sign in (CUT, ERROR) and took >= self.slow)
         )
         if size:
             wait = 0.0

@@ -292,3 +292,62 @@ def test_a_report_larger_than_the_page_limit_is_split_and_every_part_saves(wiki,
     linked = [link["url"].rsplit("/", 1)[1]
               for part in parts[:3] for link in wiki.parse(part)["iwlinks"]]
     assert linked == [f"Q{q}" for q in range(1, 226)]
+
+
+# --- pages the bot may not read ------------------------------------------------------------
+
+def read_protect(wiki, title):
+    """Deny the bot the right to read *title*, through MediaWiki's own permission hook (the
+    way read-protecting extensions such as Lockdown do it): the API then answers
+    ``accessdenied`` for its text, while the page exists and people still read it."""
+    wiki.configure(
+        "$wgHooks['getUserPermissionsErrors'][] = function ( $title, $user, $action, &$result ) {\n"
+        f"    if ( $action === 'read' && $user->getName() === {wiki.bot_user!r}\n"
+        f"            && $title->getPrefixedText() === {title!r} ) {{\n"
+        "        $result = [ 'badaccess-group0' ];\n"
+        "        return false;\n"
+        "    }\n"
+        "    return true;\n"
+        "};"
+    )
+
+
+def test_a_page_the_bot_cannot_read_fails_with_the_reason_and_is_left_alone(wiki, report_dir):
+    """Read as absent, the page would escape the shrink guard (100 rows becoming 10) and be
+    "created" over what is there; it fails instead, and the other pages are saved."""
+    title = f"{ROOT}/SDG 13"
+    post(report(report_dir, range(1, 101)))
+    revid = wiki.revid(title)
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 11), run_id="20261201T000000Z"))
+    assert outcomes[title].status == "failed"
+    assert outcomes[title].reason.startswith(f"cannot read {title}: API error accessdenied")
+    assert "nothing of this report is saved" in outcomes[title].reason
+    assert wiki.revid(title) == revid
+    assert outcomes[ROOT].status == "unchanged"  # the other report goes on (nothing new)
+
+
+def test_a_split_report_whose_page_cannot_be_read_saves_none_of_its_parts(wiki, report_dir):
+    wiki.configure("$wgMaxArticleSize = 16;")  # KB: a 300-row report takes four parts
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13", inside="a report a person is looking after")
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 301)))
+    parts = [f"{title}/{n}" for n in range(1, 5)]
+    assert statuses(outcomes) == {ROOT: "saved", title: "failed", **{p: "failed" for p in parts}}
+    assert all("cannot read" in outcomes[p].reason for p in parts)
+    assert not any(wiki.exists(p) for p in parts)
+    assert "a report a person is looking after" in wiki.text(title)
+
+
+def test_local_mode_does_not_diff_a_page_it_cannot_read_against_nothing(
+    wiki, report_dir, tmp_path
+):
+    title = f"{ROOT}/SDG 13"
+    post(report(report_dir, range(1, 11)))  # the bot has posted before: it is logged in
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 5), range(20, 25)), local_dir=tmp_path / "local")
+    assert outcomes[title].status == "failed" and "cannot read" in outcomes[title].reason
+    assert outcomes[f"{ROOT}/fr"].status == "saved"  # a new page: written to files
+    written = sorted(path.name for path in (tmp_path / "local").iterdir())
+    assert written == ["SDG_knowledge_gaps%2Ffr.diff", "SDG_knowledge_gaps%2Ffr.wiki"]

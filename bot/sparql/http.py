@@ -60,7 +60,8 @@ class HttpEndpoint:
     limits the run's total query time. ``policy`` (a :class:`bot.retry.RetryPolicy`, shared by
     the services of a run) decides retries, waits and when to stop; without one the endpoint
     makes its own from ``max_retries``, ``backoff``, ``max_backoff``, ``max_retry_after``,
-    ``give_up_after``, ``sleep`` and ``clock``.
+    ``give_up_after``, ``slow`` (seconds after which an error or a cut answer looks like the
+    query's size), ``sleep`` and ``clock``.
 
     A failure ends :meth:`select` in one error: :class:`TooLargeError` when it looks like the
     query's size (a smaller query may do), :class:`ServiceFailureError` when the service failed
@@ -80,6 +81,7 @@ class HttpEndpoint:
         max_backoff: float = 120.0,
         max_retry_after: float = 300.0,
         give_up_after: float = 120.0,
+        slow: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.perf_counter,
         result_format: str = "tsv",
@@ -100,6 +102,7 @@ class HttpEndpoint:
             max_backoff=max_backoff,
             max_retry_after=max_retry_after,
             give_up_after=give_up_after,
+            slow=slow,
             sleep=sleep,
             clock=clock,
         )
