@@ -362,6 +362,22 @@ def test_the_budget_is_never_sent_to_the_fallback(faults, real):
     assert faults.count == 0
 
 
+def test_a_piece_the_primary_fails_at_once_is_reported_even_if_the_fallback_is_down(faults):
+    """The fallback being unreachable must not end a run whose own service answers."""
+    faults.default = Status(500)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    primary, _ = endpoint(faults.url, name="wdqs", max_retries=0)
+    secondary, _ = endpoint(f"http://127.0.0.1:{port}/sparql", name="qlever")
+    both = FallbackEndpoint(primary, secondary)
+    with pytest.raises(ServiceFailureError) as caught:
+        both.select(QUERY)
+    message = one_line(caught.value)
+    assert "wdqs: HTTP 500" in message and "qlever: cannot reach" in message
+    assert both.active is primary
+
+
 def test_when_both_fail_the_error_names_both(faults):
     faults.default = Status(504)
     other = FaultServer(default=Status(504))

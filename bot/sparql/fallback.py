@@ -82,7 +82,10 @@ class FallbackEndpoint:
         message = "; ".join(str(exc) for _, exc in errors)
         if any(isinstance(exc, TooLargeError) for _, exc in errors):
             raise TooLargeError(message)
-        raise type(errors[-1][1])(message)
+        # The service asked first from now on decides: a piece it failed is reported and the
+        # run goes on, even if the service it took over from was given up meanwhile.
+        first = next((exc for member, exc in errors if member is self.active), errors[-1][1])
+        raise type(first)(message)
 
     def _set_aside(self) -> str:
         return f"set aside since query {self.switched['query']}: {self.switched['reason']}"
@@ -99,6 +102,7 @@ class FallbackEndpoint:
             "fallbacks": self.fallbacks[:200],
             "cache": None if self.primary.cache is None else self.primary.cache.describe(),
             "budget_s": self.primary.budget.limit,
+            "retry": self.primary.policy.describe(),
         }
 
     def notes(self) -> list[str]:
