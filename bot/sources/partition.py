@@ -261,7 +261,7 @@ def select_partitioned(
                 reason = None  # one item id answering many rows: the item is there
             else:
                 bound = _bound(children, depth, failures, asked + len(pending),
-                               max_depth, max_failures, max_parts)  # fmt: skip
+                               max_depth, max_failures, max_parts)
                 if bound is not None:
                     selection.failed.append(FailedPart(label, part.describe(), reason + bound))
                     continue
