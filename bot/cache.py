@@ -8,7 +8,9 @@ nothing executable is ever read back. The embedded store is never cached.
 
 Layout: ``DIR/ab/abcdef….json`` (url, query, content type, time fetched) next to
 ``DIR/ab/abcdef….body.gz``. Writes go to a temporary file first and are renamed into place, so
-a run interrupted mid-write leaves no half entry.
+a run interrupted mid-write leaves no half entry. A folder that cannot be written turns the
+cache's writes off for the rest of the run, with one warning line saying so (the run goes on;
+reads still answer from whatever the folder holds).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import TOOL_NAME
 from bot.errors import UsageError
 
 DEFAULT_MAX_AGE = 86_400.0  # one day
@@ -46,8 +50,16 @@ def parse_age(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2) or "s"]
 
 
+def warn_on_stderr(message: str) -> None:
+    """A warning as the command line prints it: one line on stderr."""
+    print(f"{TOOL_NAME}: warning: {message}", file=sys.stderr)
+
+
 class QueryCache:
-    """Answers by (endpoint URL, query text), each good for *max_age* seconds."""
+    """Answers by (endpoint URL, query text), each good for *max_age* seconds.
+
+    *warn* is told, once, when the folder cannot be written (default: a line on stderr).
+    """
 
     def __init__(
         self,
@@ -55,15 +67,21 @@ class QueryCache:
         max_age: float = DEFAULT_MAX_AGE,
         *,
         clock: Callable[[], float] = time.time,
+        warn: Callable[[str], None] = warn_on_stderr,
     ):
         self.directory = Path(directory)
         self.max_age = max_age
         self.clock = clock
+        self.warn = warn
         self.hits = 0
         self.stored = 0
+        self.write_error: str | None = None  # why writing stopped, once it has
 
     def describe(self) -> dict:
-        return {"max_age_s": self.max_age, "hits": self.hits, "stored": self.stored}
+        described = {"max_age_s": self.max_age, "hits": self.hits, "stored": self.stored}
+        if self.write_error is not None:
+            described["write_error"] = self.write_error
+        return described
 
     @staticmethod
     def key(url: str, query: str) -> str:
@@ -92,8 +110,9 @@ class QueryCache:
         return body, str(meta.get("content_type", ""))
 
     def put(self, url: str, query: str, body: bytes, content_type: str) -> None:
-        """Store an answer that parsed whole. A cache that cannot be written is skipped."""
-        if self.max_age <= 0:
+        """Store an answer that parsed whole. The first write that fails turns writing off
+        for the rest of the run and is reported once through :attr:`warn`."""
+        if self.max_age <= 0 or self.write_error is not None:
             return
         meta_path, body_path = self._paths(url, query)
         meta = {"url": url, "query": query, "content_type": content_type, "fetched": self.clock()}
@@ -101,7 +120,12 @@ class QueryCache:
             meta_path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(body_path, gzip.compress(body, compresslevel=5, mtime=0))
             _write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-        except OSError:
+        except OSError as exc:
+            self.write_error = f"{exc.strerror or exc}: {exc.filename or self.directory}"
+            self.warn(
+                f"the answer cache {self.directory} cannot be written ({self.write_error}); "
+                "answers are not cached in this run"
+            )
             return
         self.stored += 1
 

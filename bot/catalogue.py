@@ -553,11 +553,9 @@ def snapshot_itemsets(snapshot, *, untitled: bool = False) -> list[ItemSet]:
 
 
 def _open_bundled_snapshot():
-    """The bundled snapshot, or ``(None, why)`` when it is not there (yet)."""
-    try:
-        from bot.snapshot import open_snapshot
-    except ImportError as exc:  # the snapshot module is optional for the catalogue
-        return None, f"no snapshot module: {exc}"
+    """The bundled snapshot, or ``(None, why)`` when its files are not there (yet)."""
+    from bot.snapshot import open_snapshot
+
     try:
         return open_snapshot(), None
     except SnapshotError as exc:

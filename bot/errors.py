@@ -15,8 +15,10 @@ on its own: say what was wrong and, where it helps, what was expected. The whole
     ├── EndpointError                 a SPARQL service that cannot answer
     │   ├── MalformedResultsError     an answer that is not SPARQL results
     │   │   └── TruncatedResultsError an answer cut short (also a TooLargeError)
-    │   ├── TooLargeError             timed out or cut: a smaller query may succeed
-    │   ├── UnavailableError          rate-limited beyond our wait, or unreachable
+    │   ├── TooLargeError             timed out, or cut after a while: a smaller query may succeed
+    │   ├── ServiceFailureError       failed at once, retries included: the service's fault
+    │   ├── UnavailableError          rate-limited beyond our wait, unreachable, or failing every
+    │   │                             request for too long
     │   └── BudgetExhaustedError      the run's query-time budget is used up
     ├── EngineError                   an engine that cannot run here (Spark, Java)
     ├── HistoryError                  the history file cannot be opened, read or written
@@ -83,8 +85,15 @@ class TooLargeError(EndpointError):
     succeed."""
 
 
+class ServiceFailureError(EndpointError):
+    """The service failed this query at once every time it was asked (an HTTP 5xx, a dropped
+    connection, an answer cut straight away): its own fault, not the query's size, so the query
+    is not split; the piece it was for is reported."""
+
+
 class UnavailableError(EndpointError):
-    """The service is rate-limiting us beyond what the run may wait, or cannot be reached."""
+    """The service is rate-limiting us beyond what the run may wait, cannot be reached, or has
+    failed every request for longer than the run gives a failing service."""
 
 
 class BudgetExhaustedError(EndpointError):

@@ -351,13 +351,15 @@ class RunRecord:
 class History:
     """The SQLite history file. Open it with :meth:`open`; use as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path):
+    def __init__(self, connection: sqlite3.Connection, path: Path, timeout: float = 60.0):
         self._db = connection
         self.path = path
+        self.timeout = timeout
 
     @classmethod
     def open(cls, path: Path | None = None, *, timeout: float = 60.0) -> History:
         path = Path(path) if path is not None else default_path()
+        db = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
@@ -366,7 +368,9 @@ class History:
             version = _create(db)
             db.execute(_RESERVED)
         except sqlite3.Error as exc:
-            raise HistoryError(f"history {path}: cannot open: {exc}") from None
+            if db is not None:
+                db.close()
+            raise _error(path, "cannot open", exc, timeout) from None
         except OSError as exc:
             raise HistoryError(f"history {path}: cannot open: {exc.strerror or exc}") from None
         if version != SCHEMA_VERSION:
@@ -374,7 +378,7 @@ class History:
             raise HistoryError(
                 f"history {path}: schema version {version}, this sdg-gaps reads {SCHEMA_VERSION}"
             )
-        return cls(db, path)
+        return cls(db, path, timeout)
 
     def close(self) -> None:
         self._db.close()
@@ -608,9 +612,11 @@ class History:
             raise HistoryError(
                 f"history {self.path}: run {run_id} of {series} is recorded already ({exc})"
             ) from None
-        except BaseException:
+        except BaseException as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _error(self.path, "cannot record the run", exc, self.timeout) from None
             raise
         return next(r for r in self.runs(series) if r.key == key)
 
@@ -671,14 +677,16 @@ class History:
 
 
 def _create(db: sqlite3.Connection) -> int:
-    """Create the tables if needed (in one transaction); return the schema version."""
-    row = None
-    try:
+    """Create the tables if needed (in one transaction); return the schema version.
+
+    Whether the file has its tables yet is asked of SQLite's own catalogue (``sqlite_master``),
+    so that any error reading it (a database locked by another process, a damaged file) is
+    raised, never mistaken for a new file.
+    """
+    if _has_table(db, "meta"):
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    except sqlite3.OperationalError:
-        pass
-    if row is not None:
-        return int(row[0])
+        if row is not None:
+            return int(row[0])
     db.execute("BEGIN IMMEDIATE")
     try:
         for statement in _SCHEMA.split(";"):
@@ -691,6 +699,23 @@ def _create(db: sqlite3.Connection) -> int:
             db.execute("ROLLBACK")
         raise
     return int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+
+
+def _error(path: Path, doing: str, exc: sqlite3.Error, timeout: float) -> HistoryError:
+    """One line for an SQLite error; a database another process keeps locked says so."""
+    if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return HistoryError(
+            f"history {path}: {doing}: the database is locked by another process "
+            f"(waited {timeout:g} s); try again when that run has finished"
+        )
+    return HistoryError(f"history {path}: {doing}: {exc}")
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    found = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return found is not None
 
 
 def _record(row: Sequence) -> RunRecord:

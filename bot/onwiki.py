@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 import mwparserfromhell
 
 from bot.catalogue import QID_RE, TARGET_RE
+from bot.errors import UsageError
 
 TEMPLATE = "SDG gaps report"
 DEFAULT_EVERY = 7.0
@@ -653,7 +654,7 @@ def resolve_report(
         for code in spec.languages:
             try:
                 good.append(wikis.resolve(code).wiki)
-            except Exception:  # UsageError: not a Wikipedia
+            except UsageError:  # not a Wikipedia
                 say("languages", f"“{code}” is not a Wikipedia language code; it is left out. "
                     "Expected codes like fr, de, sw (the subdomain of the Wikipedia).")
         if chosen or custom:

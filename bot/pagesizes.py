@@ -7,9 +7,12 @@ item. The answer's ``length`` is the page length in bytes — the figure the qua
 
 Requests go through :mod:`requests` with a User-Agent that follows Wikimedia's policy (tool
 name and version, a contact, the library), like :func:`bot.sparql.user_agent`; ``maxlag`` is
-sent so that a lagged cluster asks us to wait, and ``Retry-After`` is honoured on 429/503 and on
-``maxlag`` errors, with backoff on other 5xx answers and time-outs. A wiki that keeps failing is
-reported and left out: its quality is then unknown, never guessed.
+sent so that a lagged cluster asks us to wait. What to do after a failed request is decided by
+:mod:`bot.retry`, the policy the SPARQL client shares: ``Retry-After`` honoured on 429/503 and
+on ``maxlag`` errors, backoff on other 5xx answers and dropped connections, at most 30 failed
+requests a minute, and an API that fails every request for 120 s given up for the rest of the
+run. A wiki whose request is given up is reported and left out: its quality is then unknown,
+never guessed; once the API is given up, so are the wikis not yet asked, in one line.
 
 This module only fetches; :mod:`bot.engines` compute with what it returns. (Only
 :mod:`bot.wiki` may use pywikibot; reading public page info needs no account.)
@@ -25,14 +28,16 @@ from urllib.parse import urlencode
 import pandas as pd
 import requests
 
-from bot import TOOL_NAME, __version__
+from bot import TOOL_NAME, __version__, retry
 from bot.languages import Wikis
+from bot.retry import Decision, Failure, RetryPolicy, retry_after_seconds
 from bot.sources.endpoint import batches
-from bot.sparql import DEFAULT_CONTACT, retry_after_seconds
+from bot.sparql import DEFAULT_CONTACT
 
 BATCH = 50
 COLUMNS = ["qid", "wiki", "pagesize_bytes"]
 LONG_QUERY = 4000  # characters of query string above which a batch is sent by POST
+SERVICE = "the MediaWiki API"  # one service for the retry policy, whichever wiki is asked
 
 Progress = Callable[[str, int, int], None]
 
@@ -62,6 +67,9 @@ class PageSizeFetcher:
 
     *wikis* names each wiki's subdomain; *url_for* turns a subdomain into an API URL (tests
     point it at a local MediaWiki). *session* may be passed in (tests, connection reuse).
+    *policy* (a :class:`bot.retry.RetryPolicy`) decides retries and waits; without one the
+    fetcher makes its own from *max_retries*, *backoff*, *max_wait* (the longest backoff and
+    the longest ``Retry-After`` it waits) and *sleep*.
     """
 
     def __init__(
@@ -78,6 +86,7 @@ class PageSizeFetcher:
         max_wait: float = 120.0,
         progress: Progress | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        policy: RetryPolicy | None = None,
     ):
         if not 1 <= batch <= BATCH:
             raise ValueError(f"batch must be 1..{BATCH}")
@@ -87,11 +96,14 @@ class PageSizeFetcher:
         self.session.headers["User-Agent"] = user_agent(contact)
         self.batch = batch
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_wait = max_wait
+        self.policy = policy or RetryPolicy(
+            max_retries=max_retries,
+            backoff=backoff,
+            max_backoff=max_wait,
+            max_retry_after=max_wait,
+            sleep=sleep,
+        )
         self.progress = progress
-        self.sleep = sleep
 
     def __call__(self, articles: pd.DataFrame) -> PageSizes:
         result = PageSizes(frame=pd.DataFrame(columns=COLUMNS))
@@ -99,15 +111,14 @@ class PageSizeFetcher:
         wanted = articles[["qid", "wiki", "title"]].drop_duplicates(["wiki", "title"])
         total = len(wanted)
         done = 0
-        for wiki, group in wanted.groupby("wiki", sort=True):
+        groups = list(wanted.groupby("wiki", sort=True))
+        for number, (wiki, group) in enumerate(groups):
             url = self.url_for(self.wikis.get(wiki).subdomain)
             qid_of = dict(zip(group["title"], group["qid"], strict=True))
             complete = True
             for titles in batches(list(group["title"]), self.batch):
-                try:
-                    lengths = self._lengths(url, titles, result)
-                except _Failed as exc:
-                    result.problems.append(f"page sizes of {wiki}: {exc}; its quality is unknown")
+                lengths = self._lengths(url, titles, result)
+                if isinstance(lengths, Decision):
                     complete = False
                     break
                 rows.extend((qid_of[t], wiki, n) for t, n in lengths.items() if t in qid_of)
@@ -116,12 +127,27 @@ class PageSizeFetcher:
                     self.progress("pagesizes", done, total)
             if complete:
                 result.wikis.add(wiki)
+            elif lengths.verdict == retry.UNAVAILABLE:
+                left = [w for w, _ in groups[number:]]
+                more = f" and {len(left) - 1} more" if len(left) > 1 else ""
+                result.problems.append(
+                    f"page sizes: {SERVICE} {lengths.reason}; the quality of {wiki}{more} "
+                    "is unknown"
+                )
+                break
+            else:
+                result.problems.append(
+                    f"page sizes of {wiki}: {lengths.reason}; its quality is unknown"
+                )
         frame = pd.DataFrame(rows, columns=COLUMNS).astype({"pagesize_bytes": "int64"})
         result.frame = frame.drop_duplicates(["qid", "wiki"]).reset_index(drop=True)
         return result
 
-    def _lengths(self, url: str, titles: Sequence[str], result: PageSizes) -> dict[str, int]:
-        """``title → length`` for one batch, under the titles as they were asked for."""
+    def _lengths(
+        self, url: str, titles: Sequence[str], result: PageSizes
+    ) -> dict[str, int] | Decision:
+        """``title → length`` for one batch, under the titles as they were asked for; the
+        decision that ended the batch if it could not be fetched."""
         params = {
             "action": "query",
             "prop": "info",
@@ -131,6 +157,8 @@ class PageSizeFetcher:
             "maxlag": "5",
         }
         body = self._get(url, params, result)
+        if isinstance(body, Decision):
+            return body
         query = body.get("query") or {}
         asked = {t: t for t in titles}
         for step in ("normalized", "converted"):
@@ -145,46 +173,60 @@ class PageSizeFetcher:
         }
         return {t: lengths_by_name[n] for t, n in asked.items() if n in lengths_by_name}
 
-    def _get(self, url: str, params: dict, result: PageSizes) -> dict:
-        last = ""
-        for attempt in range(self.max_retries + 1):
-            wait: float | None = None
+    def _get(self, url: str, params: dict, result: PageSizes) -> dict | Decision:
+        """The API's answer to one request, retried as the policy decides; or the decision
+        that ended it."""
+        policy = self.policy
+        attempt = 0
+        while True:
+            stop = policy.before(SERVICE)
+            if stop is not None:
+                return stop
+            started = policy.clock()
+            timeout = min(self.timeout, policy.time_left(SERVICE, started))
+            result.api_calls += 1
             try:
-                result.api_calls += 1
                 if len(urlencode(params)) > LONG_QUERY:  # long titles: POST, as the API allows
-                    answer = self.session.post(url, data=params, timeout=self.timeout)
+                    answer = self.session.post(url, data=params, timeout=timeout)
                 else:
-                    answer = self.session.get(url, params=params, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last = type(exc).__name__
-                wait = self.backoff * 2**attempt
+                    answer = self.session.get(url, params=params, timeout=timeout)
+            except requests.Timeout:
+                outcome: dict | Failure = Failure(f"no answer within {timeout:g} s", retry.TIME_OUT)
+            except requests.ConnectionError as exc:
+                outcome = Failure(f"connection failed: {' '.join(str(exc).split())[:160]}")
             else:
-                if answer.status_code in (429, 503) or answer.status_code >= 500:
-                    last = f"HTTP {answer.status_code}"
-                    wait = retry_after_seconds(answer.headers.get("Retry-After"))
-                    if wait is None:
-                        wait = self.backoff * 2**attempt
-                elif answer.status_code != 200:
-                    raise _Failed(f"HTTP {answer.status_code}")
-                else:
-                    try:
-                        body = answer.json()
-                    except ValueError:
-                        raise _Failed("the API answered something that is not JSON") from None
-                    error = body.get("error") if isinstance(body, dict) else None
-                    if not error:
-                        if not isinstance(body, dict):
-                            raise _Failed("the API answered an unexpected shape")
-                        return body
-                    if error.get("code") != "maxlag":
-                        raise _Failed(f"API error {error.get('code')}: {error.get('info', '')}")
-                    last = "maxlag"
-                    wait = retry_after_seconds(answer.headers.get("Retry-After")) or 5.0
-            if attempt == self.max_retries:
-                break
-            self.sleep(min(wait, self.max_wait))
-        raise _Failed(f"gave up after {self.max_retries + 1} attempts ({last})")
+                outcome = _judge(answer)
+            if isinstance(outcome, dict):
+                policy.succeeded(SERVICE)
+                return outcome
+            decision = policy.failed(
+                SERVICE, outcome, attempt=attempt, started=started, finished=policy.clock(),
+                smaller=False,
+            )
+            if decision.verdict != retry.RETRY:
+                return decision
+            attempt += 1
 
 
-class _Failed(Exception):
-    pass
+def _judge(answer: requests.Response) -> dict | Failure:
+    """The body of a good answer, or what went wrong with it."""
+    after = retry_after_seconds(answer.headers.get("Retry-After"))
+    code = answer.status_code
+    if code == 429:
+        return Failure("HTTP 429 Too Many Requests", retry.THROTTLED, after)
+    if code >= 500:
+        return Failure(f"HTTP {code}", retry.ERROR, after)
+    if code != 200:
+        return Failure(f"HTTP {code}", retry.FINAL)
+    try:
+        body = answer.json()
+    except ValueError:
+        return Failure("the API answered something that is not JSON", retry.FINAL)
+    if not isinstance(body, dict):
+        return Failure("the API answered an unexpected shape", retry.FINAL)
+    error = body.get("error")
+    if not error:
+        return body
+    if error.get("code") == "maxlag":
+        return Failure("maxlag", retry.THROTTLED, 5.0 if after is None else after)
+    return Failure(f"API error {error.get('code')}: {error.get('info', '')}", retry.FINAL)

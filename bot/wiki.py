@@ -508,6 +508,7 @@ class _Target:
     stats: Stats
     label: str
     refusal: str | None = None
+    failure: str | None = None  # a page of its report could not be read: nothing is saved
     counted: bool = True  # its rows are the report's (not an index or a retired part)
 
 
@@ -516,46 +517,73 @@ def _targets(report: _Report, options: PostOptions, budget: int,
              read: Callable[[str], str | None]) -> Iterator[_Target]:
     """The pages to write, report by report: a report larger than *budget* becomes numbered
     parts (written first) and an index on its own page. *title_of* normalises a title as the
-    wiki would; *read* gives a page's current text (None when it does not exist)."""
+    wiki would; *read* gives a page's current text (None when it does not exist) and raises
+    :class:`WikiError` when it cannot be read: then every page of that report fails with the
+    reason, so that none of it is saved without its current text known (the shrink guard and
+    the diff of local mode both need it)."""
     for entry in report.pages:
         title = title_of(options.root if not entry.subpage
                          else f"{options.root}/{entry.subpage}")
         # MediaWiki stores text in NFC; composing in NFC keeps the comparison with it exact.
         parts = split_body(unicodedata.normalize("NFC", entry.body).strip("\n"), budget)
-        old_main = read(title)
-        old_parts = _linked_parts(title, old_main, entry.id)
-        targets = []
-        if len(parts) > 1:
-            for number, part in enumerate(parts, 1):
-                targets.append(_Target(
-                    title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
-                    body=part.text, stats=part.stats,
-                    label=f"{entry.label}, part {number} of {len(parts)}",
-                ))
-        kept = len(parts) if len(parts) > 1 else 0
-        for number in range(kept + 1, old_parts + 1):
+        try:
+            targets = _plan(entry, title, parts, options, title_of, read)
+        except WikiError as exc:
+            targets = _unreadable(entry, title, parts, title_of, str(exc))
+        yield from targets
+
+
+def _plan(entry: _ReportPage, title: str, parts: list[Part], options: PostOptions,
+          title_of: Callable[[str], str], read: Callable[[str], str | None]) -> list[_Target]:
+    """The pages of one report, each with the shrink guard's verdict on the whole report."""
+    old_main = read(title)
+    old_parts = _linked_parts(title, old_main, entry.id)
+    targets = []
+    if len(parts) > 1:
+        for number, part in enumerate(parts, 1):
             targets.append(_Target(
                 title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
-                body=obsolete_body(title, kept), stats=Stats(),
-                label=f"{entry.label}, part {number} no longer used", counted=False,
+                body=part.text, stats=part.stats,
+                label=f"{entry.label}, part {number} of {len(parts)}",
             ))
-        if kept:
-            targets.append(_Target(title=title, report_id=entry.id,
-                                   body=index_body(title, parts), stats=Stats(),
-                                   label=entry.label, counted=False))
-        else:
-            targets.append(_Target(title=title, report_id=entry.id, body=parts[0].text,
-                                   stats=parts[0].stats, label=entry.label))
-        refusal = None if options.force else _shrink_refusal(
-            targets, read, old_main, entry.id, old_parts, options.max_shrink)
-        for target in targets:
-            target.refusal = refusal
-            yield target
+    kept = len(parts) if len(parts) > 1 else 0
+    for number in range(kept + 1, old_parts + 1):
+        targets.append(_Target(
+            title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
+            body=obsolete_body(title, kept), stats=Stats(),
+            label=f"{entry.label}, part {number} no longer used", counted=False,
+        ))
+    if kept:
+        targets.append(_Target(title=title, report_id=entry.id,
+                               body=index_body(title, parts), stats=Stats(),
+                               label=entry.label, counted=False))
+    else:
+        targets.append(_Target(title=title, report_id=entry.id, body=parts[0].text,
+                               stats=parts[0].stats, label=entry.label))
+    refusal = None if options.force else _shrink_refusal(
+        targets, read, old_main, entry.id, old_parts, options.max_shrink)
+    for target in targets:
+        target.refusal = refusal
+    return targets
+
+
+def _unreadable(entry: _ReportPage, title: str, parts: list[Part],
+                title_of: Callable[[str], str], reason: str) -> list[_Target]:
+    """The pages of a report one of whose pages cannot be read: all of them fail."""
+    pages = [(title_of(f"{title}/{n}"), f"{entry.id}/{n}") for n in range(1, len(parts) + 1)]
+    pages = [*(pages if len(parts) > 1 else []), (title, entry.id)]
+    return [
+        _Target(title=page, report_id=report_id, body="", stats=Stats(), label=entry.label,
+                failure=f"{reason}; nothing of this report is saved")
+        for page, report_id in pages
+    ]
 
 
 def _next_text(target: _Target, old: str | None, may_edit: bool) -> str | PageOutcome:
     """The text to save on *target*'s page given its current text *old*, or the outcome
     that ends the page's turn without a save."""
+    if target.failure:
+        return PageOutcome(target.title, "failed", target.failure)
     if target.refusal:
         return PageOutcome(target.title, "refused", target.refusal)
     if old is not None and not may_edit:
@@ -574,11 +602,12 @@ def _next_text(target: _Target, old: str | None, may_edit: bool) -> str | PageOu
 
 
 def _read(page) -> str | None:
-    """The page's current text, or None if it does not exist (or cannot be read)."""
+    """The page's current text, or None if it does not exist; :class:`WikiError` if the wiki
+    will not give it (a read-protected page, an API error)."""
     try:
         return page.text if page.exists() else None
-    except PywikibotError:
-        return None
+    except PywikibotError as exc:
+        raise WikiError(f"cannot read {page.title()}: {_describe(exc)}") from None
 
 
 def _old_stats(text: str | None, report_id: str) -> Stats:
@@ -656,11 +685,15 @@ class ReportBot(SingleSiteBot):
             outcome = self._write(page, target)
         except PywikibotError as exc:
             outcome = PageOutcome(target.title, "failed", _describe(exc))
+        except WikiError as exc:  # the page could not be read again before saving
+            outcome = PageOutcome(target.title, "failed", str(exc))
         self.counter[outcome.status] += 1
         self.outcomes.append(outcome)
         self._echo(str(outcome))
 
     def _write(self, page: pywikibot.Page, target: _Target) -> PageOutcome:
+        if target.failure:
+            return PageOutcome(target.title, "failed", target.failure)
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             if attempt > 1:
                 page = pywikibot.Page(self.site, target.title)  # nothing cached from before
@@ -708,7 +741,9 @@ def _post_locally(report: _Report, options: PostOptions,
     """Write each page to ``options.local_dir`` with a unified diff against the live text.
 
     Nothing is saved. The wiki is read, and the root checked against the allowed roots, when it
-    answers; when it does not, every page is written as new and its diff is against nothing.
+    answers; when it cannot be reached at all, every page is written as new and its diff is
+    against nothing (a warning says so). A page the wiki answers but will not give fails, with
+    its whole report, as when posting.
     """
     # A preview should not wait minutes for a wiki that is down: try once.
     config.max_retries = min(config.max_retries, 1)
@@ -749,7 +784,10 @@ def _post_locally(report: _Report, options: PostOptions,
     directory = options.local_dir
     directory.mkdir(parents=True, exist_ok=True)
     for target in _targets(report, options, budget, title_of, read):
-        old = read(target.title)
+        try:
+            old = None if target.failure else read(target.title)
+        except WikiError as exc:
+            target.failure = str(exc)
         new = _next_text(target, old, old is None or may_edit(target.title))
         if isinstance(new, PageOutcome):
             outcome = new

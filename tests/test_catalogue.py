@@ -108,6 +108,18 @@ def test_build_script_check_mode_passes_and_help_prints_docstring():
     assert bad.returncode == 1 and "not found" in bad.stderr
 
 
+def test_a_broken_snapshot_module_is_an_error_not_a_note():
+    """The snapshot module is the project's own: if it cannot be imported the installation is
+    broken, and `catalogue list` says so instead of listing a catalogue without bundled sets."""
+    broken = ("import sys; sys.modules['bot.snapshot'] = None\n"  # import fails: ImportError
+              "from bot.cli import main; sys.exit(main(['catalogue', 'list']))")
+    out = subprocess.run([sys.executable, "-c", broken], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert out.returncode != 0
+    assert "ModuleNotFoundError: import of bot.snapshot" in out.stderr
+    assert "sdg13-climate-change" not in out.stdout
+
+
 # --------------------------------------------------------------------------------------------
 # item sets
 

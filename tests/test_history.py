@@ -121,6 +121,37 @@ def test_a_file_that_is_not_a_history_is_a_clear_error(tmp_path):
         History.open(path)
 
 
+@pytest.mark.parametrize("existing", [True, False], ids=["history", "new-file"])
+def test_a_history_locked_by_another_process_is_one_clear_error(tmp_path, existing):
+    """Another connection holds SQLite's exclusive lock: opening (an existing history or a new
+    file) and recording are each one line saying the database is locked, never a traceback
+    and never a history opened as if it were new."""
+    import sqlite3
+
+    path = tmp_path / "h.sqlite"
+    if existing:
+        with History.open(path) as history:
+            history.record(small_analysis(["Q1"]), series="s")
+    other = sqlite3.connect(path, isolation_level=None)
+    opened = History.open(path, timeout=0.1) if existing else None
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(HistoryError) as caught:
+            History.open(path, timeout=0.1)
+        message = str(caught.value)
+        assert "\n" not in message
+        assert f"history {path}: cannot open: the database is locked by another process" in message
+        if opened is not None:
+            with pytest.raises(HistoryError, match="cannot record the run: the database is locked"):
+                opened.record(small_analysis(["Q2"], run_id="20261201T000000Z"), series="s")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    if opened is not None:
+        assert [r.run_id for r in opened.runs("s")] == ["20261130T000000Z"]
+        opened.close()
+
+
 def cli(capsys, *args):
     """`sdg-gaps ARGS` in this process (as a subprocess would run it, minus the start-up)."""
     from bot.cli import main

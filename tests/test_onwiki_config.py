@@ -135,3 +135,27 @@ def test_message_text_is_one_line_with_its_place():
     message = ConfigMessage(7, "what is wrong. Expected: this.", 2, "Project:X", "goals")
     assert str(message) == "Line 7, report 2 (Project:X), parameter “goals”: what is wrong. " \
         "Expected: this."
+
+
+def test_only_an_unknown_code_becomes_a_message_other_errors_surface(catalogue, wikis):
+    """A look-up that fails for any reason but "no such Wikipedia" is a bug, not an organizer's
+    mistake: it must not be reported to the organizer as an unknown language code.
+
+    The failing look-up is a stand-in (the real site table cannot be made to fail this way);
+    the unknown code beside it goes through the real one.
+    """
+    from bot.languages import Wikis
+
+    class FailingLookup(Wikis):
+        def resolve(self, code):
+            if code == "de":
+                raise LookupError("the site table is broken")
+            return super().resolve(code)
+
+    broken = FailingLookup(wikis.get(w) for w in ("frwiki", "dewiki"))
+    [spec] = parse_config("{{SDG gaps report|page=P|goals=15|languages=xx, de}}").reports
+    with pytest.raises(LookupError, match="site table is broken"):
+        resolve(spec, catalogue, broken)
+    [spec] = parse_config("{{SDG gaps report|page=P|goals=15|languages=xx, fr}}").reports
+    _, found = resolve(spec, catalogue, broken)
+    assert "“xx” is not a Wikipedia language code" in str(found[0])

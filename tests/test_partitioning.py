@@ -14,9 +14,7 @@ which oxigraph answers with HTTP 200 and a truncated body.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -26,9 +24,9 @@ from hypothesis import strategies as st
 from bot.errors import ConfigError
 from bot.sources.partition import ITEM_KEY, Part, SelectionShape, select_partitioned
 from bot.sparql import EmbeddedEndpoint, HttpEndpoint
+from tests.golden import check_golden
 from tests.plugins.oxigraph_server import start_oxigraph
 
-GOLDEN = Path(__file__).parent / "golden" / "partition"
 W = "http://www.wikidata.org/entity/"
 
 THREATENED = """# Threatened species (a catalogue-style selection)
@@ -79,13 +77,10 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_partition_query_matches_golden(name):
-    """The exact text sent for a part. Regenerate with SDG_GAPS_UPDATE_GOLDEN=1 and review."""
+    """The exact text sent for a part. Regenerate with SDG_GAPS_UPDATE_GOLDEN=1 (the test then
+    fails, saying what it wrote) and review."""
     text = CASES[name]()
-    path = GOLDEN / name
-    if os.environ.get("SDG_GAPS_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(f"partition/{name}", text)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -1,13 +1,13 @@
 """Golden tests of the generated SPARQL, and its portability rules.
 
 The golden files in tests/golden/sparql/ are the exact text sent to every endpoint. When a
-query changes on purpose, regenerate them with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest`` and review
-the diff like any other change.
+query changes on purpose, regenerate them with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest`` (every golden
+test then fails, saying what it wrote: tests/golden.py), review the diff like any other change and
+run the tests again.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,8 +15,8 @@ import pytest
 
 from bot.errors import ConfigError, InvalidQidError
 from bot.sources import endpoint as fetch
+from tests.golden import check_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "sparql"
 QIDS = [
     "Q7942",
     "Q125928",
@@ -34,10 +34,7 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_generated_query_matches_golden(name):
     text = CASES[name]()
-    path = GOLDEN / name
-    if os.environ.get("SDG_GAPS_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(f"sparql/{name}", text)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -4,18 +4,17 @@ The pages are those of SDG 15 (the 88 EU invasive species, and the two Uganda se
 no Polish Wikipedia) reported for Polish only, five gap rows a goal, with the run's id and time
 fixed, in English and in French. When a page changes on
 purpose, regenerate the files with ``SDG_GAPS_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py``
-and review the diff like any other change.
+(every golden test then fails, saying what it wrote: tests/golden.py), review the diff like any
+other change and run the tests again.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).parent / "golden"
+from tests.golden import check_golden, golden_dir
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +41,15 @@ def test_page_matches_golden(analysis, lang, page_id, name):
 
     pages = {p.id: p for p in build_pages(analysis, lang=lang, page_rows=5)}
     text = pages[page_id].body + "\n"
-    path = GOLDEN / name
-    if os.environ.get("SDG_GAPS_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(name, text)
 
 
 def test_golden_pages_show_what_the_issue_asks(analysis):
-    page = (GOLDEN / "report-lang-pl-en.wiki").read_text(encoding="utf-8")
+    page = (golden_dir() / "report-lang-pl-en.wiki").read_text(encoding="utf-8")
     assert page.count("[[:d:") == 5 and page.count("Special:ContentTranslation?from=") == 5
     assert "Target 15.8 (" in page and "Showing the first 5 of 35" in page
     assert "The whole ranked list as a query: [https://query.wikidata.org/#" in page
-    goal = (GOLDEN / "report-goal-15-en.wiki").read_text(encoding="utf-8")
+    goal = (golden_dir() / "report-goal-15-en.wiki").read_text(encoding="utf-8")
     assert '|- class="sortbottom"' in goal and "== By target ==" in goal and "== Legend ==" in goal
 
 

@@ -37,7 +37,7 @@ from bot.sparql import (
     parse_results_tsv,
     user_agent,
 )
-from tests.plugins.fault_server import Body, FaultServer, Forward
+from tests.plugins.fault_server import Body, FaultServer, Forward, Sleep
 
 REPO = Path(__file__).resolve().parents[1]
 PINNED = read_pinned(REPO / "queries" / "pinned" / "sdg13-climate-change.txt")
@@ -312,7 +312,7 @@ def test_the_cache_is_keyed_by_endpoint_and_expires(proxy, tmp_path):
 @pytest.mark.server
 def test_a_failed_answer_is_never_cached(oxigraph_snapshot_server, tmp_path):
     server = FaultServer(default=Forward(oxigraph_snapshot_server.query_url))
-    server.push(Body("text/tab-separated-values", b"?int\n42"))  # cut
+    server.push(Sleep(1.3, Body("text/tab-separated-values", b"?int\n42")))  # cut after a while
     cache = QueryCache(tmp_path)
     try:
         with pytest.raises(TruncatedResultsError):
@@ -357,6 +357,26 @@ def test_a_rerun_within_the_max_age_sends_no_query(proxy, tmp_path):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     counts = json.loads((tmp_path / "two" / "summary.json").read_text(encoding="utf-8"))["counts"]
     assert counts["queries"] == 0 and counts["cache_hits"] == sent
+
+
+@pytest.mark.server
+def test_an_unwritable_cache_folder_is_one_warning_and_the_run_goes_on(proxy, tmp_path):
+    """--cache-dir inside a plain file cannot be created (whoever runs the tests, root too):
+    the run answers from the service and says once that nothing is cached."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = _run("--endpoint", proxy.url, "--snapshot-data", "--goals", "15", "--quiet",
+                  "--languages", "fr,de", "--cache-dir", str(blocker / "cache"),
+                  "--out", str(tmp_path / "out"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("sdg-gaps: warning: the answer cache ")
+    assert "cannot be written (Not a directory" in lines[0] and "not cached" in lines[0]
+    assert proxy.count > 1  # several answers, one warning
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert "Not a directory" in summary["endpoint"]["cache"]["write_error"]
+    assert summary["endpoint"]["cache"]["stored"] == 0
 
 
 def test_a_max_age_of_zero_turns_the_cache_off(tmp_path):

@@ -3,12 +3,10 @@
 import re
 
 import mwparserfromhell
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.report.wikitext import gap_table
 from bot.wiki import (
     HEADER,
     Refusal,
@@ -23,14 +21,14 @@ from bot.wiki import (
     splice,
     split_body,
 )
+from tests.report_bodies import gap_table
 
 START, END = markers("goal-13")
 
 
 def gaps(qids):
-    frame = pd.DataFrame({"rank": range(1, len(qids) + 1), "qid": [f"Q{q}" for q in qids],
-                          "label": [f"Item {q}" for q in qids], "sitelinks": [3] * len(qids)})
-    return f"== Missing ==\nSome prose.\n{gap_table(frame)}\nA closing line."
+    table = gap_table([f"Q{q}" for q in qids], [f"Item {q}" for q in qids], [3] * len(qids))
+    return f"== Missing ==\nSome prose.\n{table}\nA closing line."
 
 
 def test_only_the_text_between_the_markers_changes():

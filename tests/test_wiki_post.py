@@ -1,10 +1,12 @@
 """The writer against the real test wiki: what it saves, what it keeps, what it refuses."""
 
-import pandas as pd
+import secrets
+import time
+
 import pytest
 
-from bot.report.wikitext import gap_table
 from bot.wiki import PostOptions, between, markers, post_report
+from tests.report_bodies import gap_table
 
 pytestmark = pytest.mark.wiki
 
@@ -16,13 +18,9 @@ RUN = "20261130T091500Z"
 
 def gaps(qids, heading="Missing articles"):
     """A report body like the generator's: a heading, a line of prose, a gap table."""
-    frame = pd.DataFrame({
-        "rank": range(1, len(qids) + 1),
-        "qid": [f"Q{q}" for q in qids],
-        "label": [f"Item {q}" for q in qids],
-        "sitelinks": [100 - i % 50 for i in range(len(qids))],
-    })
-    return f"== {heading} ==\n{len(qids):,} articles are missing.\n{gap_table(frame)}\n"
+    table = gap_table([f"Q{q}" for q in qids], [f"Item {q}" for q in qids],
+                      [100 - i % 50 for i in range(len(qids))])
+    return f"== {heading} ==\n{len(qids):,} articles are missing.\n{table}\n"
 
 
 def report(report_dir, goal_qids, lang_qids=(), run_id=RUN, **kwargs):
@@ -295,3 +293,75 @@ def test_a_report_larger_than_the_page_limit_is_split_and_every_part_saves(wiki,
     linked = [link["url"].rsplit("/", 1)[1]
               for part in parts[:3] for link in wiki.parse(part)["iwlinks"]]
     assert linked == [f"Q{q}" for q in range(1, 226)]
+
+
+# --- pages the bot may not read ------------------------------------------------------------
+
+def read_protect(wiki, title):
+    """Deny the bot's client (pywikibot, by its User-Agent: logged in or not) the right to read
+    *title*, through MediaWiki's own permission hook, the way read-protecting extensions such
+    as Lockdown do it: the API then answers ``accessdenied`` for its text, while the page
+    exists and the test's own client still reads it."""
+    token = secrets.token_hex(8)
+    wiki.configure(
+        "$wgHooks['getUserPermissionsErrors'][] = function ( $title, $user, $action, &$result ) {\n"
+        "    $agent = RequestContext::getMain()->getRequest()->getHeader( 'User-Agent' );\n"
+        "    if ( $action === 'read' && str_contains( (string)$agent, 'Pywikibot' )\n"
+        f"            && $title->getPrefixedText() === {title!r} ) {{\n"
+        "        $result = [ 'badaccess-group0' ];\n"
+        "        return false;\n"
+        "    }\n"
+        "    return true;\n"
+        "};\n"
+        f"$wgRightsText = {token!r};  # tells when the wiki runs these settings"
+    )
+    # php -S runs with opcache, which may go on serving the settings file of an earlier test
+    # for a moment after it changed: wait until the wiki runs this one (its token shows).
+    for _ in range(100):
+        if wiki.query(meta="siteinfo", siprop="rightsinfo")["rightsinfo"]["text"] == token:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the test wiki does not run the new settings")
+
+
+def test_a_page_the_bot_cannot_read_fails_with_the_reason_and_is_left_alone(wiki, report_dir):
+    """Read as absent, the page would escape the shrink guard (100 rows becoming 10) and be
+    "created" over what is there; it fails instead, and the other pages are saved."""
+    title = f"{ROOT}/SDG 13"
+    post(report(report_dir, range(1, 101)))
+    revid = wiki.revid(title)
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 11), run_id="20261201T000000Z"))
+    assert outcomes[title].status == "failed"
+    assert outcomes[title].reason.startswith(f"cannot read {title}: API error accessdenied")
+    assert "nothing of this report is saved" in outcomes[title].reason
+    assert wiki.revid(title) == revid
+    assert outcomes[ROOT].status == "unchanged"  # the other report goes on (nothing new)
+
+
+def test_a_split_report_whose_page_cannot_be_read_saves_none_of_its_parts(wiki, report_dir):
+    wiki.configure("$wgMaxArticleSize = 16;")  # KB: a 300-row report takes four parts
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13", inside="a report a person is looking after")
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 301)))
+    parts = [f"{title}/{n}" for n in range(1, 5)]
+    assert statuses(outcomes) == {ROOT: "saved", title: "failed", **{p: "failed" for p in parts}}
+    assert all("cannot read" in outcomes[p].reason for p in parts)
+    assert not any(wiki.exists(p) for p in parts)
+    assert "a report a person is looking after" in wiki.text(title)
+
+
+def test_local_mode_does_not_diff_a_page_it_cannot_read_against_nothing(
+    wiki, report_dir, tmp_path
+):
+    title = f"{ROOT}/SDG 13"
+    human_page(wiki, title, "goal-13", inside="old")
+    read_protect(wiki, title)
+    outcomes = post(report(report_dir, range(1, 5), range(20, 25)), local_dir=tmp_path / "local")
+    assert outcomes[title].status == "failed" and "cannot read" in outcomes[title].reason
+    assert outcomes[f"{ROOT}/fr"].status == "saved"  # the other pages: written to files
+    written = {path.name for path in (tmp_path / "local").iterdir()}
+    assert {"SDG_knowledge_gaps%2Ffr.diff", "SDG_knowledge_gaps%2Ffr.wiki"} <= written
+    assert not any(name.startswith("SDG_knowledge_gaps%2FSDG_13") for name in written)

@@ -167,8 +167,9 @@ def add_source_options(parser, *, files: bool = True) -> None:
         "--retries",
         default="4",
         metavar="N",
-        help="retries of a request answered 429, 5xx or not at all, with exponential backoff "
-        "(default 4)",
+        help="retries of a request the service failed at once (429, an instant 5xx, a dropped "
+        "connection), with a backoff that grows (default 4); time-outs are asked in smaller "
+        "parts instead, and a service failing every request for 120 s is given up",
     )
     live.add_argument(
         "--format",

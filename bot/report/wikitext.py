@@ -8,8 +8,6 @@ it owns (tables, headings, links whose targets it builds itself). Gap rows alway
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
-
 from bot.report import escape, model
 
 
@@ -18,13 +16,6 @@ def item_link(qid: str) -> str:
     if not (qid[:1] == "Q" and qid[1:].isdigit()):
         raise ValueError(f"not a Wikidata item id: {qid!r}")
     return f"[[:d:{qid}|{qid}]]"
-
-
-def external_link(url: str, label: str) -> str:
-    """An external link to a URL this program built, with an untrusted *label*."""
-    if any(ch in url for ch in ' []<>"\n'):
-        raise ValueError(f"URL would break the link markup: {url!r}")
-    return f"[{url} {escape.text(label)}]"
 
 
 def table(
@@ -53,26 +44,6 @@ def table(
             lines.append(f'| style="text-align:right" | {cell}' if is_number else f"| {cell}")
     lines.append("|}")
     return "\n".join(lines)
-
-
-def number(value: float | int, digits: int = 0) -> str:
-    """A figure with thousands separators, as plain text (no markup needed)."""
-    if digits:
-        return f"{value:,.{digits}f}"
-    return f"{int(value):,}"
-
-
-def gap_table(gaps: pd.DataFrame, headers: Sequence[str] | None = None) -> str:
-    """The ranked list of missing articles: rank, item, label, number of Wikipedias.
-
-    *gaps* needs the columns ``rank``, ``qid``, ``label`` and ``sitelinks``.
-    """
-    headers = list(headers or ["#", "Item", "Label", "Wikipedias"])
-    rows = (
-        (str(int(r.rank)), item_link(r.qid), escape.text(r.label), number(r.sitelinks))
-        for r in gaps.itertuples(index=False)
-    )
-    return table(headers, rows, numeric=[True, False, False, True])
 
 
 # --------------------------------------------------------------------------------------------

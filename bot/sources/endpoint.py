@@ -4,8 +4,10 @@ Selection and detail are two steps. The selection (a query projecting ``?item``,
 list) names the items (:mod:`bot.sources.partition`); the details are then asked for in batches
 of ``VALUES``, so that no single query grows with the size of the item set and none meets
 WDQS's 60-second limit. The query texts live in ``queries/lib/`` and are the same for every
-endpoint. A batch too large for the service is asked in halves, down to one item; a piece that
-still fails is a :class:`FailedPart`, named in the report, never silently dropped.
+endpoint. A batch that looks too large for the service (:class:`bot.errors.TooLargeError`) is
+asked in halves, down to one item; a batch the service failed at once
+(:class:`bot.errors.ServiceFailureError`: not its size) is not halved. A piece that is given up
+is a :class:`FailedPart`, named in the report, never silently dropped.
 
 Everything here returns plain DataFrames; nothing is computed here.
 """
@@ -20,7 +22,13 @@ from string import Template
 
 import pandas as pd
 
-from bot.errors import BudgetExhaustedError, ConfigError, MalformedResultsError, TooLargeError
+from bot.errors import (
+    BudgetExhaustedError,
+    ConfigError,
+    MalformedResultsError,
+    ServiceFailureError,
+    TooLargeError,
+)
 from bot.ids import ENTITY, QID_PATTERN, REDIRECT_BADGES, check_qid, qid_of_iri
 from bot.languages import Wikis
 from bot.sparql import Endpoint
@@ -130,8 +138,9 @@ def _select_batches(
 ) -> list[pd.DataFrame]:
     """Answers for *qids* in batches; a batch too large for the service is asked in halves.
 
-    A single item that still fails, or any batch once *max_failures* batches have failed, is
-    appended to *failures* (or raised when *failures* is ``None``).
+    A single item that still fails, a batch the service failed at once, or any batch once
+    *max_failures* batches have failed, is appended to *failures* (or raised when *failures*
+    is ``None``).
     """
     frames = []
     pending: deque[Sequence[str]] = deque(batches(list(qids), batch_size))
@@ -143,9 +152,9 @@ def _select_batches(
             frames.append(endpoint.select(make_query(batch), expect=expect))
         except BudgetExhaustedError:
             raise
-        except TooLargeError as exc:
+        except (TooLargeError, ServiceFailureError) as exc:
             failed += 1
-            if len(batch) > 1 and failed <= max_failures:
+            if isinstance(exc, TooLargeError) and len(batch) > 1 and failed <= max_failures:
                 half = len(batch) // 2
                 pending.extendleft([batch[half:], batch[:half]])
                 continue

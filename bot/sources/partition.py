@@ -1,10 +1,12 @@
 """Selections too large for one query, asked in parts by ranges of the item id.
 
-When the service times out, answers truncated, keeps failing with server errors, or answers as
-many rows as the part's row limit, a selection query is asked again in parts — ranges of the
-numeric item id, a ``FILTER`` added to the query's own ``WHERE`` group — and each failing part
-is split again until it succeeds. A part that cannot be split further and still fails is
-reported as a :class:`bot.sources.endpoint.FailedPart`, never silently dropped; the run then
+When the answer looks too large for the service — a time-out, an answer cut or an error after
+the service worked on it for a while (:class:`bot.errors.TooLargeError`, as :mod:`bot.retry`
+judges it), or as many rows as the part's row limit — a selection query is asked again in parts
+(ranges of the numeric item id, a ``FILTER`` added to the query's own ``WHERE`` group), and a
+failing part is split again, down to a bounded depth and a bounded number of parts. A failure
+that arrives at once is the service's, not the query's: that part is not split. A part given up
+is reported as a :class:`bot.sources.endpoint.FailedPart`, never silently dropped; the run then
 marks its report incomplete.
 """
 
@@ -15,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.errors import BudgetExhaustedError, ConfigError, TooLargeError
+from bot.errors import BudgetExhaustedError, ConfigError, ServiceFailureError, TooLargeError
 from bot.ids import sorted_qids
 from bot.sources.endpoint import DEFAULT_MAX_FAILURES, FailedPart, qid_of
 from bot.sparql import Endpoint
@@ -29,6 +31,8 @@ ITEM_KEY = (
 DEFAULT_TOP = 2**28  # above Wikidata's highest item id (Q1… to about Q140,000,000 in 2026)
 DEFAULT_FANOUT = 8
 MAX_KEY = 2**40  # an open-ended part starting this high is not split further
+DEFAULT_MAX_DEPTH = 6  # splits of splits: 8**6 ranges of 1,024 ids below DEFAULT_TOP
+DEFAULT_MAX_PARTS = 512  # queries one selection may send, its first included
 
 
 @dataclass(frozen=True)
@@ -207,17 +211,21 @@ def select_partitioned(
     top: int = DEFAULT_TOP,
     max_rows: int | None = None,
     max_failures: int = DEFAULT_MAX_FAILURES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_parts: int = DEFAULT_MAX_PARTS,
     notify: Callable[[str], None] | None = None,
 ) -> Selection:
     """Run a selection query, in parts by item-id ranges if it is too large for one query.
 
-    The whole query is asked first. A part that times out, comes back truncated or keeps
-    failing (:class:`bot.sparql.TooLargeError`), or answers *max_rows* rows (the LIMIT added to
-    every part when *max_rows* is set), is split into *fanout* ranges, depth first; ranges above
-    *top* form one open-ended part. A part that cannot be split (one item id) or that fails after
-    *max_failures* failed queries in this selection is recorded in :attr:`Selection.failed`. A
-    query with its own LIMIT or OFFSET is run as written (partitioning would change its
-    meaning). Errors that a smaller query cannot cure (the budget, an unreachable service, a
+    The whole query is asked first. A part that looks too large (:class:`bot.sparql.TooLargeError`)
+    or answers *max_rows* rows (the LIMIT added to every part when *max_rows* is set) is split
+    into *fanout* ranges, depth first; ranges above *top* form one open-ended part. A part is
+    recorded in :attr:`Selection.failed` instead when the service failed it at once
+    (:class:`bot.sparql.ServiceFailureError`: not its size), when it cannot be split (one item
+    id), when it is *max_depth* splits deep, after *max_failures* failed queries in this
+    selection, or when splitting it would take the selection past *max_parts* queries. A query
+    with its own LIMIT or OFFSET is run as written (partitioning would change its meaning).
+    Errors that a smaller query cannot cure (the budget, a service given up or unreachable, a
     malformed query, a result missing ``?item``) are raised.
     """
     shape = SelectionShape.of(query)
@@ -227,11 +235,13 @@ def select_partitioned(
         return Selection(sorted_qids(qids), parts=[{"part": "as written", "rows": len(frame)}])
     selection = Selection([])
     found: set[str] = set()
-    pending: deque[Part] = deque([Part()])
+    pending: deque[tuple[Part, int]] = deque([(Part(), 0)])  # a part and its depth
     failures = 0
+    asked = 0
     while pending:
-        part = pending.popleft()
+        part, depth = pending.popleft()
         text = shape.query_for(part, limit=max_rows)
+        asked += 1
         try:
             frame = endpoint.select(text, expect=("item",))
             reason = None
@@ -239,26 +249,49 @@ def select_partitioned(
                 reason = f"answered {len(frame):,} rows, the row limit of a part"
         except BudgetExhaustedError:
             raise
+        except ServiceFailureError as exc:
+            selection.failed.append(FailedPart(label, part.describe(), _line(exc)))
+            continue
         except TooLargeError as exc:
-            frame, reason = None, " ".join(str(exc).split())
+            frame, reason = None, _line(exc)
             failures += 1
         if reason is not None:
             children = part.split(fanout, top)
             if frame is not None and not children:
                 reason = None  # one item id answering many rows: the item is there
-            elif not children or failures > max_failures:
-                selection.failed.append(FailedPart(label, part.describe(), reason))
-                continue
             else:
+                bound = _bound(children, depth, failures, asked + len(pending),
+                               max_depth, max_failures, max_parts)
+                if bound is not None:
+                    selection.failed.append(FailedPart(label, part.describe(), reason + bound))
+                    continue
                 selection.splits += 1
                 if notify:
                     notify(f"{label}: {part.describe()}: {reason}; asking in {len(children)} parts")
-                pending.extendleft(reversed(children))
+                pending.extendleft(reversed([(child, depth + 1) for child in children]))
                 continue
         qids = [qid_of(iri) for iri in frame["item"].dropna()]
         found.update(qids)
         selection.parts.append({"part": part.describe(), "rows": len(frame)})
     selection.qids = sorted_qids(found)
     return selection
+
+
+def _bound(children: list[Part], depth: int, failures: int, planned: int, max_depth: int,
+           max_failures: int, max_parts: int) -> str | None:
+    """Why a part may not be split (appended to its reason), or ``None`` if it may."""
+    if not children:
+        return ""  # a single item id: nothing smaller to ask
+    if depth >= max_depth:
+        return f"; not split further ({max_depth} splits deep)"
+    if failures > max_failures:
+        return f"; not split further ({failures} failed queries in this selection)"
+    if planned + len(children) > max_parts:
+        return f"; not split further (it would take more than {max_parts} queries)"
+    return None
+
+
+def _line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 

@@ -17,15 +17,19 @@ Three kinds exist:
 
   - one query at a time (nothing here is concurrent);
   - a User-Agent that names the tool and a contact (``--contact`` / ``SDG_GAPS_CONTACT``);
-  - ``429`` answered by waiting ``Retry-After`` (never less), up to ``max_retry_after``;
-  - exponential backoff on ``500``/``502``/``503``/``504``, dropped connections and time-outs;
+  - retries, waits and bounds decided by :mod:`bot.retry`, the policy every HTTP client of the
+    project shares: ``429`` answered by waiting ``Retry-After`` (never less), up to
+    ``max_retry_after``; exponential backoff on instant ``5xx`` answers and dropped connections;
+    no more than 30 failed requests a minute; a service that fails every request for 120 s
+    given up;
   - a per-run query-time budget (:class:`QueryBudget`), shared by every endpoint of the run;
   - results read as SPARQL 1.1 TSV by default (the smallest and fastest format WDQS and QLever
     offer), parsed straight into pandas; JSON and CSV are read too;
   - an optional on-disk cache (:class:`bot.cache.QueryCache`) keyed by (endpoint URL, query text).
 
   A sequential client cannot use more than 60 s of query time per minute, so WDQS's per-minute
-  limit needs no pacing beyond "one query at a time".
+  limit on query time needs no pacing beyond "one query at a time"; its limit on failed queries
+  is kept by the retry policy.
 * :class:`FallbackEndpoint` — a primary and a secondary service (WDQS ↔ QLever): a query that the
   primary cannot answer goes to the secondary; once the primary is rate-limited or down, the rest
   of the run goes to the secondary. Which service answered is recorded for the report.
@@ -33,10 +37,14 @@ Three kinds exist:
 Failures are classified so that callers can act on them (all are :class:`EndpointError`, one line
 each):
 
-* :class:`TooLargeError` — the query timed out, came back truncated, or kept failing with a server
-  error: a smaller query may succeed, so :mod:`bot.sources.partition` splits it;
-* :class:`UnavailableError` — rate-limited beyond what this run may wait, or unreachable: another
-  service may answer, so :class:`FallbackEndpoint` switches;
+* :class:`TooLargeError` — the query timed out, or came back cut or failed after the service had
+  worked on it for a while: a smaller query may succeed, so :mod:`bot.sources.partition` splits
+  it (and :mod:`bot.sources.endpoint` halves a batch);
+* :class:`ServiceFailureError` — the service failed the query at once, retries included: its own
+  fault, not the query's size; the piece is reported, not split;
+* :class:`UnavailableError` — rate-limited beyond what this run may wait, unreachable, or failing
+  every request for too long: another service may answer, so :class:`FallbackEndpoint` switches,
+  and without one the run stops;
 * :class:`BudgetExhaustedError` — the run's query-time budget is used up: the run stops;
 * anything else (:class:`MalformedResultsError` for a result missing a variable, a ``400``
   malformed query) is a plain error.
@@ -58,6 +66,7 @@ from bot.errors import (
     BudgetExhaustedError,
     EndpointError,
     MalformedResultsError,
+    ServiceFailureError,
     TooLargeError,
     TruncatedResultsError,
     UnavailableError,
@@ -73,7 +82,7 @@ from bot.sparql.base import (
 from bot.sparql.embedded import EmbeddedEndpoint
 from bot.sparql.factory import PRESET_FALLBACK, PRESETS, check_url, make_endpoint
 from bot.sparql.fallback import FallbackEndpoint
-from bot.sparql.http import FORMATS, HttpEndpoint, retry_after_seconds
+from bot.sparql.http import FORMATS, HttpEndpoint
 from bot.sparql.parse import CONTENT_TYPES, PARSERS, parse_results
 from bot.sparql.results import (
     parse_results_csv,
@@ -86,9 +95,9 @@ from bot.sparql.tsv import parse_results_tsv_fast, plain_tsv_frame
 __all__ = [
     "BudgetExhaustedError", "CONTENT_TYPES", "DEFAULT_CONTACT", "EmbeddedEndpoint", "Endpoint",
     "EndpointError", "FORMATS", "FallbackEndpoint", "HttpEndpoint", "MalformedResultsError",
-    "PARSERS", "PRESETS", "PRESET_FALLBACK", "QueryBudget", "QueryStats", "TooLargeError",
+    "PARSERS", "PRESETS", "PRESET_FALLBACK", "QueryBudget", "QueryStats", "ServiceFailureError",
+    "TooLargeError",
     "TruncatedResultsError", "UnavailableError", "check_url", "describe", "make_endpoint",
     "parse_results", "parse_results_csv", "parse_results_json", "parse_results_tsv",
-    "parse_results_tsv_fast", "plain_tsv_frame", "results_frame", "retry_after_seconds",
-    "user_agent",
+    "parse_results_tsv_fast", "plain_tsv_frame", "results_frame", "user_agent",
 ]

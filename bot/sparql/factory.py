@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import UsageError
+from bot.retry import RetryPolicy
 from bot.sparql.base import QueryBudget
 from bot.sparql.embedded import EmbeddedEndpoint
 from bot.sparql.fallback import FallbackEndpoint
@@ -44,13 +45,18 @@ def make_endpoint(
     query_budget: float | None = None,
     result_format: str = "tsv",
     max_retries: int = 4,
+    give_up_after: float = 120.0,
+    policy: RetryPolicy | None = None,
 ):
     """``embedded``, a preset name or a URL → an endpoint object, and the snapshot it serves.
 
     ``embedded`` loads the snapshot (the bundled one unless *snapshot_dir*) into the embedded
     store and returns it beside the endpoint; a live endpoint comes back with ``None``. A live
     endpoint gets a fallback service (``auto``: the other preset for a preset, none for a URL),
-    an answer cache when *cache_dir* is given, and a query-time budget shared by both.
+    an answer cache when *cache_dir* is given, and a query-time budget and a retry policy
+    (:class:`bot.retry.RetryPolicy`: *max_retries* retries of a request, a service failing every
+    request given up after *give_up_after* seconds, at most 30 failed requests a minute) shared
+    by both; *policy* replaces that policy with one of the caller's.
     """
     from bot.cache import DEFAULT_MAX_AGE, QueryCache
 
@@ -60,6 +66,8 @@ def make_endpoint(
         snapshot = open_snapshot(snapshot_dir)
         return EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path), snapshot
     budget = QueryBudget(query_budget)
+    if policy is None:
+        policy = RetryPolicy(max_retries=max_retries, give_up_after=give_up_after)
     cache = None
     if cache_dir is not None:
         cache = QueryCache(cache_dir, DEFAULT_MAX_AGE if max_age is None else max_age)
@@ -73,7 +81,7 @@ def make_endpoint(
             result_format=result_format,
             cache=cache,
             budget=budget,
-            max_retries=max_retries,
+            policy=policy,
         )
 
     primary = http(name)

@@ -16,8 +16,10 @@ class FallbackEndpoint:
     """A primary service and a secondary one for when the primary cannot answer.
 
     A query the primary fails goes to the secondary. Once the primary is rate-limited beyond
-    the run's wait or unreachable (:class:`UnavailableError`), the secondary becomes the first
-    choice for the rest of the run, so that a service asking us to slow down is left alone.
+    the run's wait, unreachable, or has failed every request for longer than the run gives a
+    failing service (:class:`UnavailableError`), the secondary becomes the first choice for the
+    rest of the run, so that a service asking us to slow down, or a broken one, is left alone;
+    :meth:`notes` says so.
     A run's budget error is never sent elsewhere. Which service answered each query is counted
     (``answered_by``) and every fallback is logged (``fallbacks``) for the report.
     """
@@ -80,7 +82,10 @@ class FallbackEndpoint:
         message = "; ".join(str(exc) for _, exc in errors)
         if any(isinstance(exc, TooLargeError) for _, exc in errors):
             raise TooLargeError(message)
-        raise type(errors[-1][1])(message)
+        # The service asked first from now on decides: a piece it failed is reported and the
+        # run goes on, even if the service it took over from was given up meanwhile.
+        first = next((exc for member, exc in errors if member is self.active), errors[-1][1])
+        raise type(first)(message)
 
     def _set_aside(self) -> str:
         return f"set aside since query {self.switched['query']}: {self.switched['reason']}"
@@ -97,16 +102,24 @@ class FallbackEndpoint:
             "fallbacks": self.fallbacks[:200],
             "cache": None if self.primary.cache is None else self.primary.cache.describe(),
             "budget_s": self.primary.budget.limit,
+            "retry": self.primary.policy.describe(),
         }
 
     def notes(self) -> list[str]:
         """One line per fact the report must state about where the answers came from."""
-        if not self.fallbacks:
-            return []
-        first = self.fallbacks[0]
-        return [
-            f"{len(self.fallbacks)} of {self.asked} queries were answered by "
-            f"{self.secondary.name} instead of {self.primary.name} (first: {first['reason']})"
-        ]
+        notes = []
+        if self.fallbacks:
+            first = self.fallbacks[0]
+            notes.append(
+                f"{len(self.fallbacks)} of {self.asked} queries were answered by "
+                f"{self.secondary.name} instead of {self.primary.name} (first: {first['reason']})"
+            )
+        if self.switched:
+            moved = self.switched
+            notes.append(
+                f"{moved['from']} was set aside at query {moved['query']} ({moved['reason']}); "
+                f"the rest of the run asked {moved['to']} first"
+            )
+        return notes
 
 

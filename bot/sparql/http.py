@@ -1,4 +1,9 @@
-"""A SPARQL 1.1 protocol service over HTTP (WDQS, QLever, ``oxigraph serve``): SPARQLWrapper."""
+"""A SPARQL 1.1 protocol service over HTTP (WDQS, QLever, ``oxigraph serve``): SPARQLWrapper.
+
+What to do after a failed request is decided by :mod:`bot.retry`, the policy every HTTP client
+of the project shares; this module only says what SPARQLWrapper and urllib saw
+(:func:`failure_of`) and turns each decision into an error of :mod:`bot.errors`.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,16 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from bot import retry
 from bot.errors import (
     EndpointError,
-    MalformedResultsError,
+    ServiceFailureError,
     TooLargeError,
+    TruncatedResultsError,
     UnavailableError,
     UsageError,
 )
+from bot.retry import Decision, Failure, RetryPolicy
 from bot.sparql.base import QueryBudget, QueryStats, user_agent
 from bot.sparql.parse import parse_results
 
@@ -49,7 +57,16 @@ class HttpEndpoint:
     ``result_format`` is ``tsv`` (default), ``json`` or ``csv``; whatever the service answers
     is parsed by its content type. ``cache`` (a :class:`bot.cache.QueryCache`) answers a query
     asked again within its max age without sending it. ``budget`` (a :class:`QueryBudget`)
-    limits the run's total query time.
+    limits the run's total query time. ``policy`` (a :class:`bot.retry.RetryPolicy`, shared by
+    the services of a run) decides retries, waits and when to stop; without one the endpoint
+    makes its own from ``max_retries``, ``backoff``, ``max_backoff``, ``max_retry_after``,
+    ``give_up_after``, ``slow`` (seconds after which an error or a cut answer looks like the
+    query's size), ``sleep`` and ``clock``.
+
+    A failure ends :meth:`select` in one error: :class:`TooLargeError` when it looks like the
+    query's size (a smaller query may do), :class:`ServiceFailureError` when the service failed
+    the query at once every time, :class:`UnavailableError` when the service is not to be asked
+    any more, and a plain :class:`EndpointError` for a request that would fail again.
     """
 
     def __init__(
@@ -63,11 +80,14 @@ class HttpEndpoint:
         backoff: float = 2.0,
         max_backoff: float = 120.0,
         max_retry_after: float = 300.0,
+        give_up_after: float = 120.0,
+        slow: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.perf_counter,
         result_format: str = "tsv",
         cache: QueryCache | None = None,
         budget: QueryBudget | None = None,
+        policy: RetryPolicy | None = None,
     ):
         if result_format not in FORMATS:
             raise UsageError(f"unknown result format {result_format!r}: tsv, json or csv")
@@ -76,12 +96,16 @@ class HttpEndpoint:
         self.contact = contact
         self.agent = user_agent(contact)
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.max_retry_after = max_retry_after
-        self.sleep = sleep
-        self.clock = clock
+        self.policy = policy or RetryPolicy(
+            max_retries=max_retries,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+            give_up_after=give_up_after,
+            slow=slow,
+            sleep=sleep,
+            clock=clock,
+        )
         self.result_format = result_format
         self.cache = cache
         self.budget = budget if budget is not None else QueryBudget(None)
@@ -94,16 +118,17 @@ class HttpEndpoint:
             "format": self.result_format,
             "cache": None if self.cache is None else self.cache.describe(),
             "budget_s": self.budget.limit,
+            "retry": self.policy.describe(),
         }
 
-    def _once(self, query: str) -> _Answer:
+    def _once(self, query: str, timeout: float) -> _Answer:
         wrapper = SPARQLWrapper(self.url, agent=self.agent)
         wrapper.setQuery(query)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(FORMATS[self.result_format])
         wrapper.setOnlyConneg(True)  # the Accept header only: no format=/output= parameters
-        wrapper.setTimeout(max(1, int(self.timeout)))
-        wrapper.timeout = self.timeout  # setTimeout keeps whole seconds only; urllib takes any
+        wrapper.setTimeout(max(1, int(timeout)))
+        wrapper.timeout = timeout  # setTimeout keeps whole seconds only; urllib takes any
         result = wrapper.query()
         try:
             return _Answer(result.response.read(), result.response.headers.get("Content-Type", ""))
@@ -120,7 +145,7 @@ class HttpEndpoint:
         body, content_type = hit
         try:
             frame = parse_results(body, content_type, f"{self.name} (cache)", expect)
-        except MalformedResultsError:
+        except EndpointError:
             return None
         self.stats.cache_hits += 1
         self.stats.log.append({"endpoint": self.name, "cached": True, "rows": len(frame)})
@@ -130,102 +155,106 @@ class HttpEndpoint:
         hit = self.cached(query, expect)
         if hit is not None:
             return hit
+        policy = self.policy
         attempt = 0
         while True:
             self.budget.check(self.name)
-            started = self.clock()
+            stop = policy.before(self.name)
+            if stop is not None:
+                self.stats.failed += 1
+                raise UnavailableError(f"{self.name}: {stop.reason}")
+            started = policy.clock()
+            timeout = min(self.timeout, policy.time_left(self.name, started))
+            frame = None
             try:
-                answer = self._once(query)
-                error = None
-            except Exception as exc:  # classified just below; anything else is re-raised
+                answer = self._once(query, timeout)
+                error: Exception | None = None
+            except Exception as exc:  # described by failure_of; anything unknown is re-raised
                 answer, error = None, exc
-            elapsed = self.clock() - started
-            self.budget.charge(elapsed)
-            if error is not None:
-                wait, failure = self._retry_decision(error, attempt)
-                if wait is None:
-                    self.stats.failed += 1
-                    raise failure from error
+            finished = policy.clock()
+            self.budget.charge(finished - started)
+            if answer is not None:
+                try:
+                    frame = parse_results(answer.body, answer.content_type, self.name, expect)
+                except TruncatedResultsError as exc:
+                    error = exc  # cut short: like a dropped connection, judged by its time
+                except EndpointError:
+                    self.stats.failed += 1  # an answer, but not results: asking again won't do
+                    raise
+            if frame is not None:
+                policy.succeeded(self.name)
+                self.stats.record(finished - started, len(frame))
+                self.stats.log.append({"endpoint": self.name, "rows": len(frame)})
+                if self.cache is not None:
+                    self.cache.put(self.url, query, answer.body, answer.content_type)
+                return frame
+            failure = failure_of(error, self.url, timeout, self.name)
+            decision = policy.failed(
+                self.name, failure, attempt=attempt, started=started, finished=finished
+            )
+            if decision.verdict == retry.RETRY:
                 attempt += 1
                 self.stats.retries += 1
-                self.stats.log.append({"retry": attempt, "reason": str(failure), "wait": wait})
-                self.sleep(wait)
+                self.stats.log.append({"retry": attempt, "reason": f"{self.name}: {failure.what}"})
                 continue
-            try:
-                frame = parse_results(answer.body, answer.content_type, self.name, expect)
-            except EndpointError:
-                self.stats.failed += 1
-                raise
-            self.stats.record(elapsed, len(frame))
-            self.stats.log.append({"endpoint": self.name, "rows": len(frame)})
-            if self.cache is not None:
-                self.cache.put(self.url, query, answer.body, answer.content_type)
-            return frame
+            self.stats.failed += 1
+            raise _error(decision, failure, error)(f"{self.name}: {decision.reason}") from error
 
-    def _backoff(self, attempt: int) -> float:
-        return min(self.max_backoff, self.backoff * (2**attempt))
 
-    def _retry_decision(self, exc: Exception, attempt: int) -> tuple[float | None, EndpointError]:
-        """How long to wait before trying again (``None``: give up), and the error if we do."""
-        exhausted = attempt >= self.max_retries
-        backoff = self._backoff(attempt)
-        gave_up = f" (gave up after {attempt} retries)" if exhausted else ""
+def _error(decision: Decision, failure: Failure, error: Exception) -> type[EndpointError]:
+    """The error a decision ends :meth:`HttpEndpoint.select` with."""
+    verdict = decision.verdict
+    if verdict == retry.SMALLER:
+        return TruncatedResultsError if isinstance(error, TruncatedResultsError) else TooLargeError
+    if verdict == retry.UNAVAILABLE or failure.sign == retry.THROTTLED:
+        return UnavailableError
+    if verdict == retry.REFUSED:
+        unreachable = isinstance(error, (EndPointNotFound, Unauthorized)) or (
+            isinstance(error, urllib.error.URLError)
+            and not isinstance(error, urllib.error.HTTPError)
+        )
+        return UnavailableError if unreachable else EndpointError
+    if isinstance(error, urllib.error.HTTPError) and error.code in (502, 503):
+        return UnavailableError  # the gateway has no service behind it: another may answer
+    return ServiceFailureError
 
-        def fail(cls: type[EndpointError], reason: str) -> tuple[None, EndpointError]:
-            return None, cls(f"{self.name}: {reason}")
 
-        def retry(cls: type[EndpointError], reason: str, wait: float = backoff):
-            if exhausted:
-                return fail(cls, reason + gave_up)
-            return wait, cls(f"{self.name}: {reason}")
-
-        if isinstance(exc, QueryBadFormed):
-            return fail(EndpointError, f"the service rejected the query: {_short(exc)}")
-        if isinstance(exc, (EndPointNotFound, Unauthorized)):
-            return fail(UnavailableError, f"the service refused the request: {_short(exc)}")
-        if isinstance(exc, URITooLong):
-            return fail(TooLargeError, f"the service refused the request: {_short(exc)}")
-        if isinstance(exc, EndPointInternalError):
-            text = str(exc)
-            if "TimeoutException" in text or "timeout" in text.lower():
-                # The service's own query time-out: the same query would time out again.
-                return fail(TooLargeError, "the query timed out on the service (HTTP 500)")
-            return retry(TooLargeError, "HTTP 500 from the service")
-        if isinstance(exc, urllib.error.HTTPError):
-            code = exc.code
-            retry_after = retry_after_seconds(
-                exc.headers.get("Retry-After") if exc.headers else None
-            )
-            if code == 429:
-                wait = retry_after if retry_after is not None else backoff
-                if exhausted:
-                    return fail(UnavailableError, "HTTP 429 Too Many Requests" + gave_up)
-                if wait > self.max_retry_after:
-                    return fail(
-                        UnavailableError,
-                        f"HTTP 429 Too Many Requests with Retry-After {wait:.0f} s, "
-                        f"longer than the {self.max_retry_after:.0f} s this run may wait",
-                    )
-                return wait, UnavailableError(f"{self.name}: HTTP 429 Too Many Requests")
-            if code in (502, 503):
-                wait = max(backoff, retry_after or 0.0)
-                if wait > self.max_retry_after:
-                    return fail(UnavailableError, f"HTTP {code}, Retry-After {wait:.0f} s")
-                return retry(UnavailableError, f"HTTP {code} from the service", wait)
-            if 500 <= code < 600:
-                return retry(TooLargeError, f"HTTP {code} from the service")
-            return fail(EndpointError, f"HTTP {code} from the service")
-        if _is_timeout(exc):
-            return retry(TooLargeError, f"no answer within {self.timeout:g} s")
-        if isinstance(exc, http.client.IncompleteRead):
-            return retry(TooLargeError, "the connection closed in the middle of the answer")
-        if isinstance(exc, urllib.error.URLError):
-            return fail(UnavailableError, f"cannot reach {self.url}: {exc.reason}")
-        if isinstance(exc, (ConnectionError, http.client.HTTPException, OSError)):
-            return retry(UnavailableError, f"connection failed: {_short(exc)}")
-        if isinstance(exc, SPARQLWrapperException):
-            return fail(EndpointError, _short(exc))
-        raise exc
+def failure_of(exc: Exception, url: str, timeout: float, name: str) -> Failure:
+    """What a failed request was, for :mod:`bot.retry`; an exception no request makes is
+    re-raised."""
+    if isinstance(exc, TruncatedResultsError):
+        return Failure(str(exc).removeprefix(f"{name}: "), retry.CUT)
+    if isinstance(exc, QueryBadFormed):
+        return Failure(f"the service rejected the query: {_short(exc)}", retry.FINAL)
+    if isinstance(exc, (EndPointNotFound, Unauthorized)):
+        return Failure(f"the service refused the request: {_short(exc)}", retry.FINAL)
+    if isinstance(exc, URITooLong):
+        return Failure(f"the service refused the request: {_short(exc)}", retry.TOO_LONG)
+    if isinstance(exc, EndPointInternalError):
+        text = str(exc)
+        if "TimeoutException" in text or "timeout" in text.lower():
+            # The service's own query time-out: the same query would time out again.
+            return Failure("the query timed out on the service (HTTP 500)", retry.TIME_OUT)
+        return Failure("HTTP 500 from the service")
+    if isinstance(exc, urllib.error.HTTPError):
+        code = exc.code
+        after = retry.retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
+        if code == 429:
+            return Failure("HTTP 429 Too Many Requests", retry.THROTTLED, after)
+        if 500 <= code < 600:
+            return Failure(f"HTTP {code} from the service", retry.ERROR, after)
+        return Failure(f"HTTP {code} from the service", retry.FINAL)
+    if _is_timeout(exc):
+        return Failure(f"no answer within {timeout:g} s", retry.TIME_OUT)
+    if isinstance(exc, http.client.IncompleteRead):
+        return Failure("the connection closed in the middle of the answer", retry.CUT)
+    if isinstance(exc, urllib.error.URLError):
+        return Failure(f"cannot reach {url}: {exc.reason}", retry.FINAL)
+    if isinstance(exc, (ConnectionError, http.client.HTTPException, OSError)):
+        return Failure(f"connection failed: {_short(exc)}")
+    if isinstance(exc, SPARQLWrapperException):
+        return Failure(_short(exc), retry.FINAL)
+    raise exc
 
 
 def _is_timeout(exc: Exception) -> bool:
@@ -238,21 +267,3 @@ def _is_timeout(exc: Exception) -> bool:
 
 def _short(exc: Exception) -> str:
     return " ".join(str(exc).split())[:160]
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-

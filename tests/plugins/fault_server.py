@@ -1,15 +1,18 @@
-"""A SPARQL endpoint on 127.0.0.1 that misbehaves on purpose, and a counting forwarder.
+"""An HTTP service on 127.0.0.1 that misbehaves on purpose, and a counting forwarder.
 
 This is the one place in the tests where a fake peer stands in for a real one, because a real
-query service (oxigraph, WDQS, QLever) cannot be made to answer 429 with Retry-After, 500, 504,
-hang past the client's time-out, or send a truncated or incomplete answer on demand. Every answer
-that is meant to be *right* is not made up here: :class:`Forward` relays the request to a real
-``oxigraph serve`` and returns its answer unchanged, so the same server also serves as a proxy
-that counts the requests reaching it.
+query service (oxigraph, WDQS, QLever) or a real MediaWiki cannot be made to answer 429 with
+Retry-After, 500, 504, hang past the client's time-out, answer 200 and close the connection
+before the announced ``Content-Length`` (:class:`Cut`), or send a truncated answer, on demand
+and after a chosen wait. Every answer that is meant to be *right* is not made up here:
+:class:`Forward` relays the request (POST or GET, query string and body) to a real ``oxigraph
+serve`` or to the real test wiki's ``api.php`` and returns its answer unchanged, so the same
+server also serves as a proxy that counts the requests reaching it.
 
 Each request gets the fault of the first rule its query matches, else the next fault of the
-script, else the default; every request is recorded (headers and form fields) for the test to
-inspect.
+script, else the default; every request is recorded (time, headers, form fields, the fault it
+got) for the test to inspect. Times come from *clock*: a :class:`ManualClock` shared with the
+client lets a test count requests per minute without waiting for minutes.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -42,6 +46,16 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """Answer 200, announce *announced* bytes of body, send *body* (fewer) and close the
+    connection: the client sees the answer end in the middle."""
+
+    content_type: str
+    body: bytes
+    announced: int = 1 << 20
+
+
+@dataclass(frozen=True)
 class Sleep:
     """Wait longer than the client's time-out, then answer *then*."""
 
@@ -56,20 +70,40 @@ class Forward:
     url: str
 
 
+class ManualClock:
+    """Seconds that pass only when slept: pass :meth:`sleep` and the clock itself to the client
+    and the clock to the :class:`FaultServer`, and both see the same time."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 @dataclass
 class Seen:
     headers: dict
     form: dict
+    at: float = 0.0  # when it arrived, by the server's clock
+    fault: object = None  # what it was answered
 
     @property
     def query(self) -> str:
-        return self.form.get("query", [""])[0]
+        """The SPARQL query, or the MediaWiki API's ``titles`` for an API request."""
+        return (self.form.get("query") or self.form.get("titles") or [""])[0]
 
 
 class FaultServer:
-    def __init__(self, default=None):
+    def __init__(self, default=None, *, clock: Callable[[], float] = time.monotonic):
         self.script: deque = deque()
         self.default = default
+        self.clock = clock
         self.rules: list[tuple] = []  # (predicate on the query text, fault): checked first
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
@@ -84,7 +118,9 @@ class FaultServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                seen = Seen(dict(self.headers), parse_qs(raw.decode("utf-8")))
+                form = parse_qs(urlsplit(self.path).query)
+                form.update(parse_qs(raw.decode("utf-8")))
+                seen = Seen(dict(self.headers), form, owner.clock())
                 with owner._lock:
                     owner.requests.append(seen)
                     ruled = [f for match, f in owner.rules if match(seen.query)]
@@ -92,6 +128,7 @@ class FaultServer:
                         fault = ruled[0]
                     else:
                         fault = owner.script.popleft() if owner.script else owner.default
+                    seen.fault = fault
                 owner._answer(self, fault, raw)
 
             do_GET = do_POST
@@ -117,6 +154,14 @@ class FaultServer:
     def count(self) -> int:
         return len(self.requests)
 
+    def most_in_a_minute(self, kind: type) -> int:
+        """The most requests answered with a fault of *kind* that arrived within 60 seconds of
+        each other (by the server's clock)."""
+        times = sorted(seen.at for seen in self.requests if isinstance(_final(seen.fault), kind))
+        return max(
+            (sum(1 for t in times if start <= t < start + 60) for start in times), default=0
+        )
+
     def _answer(self, handler, fault, raw: bytes) -> None:
         if isinstance(fault, Sleep):
             time.sleep(fault.seconds)
@@ -127,13 +172,20 @@ class FaultServer:
             return self._send(handler, fault.code, fault.headers, fault.body)
         if isinstance(fault, Body):
             return self._send(handler, 200, {"Content-Type": fault.content_type}, fault.body)
+        if isinstance(fault, Cut):
+            handler.close_connection = True  # the server closes the socket after this answer
+            return self._send(handler, 200, {"Content-Type": fault.content_type}, fault.body,
+                              length=fault.announced)
         if isinstance(fault, Forward):
-            reply = requests.post(
-                fault.url,
-                data=raw,
+            query = urlsplit(handler.path).query
+            reply = requests.request(
+                handler.command,
+                fault.url + (f"?{query}" if query else ""),
+                data=raw or None,
                 headers={
-                    "Content-Type": handler.headers.get("Content-Type", ""),
-                    "Accept": handler.headers.get("Accept", "*/*"),
+                    name: handler.headers[name]
+                    for name in ("Content-Type", "Accept", "User-Agent")
+                    if handler.headers.get(name)
                 },
                 timeout=60,
             )
@@ -142,12 +194,12 @@ class FaultServer:
         raise TypeError(f"unknown fault {fault!r}")
 
     @staticmethod
-    def _send(handler, code: int, headers: dict, body: bytes) -> None:
+    def _send(handler, code: int, headers: dict, body: bytes, length: int | None = None) -> None:
         try:
             handler.send_response(code)
             for name, value in headers.items():
                 handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(body)))
+            handler.send_header("Content-Length", str(len(body) if length is None else length))
             handler.end_headers()
             handler.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
@@ -156,3 +208,10 @@ class FaultServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _final(fault):
+    """The fault a request was finally answered with (what a :class:`Sleep` leads to)."""
+    while isinstance(fault, Sleep):
+        fault = fault.then
+    return fault
