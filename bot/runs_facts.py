@@ -36,6 +36,7 @@ class DataSource:
     query_budget: float | None = 3600.0
     result_format: str = "tsv"
     retries: int = 4
+    give_up_after: float = 120.0  # a service failing every request this long is given up
     batch_size: int = 400
     sitelinks: Path | None = None
     members: Path | None = None
@@ -104,7 +105,7 @@ def open_source(source: DataSource) -> Opened:
         source.endpoint, contact=source.contact, snapshot_dir=source.snapshot,
         fallback=source.fallback, cache_dir=source.cache_dir, max_age=source.max_age,
         query_budget=source.query_budget, result_format=source.result_format,
-        max_retries=source.retries,
+        max_retries=source.retries, give_up_after=source.give_up_after,
     )
     if snapshot is None and source.snapshot_data:
         from bot.snapshot import open_snapshot

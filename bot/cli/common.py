@@ -172,6 +172,13 @@ def add_source_options(parser, *, files: bool = True) -> None:
         "parts instead, and a service failing every request for 120 s is given up",
     )
     live.add_argument(
+        "--give-up-after",
+        default="120",
+        metavar="SECONDS",
+        help="a service that fails every request, with no answer in between, for this long is "
+        "given up: the run moves to --fallback or ends with one line (default 120)",
+    )
+    live.add_argument(
         "--format",
         dest="result_format",
         default="tsv",
@@ -215,6 +222,7 @@ def source_of(args):
         query_budget=seconds(args.query_budget, "--query-budget"),
         result_format=args.result_format,
         retries=count(args.retries, "--retries"),
+        give_up_after=seconds(args.give_up_after, "--give-up-after"),
         batch_size=positive_int(args.batch_size, "--batch-size"),
         sitelinks=sitelinks,
         members=members,
