@@ -168,6 +168,45 @@ def write_parquet(data: dict, directory: Path) -> dict[str, Path]:
     return paths
 
 
+REDIRECT_SHARE = 0.02  # SYNTHETIC: a share of sitelinks marked as redirects, as Wikidata has some
+
+
+def write_run_files(data: dict, directory: Path, seed: int = 7) -> dict[str, Path]:
+    """The inputs of ``sdg-gaps run --sitelinks … --members …``: ``sitelinks.parquet`` (qid, wiki,
+    title, badges) and ``members.parquet`` (itemset, goal, qid), with ``meta.json``.
+
+    Titles are SYNTHETIC (``Synthetic article 123``); a share of the sitelinks carries the
+    "sitelink to redirect" badge, so that the reader's redirect rule has work to do. Every item
+    set observes every wiki the file holds, as such a source does (the partial sets of the
+    benchmark's frames are left out).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory.mkdir(parents=True, exist_ok=True)
+    articles = data["articles"]
+    rng = np.random.default_rng(seed)
+    badges = np.where(rng.random(len(articles)) < REDIRECT_SHARE, "Q70893996", "")
+    titles = pa.compute.binary_join_element_wise(
+        "Synthetic article ", pa.array(np.arange(len(articles))).cast(pa.string()), ""
+    )
+    sitelinks = pa.table({
+        "qid": pa.array(articles["qid"].astype(str).to_numpy(), pa.string()),
+        "wiki": pa.array(articles["wiki"].astype(str).to_numpy(), pa.string()),
+        "title": titles,
+        "badges": pa.array(badges, pa.string()),
+    })
+    pq.write_table(sitelinks, directory / "sitelinks.parquet", compression="zstd")
+    members = data["members"]
+    members = members[~members["itemset"].str.endswith("-partial")]
+    pq.write_table(pa.Table.from_pandas(members[["itemset", "goal", "qid"]],
+                                        preserve_index=False),
+                   directory / "members.parquet", compression="zstd")
+    meta = {**data["meta"], "run_files": True, "redirect_share": REDIRECT_SHARE}
+    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return {"sitelinks": directory / "sitelinks.parquet", "members": directory / "members.parquet"}
+
+
 def _dictionaries(arrow_type):
     """Arrow dictionary columns stay Arrow dictionaries in pandas (no copy, no re-hashing)."""
     return pd.ArrowDtype(arrow_type) if str(arrow_type).startswith("dictionary") else None
@@ -190,16 +229,21 @@ def read_parquet(directory: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
-def ensure(directory: Path, shape: Shape) -> Path:
-    """Generate into *directory* unless the same shape is already there."""
+def ensure(directory: Path, shape: Shape, *, run_files: bool = False) -> Path:
+    """Generate into *directory* unless the same shape (and kind of files) is already there."""
     meta = directory / "meta.json"
     if meta.exists():
         try:
-            if json.loads(meta.read_text())["shape"] == asdict(shape):
+            found = json.loads(meta.read_text())
+            if found["shape"] == asdict(shape) and bool(found.get("run_files")) == run_files:
                 return directory
         except (ValueError, KeyError):
             pass
-    write_parquet(generate(shape), directory)
+    data = generate(shape)
+    if run_files:
+        write_run_files(data, directory, seed=shape.seed)
+    else:
+        write_parquet(data, directory)
     return directory
 
 
@@ -210,10 +254,15 @@ def main() -> None:
     parser.add_argument("--sitelinks", type=int, default=Shape.sitelinks)
     parser.add_argument("--wikis", type=int, default=Shape.wikis)
     parser.add_argument("--seed", type=int, default=Shape.seed)
+    parser.add_argument(
+        "--run-files",
+        action="store_true",
+        help="write sitelinks.parquet and members.parquet for `sdg-gaps run --sitelinks`",
+    )
     args = parser.parse_args()
     shape = Shape(items=args.items, sitelinks=args.sitelinks, wikis=args.wikis, seed=args.seed)
     started = time.perf_counter()
-    ensure(args.out, shape)
+    ensure(args.out, shape, run_files=args.run_files)
     print(json.loads((args.out / "meta.json").read_text()))
     print(f"{LABEL}: written to {args.out} in {time.perf_counter() - started:.1f} s")
 
