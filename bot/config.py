@@ -11,6 +11,9 @@ from bot.errors import UsageError
 from bot.ids import parse_goals  # noqa: F401  (the one grammar; re-exported for the CLI)
 
 REPORTS_DIR = Path(__file__).resolve().parents[1] / "reports"
+# Missing articles listed per goal and Wikipedia (gaps.csv and the pages; coverage stays exact):
+# `--gaps-per-wiki` and the on-wiki `rows`.
+DEFAULT_GAPS_PER_WIKI = 200
 
 
 def default_contact() -> str | None:

@@ -27,28 +27,16 @@ def display_labels(
     *labels* has ``qid, lang, label`` (``lang`` ``*`` for the any-language label); *titles* has
     ``qid, wiki, title``.
     """
-    by_item: dict[str, dict[str, str]] = {}
-    for qid, lang, label in labels[["qid", "lang", "label"]].itertuples(index=False):
-        by_item.setdefault(qid, {})[lang] = label
-    title_of: dict[str, str] = {}
-    for qid, wiki, title in titles.sort_values("wiki")[["qid", "wiki", "title"]].itertuples(
-        index=False
-    ):
-        if not isinstance(title, str):  # a sitelink whose title the source does not give
-            continue
-        if wiki == "enwiki" or qid not in title_of:
-            title_of[qid] = title
-
-    def pick(qid: str, wiki: str) -> str:
-        item_labels = by_item.get(qid, {})
-        for lang in (wiki_language.get(wiki, ""), "mul", "en", "*"):
-            if lang in item_labels:
-                return item_labels[lang]
-        return title_of.get(qid, qid)
-
-    return pd.Series(
-        # .tolist() first: iterating an Arrow-backed column one cell at a time is slow.
-        [pick(q, w) for q, w in zip(gaps["qid"].tolist(), gaps["wiki"].tolist(), strict=True)],
-        index=gaps.index,
-        dtype=object,
-    )
+    labels = labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"], keep="last")
+    qids = gaps["qid"].astype(str).reset_index(drop=True)
+    wanted = pd.DataFrame({"qid": qids,
+                           "lang": gaps["wiki"].map(wiki_language).fillna("").tolist()})
+    found = wanted.merge(labels, on=["qid", "lang"], how="left")["label"]
+    for lang in ("mul", "en", "*"):
+        fallback = labels[labels["lang"] == lang].set_index("qid")["label"]
+        found = found.fillna(qids.map(fallback))
+    titled = titles[titles["title"].map(lambda v: isinstance(v, str))]  # titles may be unknown
+    titled = titled.assign(other=titled["wiki"] != "enwiki").sort_values(["qid", "other", "wiki"])
+    title_of = titled.drop_duplicates("qid").set_index("qid")["title"]
+    found = found.fillna(qids.map(title_of)).fillna(qids)
+    return pd.Series(found.astype(object).tolist(), index=gaps.index, dtype=object)

@@ -65,11 +65,12 @@ from dataclasses import dataclass, field
 import mwparserfromhell
 
 from bot.catalogue import QID_RE, TARGET_RE
+from bot.config import DEFAULT_GAPS_PER_WIKI
 from bot.errors import UsageError
 
 TEMPLATE = "SDG gaps report"
 DEFAULT_EVERY = 7.0
-DEFAULT_ROWS = 200
+DEFAULT_ROWS = DEFAULT_GAPS_PER_WIKI
 MAX_ROWS = 5000
 WORDS = {"daily": 1.0, "weekly": 7.0, "fortnightly": 14.0, "monthly": 30.0}
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.analysis import Analysis, new_run_id, totals
+from bot.config import DEFAULT_GAPS_PER_WIKI
 from bot.engines import Plan, QualityScale, make_engine
 from bot.errors import UsageError
 from bot.languages import load_wikis
@@ -34,7 +35,6 @@ from bot.runs_facts import DataSource, Gathered, gather, open_source
 
 Notify = Callable[[str], None]
 INCOMPLETE = 3  # exit status: the report was written but is built on incomplete data
-DEFAULT_GAPS_PER_WIKI = 200
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from bot.report.pages import (
     Page,
     build_models,
     itemset_copy_name,
+    page_index,
     render_wikitext,
 )
 
@@ -114,28 +115,30 @@ def write_report(
     copy_itemsets(analysis, out)
 
     ctx = Context(analysis, lang=lang, page_rows=page_rows, service=service)
-    models = build_models(ctx)
-    wikitext = out / "wikitext"
-    wikitext.mkdir(exist_ok=True)
+    (out / "wikitext").mkdir(exist_ok=True)
+    (out / "html").mkdir(exist_ok=True)
+    nav = page_index(ctx)
+    files = {page_id: html_file(page_id) for page_id, _ in nav}
     pages = []
     entries = []
-    for model, rows, gaps, label in models:
-        page = Page(
-            model.id, model.subpage, model.title, render_wikitext(ctx, model),
-            rows=rows, gaps=gaps, summary=label, blocks=tuple(model.blocks),
-        )
-        pages.append(page)
-        name = f"wikitext/{page.id}.wiki"
-        (out / name).write_text(page.body + "\n", encoding="utf-8")
+    # One page at a time: its model is built, rendered twice (wikitext and HTML) and dropped.
+    for model, rows, gaps, label in build_models(ctx):
+        name = f"wikitext/{model.id}.wiki"
+        (out / name).write_text(render_wikitext(ctx, model) + "\n", encoding="utf-8")
+        renderer = HtmlRenderer(files[model.id], files, ctx.t.number)
+        document = renderer.document(model.title, ctx.lang, model.blocks, nav)
+        (out / files[model.id]).write_text(document, encoding="utf-8")
+        pages.append(Page(model.id, model.subpage, model.title, rows=rows, gaps=gaps,
+                          summary=label, path=out / name))
         entries.append(
             {
-                "id": page.id,
-                "subpage": page.subpage,
+                "id": model.id,
+                "subpage": model.subpage,
                 "file": name,
-                "title": page.title,
-                "rows": page.rows,
-                "gaps": page.gaps,
-                "summary": page.summary,
+                "title": model.title,
+                "rows": rows,
+                "gaps": gaps,
+                "summary": label,
             }
         )
     _json(
@@ -148,7 +151,6 @@ def write_report(
             "pages": entries,
         },
     )
-    write_html(ctx, [m for m, *_ in models], out)
     from bot.report.chart import coverage_chart, quality_chart  # matplotlib: only when drawing
 
     coverage_chart(analysis.coverage, analysis.goals, out / "coverage.png", lang=lang)
@@ -158,17 +160,6 @@ def write_report(
 
 def html_file(page_id: str) -> str:
     return "index.html" if page_id == "summary" else f"html/{page_id}.html"
-
-
-def write_html(ctx: Context, models, out: Path) -> None:
-    """The pages as static HTML: ``index.html`` (the summary) and ``html/<id>.html``."""
-    files = {m.id: html_file(m.id) for m in models}
-    (out / "html").mkdir(exist_ok=True)
-    nav = [(m.id, m.subpage or m.title) for m in models]
-    for m in models:
-        renderer = HtmlRenderer(files[m.id], files, ctx.t.number)
-        text = renderer.document(m.title, ctx.lang, m.blocks, nav)
-        (out / files[m.id]).write_text(text, encoding="utf-8")
 
 
 def copy_itemsets(analysis, out: Path) -> None:

@@ -17,6 +17,17 @@ import pandas as pd  # noqa: E402
 from bot.report.pages import messages  # noqa: E402
 
 COLOURS = {"long": "#14866d", "article": "#36c", "stub": "#a2a9b1"}
+# Bars per goal: past this, a chart shows the Wikipedias with the most articles of the goal and
+# its title says how many of how many it shows (340 bars would be a chart no one can read).
+MAX_BARS = 40
+
+
+def _capped(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """At most :data:`MAX_BARS` rows, those with the most articles, and the title's note."""
+    if len(rows) <= MAX_BARS:
+        return rows, ""
+    kept = rows.sort_values(["articles", "wiki"], ascending=[False, True]).head(MAX_BARS)
+    return kept, f" ({MAX_BARS}/{len(rows)})"
 
 
 def _short(goals: dict, goal: int, lang: str) -> str:
@@ -37,7 +48,8 @@ def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path, lang: str = 
     """Horizontal bars of coverage % per language, best covered on top, for each goal."""
     words = messages(lang)
     numbers = sorted(coverage["goal"].unique())
-    heights = [max(2.0, 0.22 * (coverage["goal"] == g).sum() + 1.0) for g in numbers]
+    heights = [max(2.0, 0.22 * min(MAX_BARS, (coverage["goal"] == g).sum()) + 1.0)
+               for g in numbers]
     figure, axes = plt.subplots(
         len(numbers),
         1,
@@ -46,11 +58,13 @@ def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path, lang: str = 
         gridspec_kw={"height_ratios": heights},
     )
     for axis, goal in zip(axes[:, 0], numbers, strict=True):
-        rows = coverage[coverage["goal"] == goal].sort_values(["coverage_pct", "wiki"])
+        rows, note = _capped(coverage[coverage["goal"] == goal])
+        rows = rows.sort_values(["coverage_pct", "wiki"])
         axis.barh(rows["language"], rows["coverage_pct"], color="#3366cc")
         axis.set_xlim(0, 100)
         axis.set_title(
-            words["chart.coverage"].format(goal=goal, short=_short(goals, goal, lang)), fontsize=10
+            words["chart.coverage"].format(goal=goal, short=_short(goals, goal, lang)) + note,
+            fontsize=10,
         )
         axis.tick_params(axis="y", labelsize=7)
         axis.grid(axis="x", alpha=0.3)
@@ -74,7 +88,8 @@ def quality_chart(
         plt.close(figure)
         return
     numbers = sorted(sized["goal"].unique())
-    heights = [max(2.0, 0.22 * (sized["goal"] == g).sum() + 1.2) for g in numbers]
+    heights = [max(2.0, 0.22 * min(MAX_BARS, (sized["goal"] == g).sum()) + 1.2)
+               for g in numbers]
     figure, axes = plt.subplots(
         len(numbers),
         1,
@@ -84,7 +99,9 @@ def quality_chart(
     )
     labels = {"long": words["col.long"], "article": words["col.article"], "stub": words["col.stub"]}
     for axis, goal in zip(axes[:, 0], numbers, strict=True):
-        rows = sized[sized["goal"] == goal].copy()
+        part = sized[sized["goal"] == goal]
+        rows, note = _capped(part.assign(articles=part["items"] - part["absent"]))
+        rows = rows.copy()
         rows["score_key"] = rows["score"].astype(float)
         rows = rows.sort_values(["score_key", "wiki"])
         items = rows["items"].astype(float).where(lambda s: s > 0)
@@ -95,7 +112,8 @@ def quality_chart(
             left = left + share
         axis.set_xlim(0, 100)
         axis.set_title(
-            words["chart.quality"].format(goal=goal, short=_short(goals, goal, lang)), fontsize=10
+            words["chart.quality"].format(goal=goal, short=_short(goals, goal, lang)) + note,
+            fontsize=10,
         )
         axis.tick_params(axis="y", labelsize=7)
         axis.grid(axis="x", alpha=0.3)

@@ -9,6 +9,8 @@ few lines of inline script; the page reads fine without it). Untrusted text is e
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 from bot.report import escape, model
@@ -60,6 +62,24 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   });
 });
 """.strip()
+
+
+def _link_url(url: str) -> str:
+    """*url* as an HTML attribute value: the part before its last ``=`` is escaped (and
+    remembered: a report's Content Translation links share a few prefixes); a tail of
+    percent-encoded, unreserved characters needs no escaping."""
+    head, sep, tail = url.rpartition("=")
+    if sep and _PLAIN_TAIL.fullmatch(tail):
+        return _escaped_head(head + sep) + tail
+    return escape.html(url)
+
+
+_PLAIN_TAIL = re.compile(r"[A-Za-z0-9_.~%-]*")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _escaped_head(head: str) -> str:
+    return escape.html(head)
 
 
 class HtmlRenderer:
@@ -114,6 +134,8 @@ class HtmlRenderer:
                 return f"<ul>{lis}</ul>"
             case model.Table():
                 return self.table(block)
+            case model.GapTable():
+                return self.gap_table(block)
             case model.Image(src=src, alt=alt):
                 return f'<p><img src="{self.href(src)}" alt="{escape.html(alt)}"></p>'
         raise TypeError(f"not a block: {block!r}")
@@ -134,6 +156,47 @@ class HtmlRenderer:
                 cells.append(f"<td{attrs}>{self.inline(c.content)}</td>")
             tr = '<tr class="sortbottom">' if row.total else "<tr>"
             rows.append(tr + "".join(cells) + "</tr>")
+        return (
+            f'<table class="{classes}"><thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody></table>"
+        )
+
+    def gap_table(self, block) -> str:
+        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells."""
+        classes = "wikitable sortable" if block.sortable else "wikitable"
+        head = "".join(
+            ('<th data-sort-type="number">' if n else "<th>") + f"{escape.html(h)}</th>"
+            for h, n in zip(block.headers, block.numeric, strict=True)
+        )
+        html = escape.html
+        number = functools.lru_cache(maxsize=1 << 12)(lambda value: html(self.number(value, 0)))
+        none = html(block.none)
+        none_size = f'<td class="num" data-sort-value="-1">{none}</td>'
+        translate = self.inline(block.translate)
+        rows = []
+        for rank, qid, label, links, source, size, url in zip(
+            block.ranks, block.qids, block.labels, block.sitelinks, block.sources, block.sizes,
+            block.links, strict=True,
+        ):
+            if not (qid[:1] == "Q" and qid[1:].isdigit()):
+                raise ValueError(f"not a Wikidata item id: {qid!r}")
+            if source is None:
+                source_cell, size_cell = f"<td>{none}</td>", none_size
+            else:
+                source_cell = f'<td data-sort-value="{html(source)}">{html(source)}</td>'
+                size_cell = none_size if size is None else (
+                    f'<td class="num" data-sort-value="{size}">{number(size)}</td>')
+            cx = f"<td>{none}</td>" if url is None else (
+                f'<td><a class="external" href="{_link_url(url)}">{translate}</a></td>')
+            rows.append(
+                f'<tr><td class="num" data-sort-value="{rank}">{number(rank)}</td>'
+                f'<td data-sort-value="{qid[1:]}"><a class="item" '
+                f'href="https://www.wikidata.org/wiki/{qid}">{qid}</a></td>'
+                f"<td>{html(label)}</td>"
+                f'<td class="num" data-sort-value="{links}">{number(links)}</td>'
+                f"{source_cell}{size_cell}{cx}</tr>"
+            )
         return (
             f'<table class="{classes}"><thead><tr>{head}</tr></thead>\n<tbody>\n'
             + "\n".join(rows)

@@ -51,18 +51,30 @@ def cx_url(target: str, source: str, title: str) -> str:
     ``https://<target>.wikipedia.org/wiki/Special:ContentTranslation?from=…&to=…&page=…``;
     *target* and *source* are subdomains, *title* the article's title in the source wiki.
     """
+    return _cx_prefix(target, source) + _page(title)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cx_prefix(target: str, source: str) -> str:
     return (
         f"https://{_subdomain(target)}.wikipedia.org/wiki/Special:ContentTranslation"
         f"?from={url_component(cx_language(_subdomain(source)))}"
         f"&to={url_component(cx_language(target))}"
-        f"&page={_page(title)}"
+        "&page="
     )
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 @lru_cache(maxsize=1 << 15)
 def _page(title: str) -> str:
-    # An item's source title is the same for every target wiki: encode it once.
-    return url_component(title.replace(" ", "_"))
+    # An item's source title is the same for every target wiki: encode it once. A title of
+    # unreserved characters only is its own encoding (url_component would return it as is).
+    underscored = title.replace(" ", "_")
+    if _UNRESERVED.fullmatch(underscored):
+        return underscored
+    return url_component(underscored)
 
 
 def wikidata_url(qid: str) -> str:

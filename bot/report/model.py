@@ -158,12 +158,39 @@ class Table:
 
 
 @dataclass(frozen=True)
+class GapTable:
+    """A ranked list of missing articles, one row per gap, held as columns.
+
+    The renderers write it row by row without a :class:`Cell` per value (a report may list a
+    million gaps), exactly as the :class:`Table` of the same cells would render: rank (sorts
+    by its number), the item link (sorts by the QID's number), the label, the Wikipedias with
+    an article, the source language (*none* when the item has no article anywhere known), the
+    source's size in bytes (*none*, sorting as -1, when unknown) and the Content Translation
+    link (*none* where there is none).
+    """
+
+    headers: tuple[str, ...]
+    ranks: tuple[int, ...]
+    qids: tuple[str, ...]
+    labels: tuple[str, ...]
+    sitelinks: tuple[int, ...]
+    sources: tuple[str | None, ...]  # the source Wikipedia's subdomain
+    sizes: tuple[int | None, ...]
+    links: tuple[str | None, ...]  # Content Translation URLs (https)
+    translate: Inline  # the text of a Content Translation link
+    none: str  # the word for "none", plain text
+    numeric: tuple[bool, ...] = (True, False, False, True, False, True, False)
+    sortable: bool = True
+    gap_rows: bool = True  # one row per missing article (each carries one item link)
+
+
+@dataclass(frozen=True)
 class Image:
     src: str  # a file of the report directory, relative to it
     alt: str
 
 
-Block = Union[Heading, Para, Bullets, Table, Image]  # noqa: UP007
+Block = Union[Heading, Para, Bullets, Table, GapTable, Image]  # noqa: UP007
 
 
 def cell(value: object, sort: object | None = None) -> Cell:

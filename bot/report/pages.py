@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,9 +35,9 @@ from bot.report.model import (
     Cell,
     ExtLink,
     FileLink,
+    GapTable,
     Heading,
     Image,
-    ItemLink,
     Msg,
     Number,
     PageLink,
@@ -56,14 +57,23 @@ MESSAGES = Path(__file__).resolve().parent / "messages"
 
 @dataclass(frozen=True)
 class Page:
+    """A rendered page: its wikitext body held in memory (*text*) or in the file it was
+    written to (*path*), so that a report of hundreds of pages need not keep them all."""
+
     id: str
     subpage: str
     title: str
-    body: str
     rows: int
     gaps: int
     summary: str
-    blocks: tuple = ()
+    text: str | None = None
+    path: Path | None = None
+
+    @property
+    def body(self) -> str:
+        if self.text is not None:
+            return self.text
+        return self.path.read_text(encoding="utf-8").removesuffix("\n")
 
 
 def report_languages() -> list[str]:
@@ -162,10 +172,20 @@ class Context:
             members.groupby("itemset")["qid"].nunique().to_dict() if members is not None else {}
         )
         self.quality = analysis.quality
+        self._quality_rows: dict | None = None
         self.quality_scale = analysis.quality_scale
         self.not_articles = (
             links.non_article_items(analysis.articles) if analysis.articles is not None else {}
         )
+
+    def quality_of(self, goal: int, wiki: str) -> dict | None:
+        """The quality row of a goal × wiki (``None`` when there is none)."""
+        if self._quality_rows is None:
+            frame = self.quality if self.quality is not None else pd.DataFrame()
+            self._quality_rows = {
+                (int(r["goal"]), r["wiki"]): r for r in frame.to_dict("records")
+            }
+        return self._quality_rows.get((int(goal), wiki))
 
     # names
 
@@ -626,64 +646,49 @@ def quality_section(ctx: Context, goal_number: int) -> list:
 # A language
 
 
-def gap_rows(ctx: Context, gaps: pd.DataFrame, target_subdomain: str) -> list[Row]:
-    """Rows of missing articles: rank, item, label, Wikipedias, source, its size, CX link.
+def gap_table(ctx: Context, gaps: pd.DataFrame, target_subdomain: str) -> GapTable:
+    """The missing articles: rank, item, label, Wikipedias, source, its size, CX link.
 
     *gaps* has ``rank, qid, label, sitelinks`` and, from the sources table, ``source_wiki,
     source_title, source_bytes`` (missing when the item has no article anywhere known).
     """
     t = ctx.t
-    translate = t("link.translate")
-    none = Plain(t.plain("word.none"))
     columns = {c: gaps[c].tolist() for c in ("rank", "qid", "label", "sitelinks")}
     for c in ("source_wiki", "source_title", "source_bytes"):
         columns[c] = gaps[c].tolist() if c in gaps else [None] * len(gaps)
-    rows = []
-    for rank, qid, label, sitelinks, source_wiki, source_title, size in zip(
-        columns["rank"], columns["qid"], columns["label"], columns["sitelinks"],
-        columns["source_wiki"], columns["source_title"], columns["source_bytes"], strict=True,
+    sources, sizes, cx = [], [], []
+    for qid, source_wiki, source_title, size in zip(
+        columns["qid"], columns["source_wiki"], columns["source_title"], columns["source_bytes"],
+        strict=True,
     ):
         if isinstance(source_wiki, str):
             source = ctx.subdomain(source_wiki)
-            if qid in ctx.not_articles:
-                cx = Cell(none)
-            else:
-                url = links.cx_url(target_subdomain, source, source_title)
-                cx = Cell(ExtLink(url, translate))
-            source_cell = Cell(Plain(source), source)
-            size_cell = ctx.num(size) if _present(size) else Cell(none, "-1")
+            sources.append(source)
+            sizes.append(int(size) if _present(size) else None)
+            titled = isinstance(source_title, str)
+            cx.append(links.cx_url(target_subdomain, source, source_title)
+                      if titled and qid not in ctx.not_articles else None)
         else:
-            cx = source_cell = Cell(none)
-            size_cell = Cell(none, "-1")
-        rows.append(
-            Row(
-                (
-                    Cell(Number(int(rank)), str(int(rank))),
-                    Cell(ItemLink(qid), qid[1:]),
-                    Cell(Plain(label)),
-                    Cell(Number(int(sitelinks)), str(int(sitelinks))),
-                    source_cell,
-                    size_cell,
-                    cx,
-                )
-            )
-        )
-    return rows
-
-
-def gap_table(ctx: Context, gaps: pd.DataFrame, target_subdomain: str) -> Table:
-    t = ctx.t
-    return Table(
-        tuple(
+            sources.append(None)
+            sizes.append(None)
+            cx.append(None)
+    return GapTable(
+        headers=tuple(
             t.plain(k)
             for k in (
                 "col.rank", "col.item", "col.label", "col.sitelinks", "col.source",
                 "col.source_size", "col.translate",
             )
         ),
-        (True, False, False, True, False, True, False),
-        tuple(gap_rows(ctx, gaps, target_subdomain)),
-        gap_rows=True,
+        ranks=tuple(int(r) for r in columns["rank"]),
+        qids=tuple(columns["qid"]),
+        labels=tuple(str(label) for label in columns["label"]),
+        sitelinks=tuple(int(n) for n in columns["sitelinks"]),
+        sources=tuple(sources),
+        sizes=tuple(sizes),
+        links=tuple(cx),
+        translate=t("link.translate"),
+        none=t.plain("word.none"),
     )
 
 
@@ -725,9 +730,8 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
             Para(Msg("{line} {bar}", (("line", line), ("bar", Bar(float(row.coverage_pct)))))),
         ]
         if quality is not None:
-            q = quality[(quality["goal"] == row.goal) & (quality["wiki"] == wiki)]
-            if len(q) and bool(q["sized"].iloc[0]) and _present(q["score"].iloc[0]):
-                r = q.iloc[0]
+            r = ctx.quality_of(row.goal, wiki)
+            if r is not None and bool(r["sized"]) and _present(r["score"]):
                 blocks.append(
                     Para(
                         t(
@@ -823,25 +827,33 @@ def worklist_page(ctx: Context, frame: pd.DataFrame, *, goals, targets) -> PageM
 # All pages
 
 
-def build_models(ctx: Context) -> list[tuple[PageModel, int, int, str]]:
-    """Every page model with its row count, gap count and edit-summary label."""
+def build_models(ctx: Context) -> Iterator[tuple[PageModel, int, int, str]]:
+    """Every page model with its row count, gap count and edit-summary label, one at a time
+    (a page's model is dropped once it is rendered)."""
     analysis = ctx.analysis
-    out = []
     page, rows, gaps = summary_page(ctx)
     label = "; ".join(
         f"SDG {r.goal}: {r.missing:,} gaps" for r in analysis.totals.itertuples(index=False)
     )
-    out.append((page, rows, gaps, label))
+    yield page, rows, gaps, label
     for g in sorted(analysis.goals):
         page, rows, gaps = goal_page(ctx, g)
-        out.append((page, rows, gaps, f"SDG {g}: {gaps:,} gaps"))
+        yield page, rows, gaps, f"SDG {g}: {gaps:,} gaps"
     shown = analysis.gaps[analysis.gaps["rank"] <= ctx.page_rows]
     shown = with_sources(shown, analysis.sources)
     shown = {key: part for key, part in shown.groupby(["wiki", "goal"], sort=False)}
     for wiki in analysis.wikis:
         page, rows, gaps = language_page(ctx, wiki, shown)
-        out.append((page, rows, gaps, f"{page.subpage}: {gaps:,} gaps"))
-    return out
+        yield page, rows, gaps, f"{page.subpage}: {gaps:,} gaps"
+
+
+def page_index(ctx: Context) -> list[tuple[str, str]]:
+    """``(page id, short name)`` of every page of the report, in order, for navigation."""
+    analysis = ctx.analysis
+    index = [("summary", ctx.t.plain("summary.title"))]
+    index += [(f"goal-{g}", goal_subpage(g)) for g in sorted(analysis.goals)]
+    index += [(f"lang-{ctx.subdomain(w)}", ctx.subdomain(w)) for w in analysis.wikis]
+    return index
 
 
 def render_wikitext(ctx: Context, page: PageModel) -> str:
@@ -855,15 +867,7 @@ def build_pages(
     """All pages of a report, summary first, then goals, then languages."""
     ctx = Context(analysis, lang=lang, page_rows=page_rows, service=service)
     return [
-        Page(
-            page.id,
-            page.subpage,
-            page.title,
-            render_wikitext(ctx, page),
-            rows=rows,
-            gaps=gaps,
-            summary=label,
-            blocks=tuple(page.blocks),
-        )
+        Page(page.id, page.subpage, page.title, rows=rows, gaps=gaps, summary=label,
+             text=render_wikitext(ctx, page))
         for page, rows, gaps, label in build_models(ctx)
     ]

@@ -5,6 +5,8 @@ it owns (tables, headings, links whose targets it builds itself). Gap rows alway
 ``[[:d:Q…|Q…]]`` to the Wikidata item: the writer counts those to tell what changed on a page.
 """
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -106,6 +108,8 @@ class WikitextRenderer:
                 return "\n".join(f"* {self.inline(item)}" for item in items)
             case model.Table():
                 return self.table(block)
+            case model.GapTable():
+                return self.gap_table(block)
             case model.Image():
                 return ""  # charts are files of the local report; the wiki shows bars instead
         raise TypeError(f"not a block: {block!r}")
@@ -129,6 +133,46 @@ class WikitextRenderer:
         lines.append("|}")
         return "\n".join(lines)
 
+    def gap_table(self, block) -> str:
+        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells."""
+        classes = "wikitable sortable" if block.sortable else "wikitable"
+        lines = [f'{{| class="{classes}"']
+        for name, is_number in zip(block.headers, block.numeric, strict=True):
+            attrs = 'data-sort-type="number" | ' if is_number else ""
+            lines.append(f"! {attrs}{escape.text(name)}")
+        text = escape.text
+        number = functools.lru_cache(maxsize=1 << 12)(lambda value: self.number(value, 0))
+        none = text(block.none)
+        none_size = f'| data-sort-value="{text("-1")}" style="text-align:right" | {none}'
+        translate = self.inline(block.translate)
+        for rank, qid, label, links, source, size, url in zip(
+            block.ranks, block.qids, block.labels, block.sitelinks, block.sources, block.sizes,
+            block.links, strict=True,
+        ):
+            if source is None:
+                source_cell, size_cell = f"| {none}", none_size
+            else:
+                source_cell = f'| data-sort-value="{text(source)}" | {text(source)}'
+                size_cell = none_size if size is None else (
+                    f'| data-sort-value="{size}" style="text-align:right" | {number(size)}')
+            if url is None:
+                cx = f"| {none}"
+            else:
+                _check_url(url)
+                cx = f"| [{url} {translate}]"
+            lines += (
+                "|-",
+                f'| data-sort-value="{rank}" style="text-align:right" | {number(rank)}',
+                f'| data-sort-value="{qid[1:]}" | {item_link(qid)}',
+                f"| {text(label)}",
+                f'| data-sort-value="{links}" style="text-align:right" | {number(links)}',
+                source_cell,
+                size_cell,
+                cx,
+            )
+        lines.append("|}")
+        return "\n".join(lines)
+
     def page(self, blocks) -> str:
         """The page body, in Unicode NFC: MediaWiki normalises saved text to NFC, so anything
         else would differ from the saved page on every run (the UN titles have a few
@@ -149,7 +193,10 @@ def bar(pct: float) -> str:
     )
 
 
+_BREAKS_LINK = re.compile(r"[ \[\]<>\"'{}|\n\t]")
+
+
 def _check_url(url: str) -> None:
     # ExtLink holds https URLs only; unescaped in wikitext, these characters would end the link.
-    if any(ch in url for ch in " []<>\"'{}|\n\t"):
+    if _BREAKS_LINK.search(url):
         raise ValueError(f"URL would break the link markup: {url[:80]!r}")

@@ -42,7 +42,7 @@ from bot.sources.dump import (
 
 SITELINK_COLUMNS = ("qid", "wiki", "title", "badges")
 MEMBER_COLUMNS = ("itemset", "goal", "qid")
-_REDIRECT = "(^| )(" + "|".join(sorted(REDIRECT_BADGES)) + ")( |$)"
+_REDIRECT = "(?:^| )(?:" + "|".join(sorted(REDIRECT_BADGES)) + ")(?: |$)"
 
 
 def kind_of(path: Path) -> str:
