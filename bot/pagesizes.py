@@ -30,7 +30,15 @@ import requests
 
 from bot import TOOL_NAME, __version__, retry
 from bot.languages import Wikis
-from bot.retry import Decision, Failure, RetryPolicy, retry_after_seconds
+from bot.retry import (
+    Ended,
+    Failure,
+    RetryPolicy,
+    Unanswered,
+    check_status,
+    requests_failure,
+    retry_after_seconds,
+)
 from bot.sources.endpoint import batches
 from bot.sparql import DEFAULT_CONTACT
 
@@ -118,7 +126,7 @@ class PageSizeFetcher:
             complete = True
             for titles in batches(list(group["title"]), self.batch):
                 lengths = self._lengths(url, titles, result)
-                if isinstance(lengths, Decision):
+                if isinstance(lengths, Ended):
                     complete = False
                     break
                 rows.extend((qid_of[t], wiki, n) for t, n in lengths.items() if t in qid_of)
@@ -127,17 +135,17 @@ class PageSizeFetcher:
                     self.progress("pagesizes", done, total)
             if complete:
                 result.wikis.add(wiki)
-            elif lengths.verdict == retry.UNAVAILABLE:
+            elif lengths.decision.verdict == retry.UNAVAILABLE:
                 left = [w for w, _ in groups[number:]]
                 more = f" and {len(left) - 1} more" if len(left) > 1 else ""
                 result.problems.append(
-                    f"page sizes: {SERVICE} {lengths.reason}; the quality of {wiki}{more} "
+                    f"page sizes: {SERVICE} {lengths.decision.reason}; the quality of {wiki}{more} "
                     "is unknown"
                 )
                 break
             else:
                 result.problems.append(
-                    f"page sizes of {wiki}: {lengths.reason}; its quality is unknown"
+                    f"page sizes of {wiki}: {lengths.decision.reason}; its quality is unknown"
                 )
         frame = pd.DataFrame(rows, columns=COLUMNS).astype({"pagesize_bytes": "int64"})
         result.frame = frame.drop_duplicates(["qid", "wiki"]).reset_index(drop=True)
@@ -145,9 +153,9 @@ class PageSizeFetcher:
 
     def _lengths(
         self, url: str, titles: Sequence[str], result: PageSizes
-    ) -> dict[str, int] | Decision:
-        """``title → length`` for one batch, under the titles as they were asked for; the
-        decision that ended the batch if it could not be fetched."""
+    ) -> dict[str, int] | Ended:
+        """``title → length`` for one batch, under the titles as they were asked for; or how
+        the batch ended if it could not be fetched."""
         params = {
             "action": "query",
             "prop": "info",
@@ -157,7 +165,7 @@ class PageSizeFetcher:
             "maxlag": "5",
         }
         body = self._get(url, params, result)
-        if isinstance(body, Decision):
+        if isinstance(body, Ended):
             return body
         query = body.get("query") or {}
         asked = {t: t for t in titles}
@@ -173,60 +181,40 @@ class PageSizeFetcher:
         }
         return {t: lengths_by_name[n] for t, n in asked.items() if n in lengths_by_name}
 
-    def _get(self, url: str, params: dict, result: PageSizes) -> dict | Decision:
-        """The API's answer to one request, retried as the policy decides; or the decision
-        that ended it."""
-        policy = self.policy
-        attempt = 0
-        while True:
-            stop = policy.before(SERVICE)
-            if stop is not None:
-                return stop
-            started = policy.clock()
-            timeout = min(self.timeout, policy.time_left(SERVICE, started))
+    def _get(self, url: str, params: dict, result: PageSizes) -> dict | Ended:
+        """The API's answer to one request, retried as the policy decides; or how it ended."""
+
+        def send(timeout: float) -> dict:
             result.api_calls += 1
-            try:
-                if len(urlencode(params)) > LONG_QUERY:  # long titles: POST, as the API allows
-                    answer = self.session.post(url, data=params, timeout=timeout)
-                else:
-                    answer = self.session.get(url, params=params, timeout=timeout)
-            except requests.Timeout:
-                outcome: dict | Failure = Failure(f"no answer within {timeout:g} s", retry.TIME_OUT)
-            except requests.ConnectionError as exc:
-                outcome = Failure(f"connection failed: {' '.join(str(exc).split())[:160]}")
+            if len(urlencode(params)) > LONG_QUERY:  # long titles: POST, as the API allows
+                answer = self.session.post(url, data=params, timeout=timeout)
             else:
-                outcome = _judge(answer)
-            if isinstance(outcome, dict):
-                policy.succeeded(SERVICE)
-                return outcome
-            decision = policy.failed(
-                SERVICE, outcome, attempt=attempt, started=started, finished=policy.clock(),
-                smaller=False,
-            )
-            if decision.verdict != retry.RETRY:
-                return decision
-            attempt += 1
+                answer = self.session.get(url, params=params, timeout=timeout)
+            return _body(check_status(answer))
+
+        # The batches are as small as the API's lists: a time-out is retried, never split.
+        return self.policy.run(SERVICE, send, requests_failure, timeout=self.timeout,
+                               smaller=False)  # fmt: skip
 
 
-def _judge(answer: requests.Response) -> dict | Failure:
-    """The body of a good answer, or what went wrong with it."""
-    after = retry_after_seconds(answer.headers.get("Retry-After"))
-    code = answer.status_code
-    if code == 429:
-        return Failure("HTTP 429 Too Many Requests", retry.THROTTLED, after)
-    if code >= 500:
-        return Failure(f"HTTP {code}", retry.ERROR, after)
-    if code != 200:
-        return Failure(f"HTTP {code}", retry.FINAL)
+def _body(answer: requests.Response) -> dict:
+    """The body of a good answer; :class:`bot.retry.Unanswered` for what went wrong with it
+    (``maxlag`` waits the ``Retry-After`` the API sends, 5 s without one)."""
+    if answer.status_code != 200:
+        raise Unanswered(Failure(f"HTTP {answer.status_code}", retry.FINAL))
     try:
         body = answer.json()
     except ValueError:
-        return Failure("the API answered something that is not JSON", retry.FINAL)
+        failure = Failure("the API answered something that is not JSON", retry.FINAL)
+        raise Unanswered(failure) from None
     if not isinstance(body, dict):
-        return Failure("the API answered an unexpected shape", retry.FINAL)
+        raise Unanswered(Failure("the API answered an unexpected shape", retry.FINAL))
     error = body.get("error")
     if not error:
         return body
     if error.get("code") == "maxlag":
-        return Failure("maxlag", retry.THROTTLED, 5.0 if after is None else after)
-    return Failure(f"API error {error.get('code')}: {error.get('info', '')}", retry.FINAL)
+        after = retry_after_seconds(answer.headers.get("Retry-After"))
+        raise Unanswered(Failure("maxlag", retry.THROTTLED, 5.0 if after is None else after))
+    raise Unanswered(
+        Failure(f"API error {error.get('code')}: {error.get('info', '')}", retry.FINAL)
+    )

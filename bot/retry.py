@@ -1,11 +1,15 @@
 """The one retry policy of every HTTP client of sdg-gaps: the SPARQL services and the MediaWiki API.
 
-Each client sends one request at a time. When one fails, the client describes the failure as a
-:class:`Failure` (one line saying what happened, and its :attr:`Failure.sign`) and asks
-:meth:`RetryPolicy.failed` what to do; before every request it calls :meth:`RetryPolicy.before`,
-which sleeps whatever the policy decided, and after every answer :meth:`RetryPolicy.succeeded`.
-The policy never raises and knows no client: each client turns a :class:`Decision` into its own
-error (:mod:`bot.sparql.http`, :mod:`bot.pagesizes`). The verdicts:
+Each client sends one request at a time through :meth:`RetryPolicy.run`, the one loop of
+attempts: it waits whatever the policy decided before each attempt, gives the attempt the
+time-out left to it, and after a failure asks :meth:`RetryPolicy.failed` what to do. The
+client says how to send (a callable given the time-out) and what a failure was (a
+:class:`Failure`: one line saying what happened, and its :attr:`Failure.sign`); the loop returns
+the answer, or an :class:`Ended` holding the :class:`Decision` that ended the request, which the
+client turns into its own error or report (:mod:`bot.sparql.http`, :mod:`bot.pagesizes`). A
+client built on :mod:`requests` needs no describing of its own: :func:`check_status` and
+:func:`requests_failure` say what an HTTP status and the exceptions of requests mean (the
+page-size fetcher uses them, and any later requests-based client can). The verdicts:
 
 ``retry``
     an instant failure (an HTTP 5xx, a dropped connection, an answer cut at once) is the
@@ -50,7 +54,9 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+import requests
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
@@ -64,6 +70,7 @@ UNAVAILABLE = "unavailable"
 TIME_OUT, TOO_LONG, CUT, ERROR, THROTTLED, FINAL = (
     "time-out", "too long", "cut", "error", "throttled", "final",
 )
+T = TypeVar("T")
 WINDOW = 60.0  # seconds: the per-minute bound's window
 MARGIN = 0.5  # seconds added to that window, for the service's clock
 
@@ -91,6 +98,25 @@ class Decision:
 
     verdict: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A request that ended without an answer: the decision that ended it, and what its last
+    attempt saw (``None`` when the decision came before any attempt: a service given up)."""
+
+    decision: Decision
+    failure: Failure | None = None
+    error: Exception | None = None
+
+
+class Unanswered(Exception):
+    """Raised by a client's *send* for an answer that is a failure (an HTTP error status, an
+    error in the body): it carries the :class:`Failure`."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.what)
+        self.failure = failure
 
 
 @dataclass
@@ -153,6 +179,48 @@ class RetryPolicy:
             "paced": self.paced,
             "waited_s": round(self.waited, 3),
         }
+
+    # --- the loop of attempts ------------------------------------------------------------------
+
+    def run(
+        self,
+        service: str,
+        send: Callable[[float], T],
+        failure_of: Callable[[Exception, float], Failure],
+        *,
+        timeout: float,
+        smaller: bool = True,
+        retried: Callable[[int, Failure], None] | None = None,
+    ) -> T | Ended:
+        """Send one request to *service* until it answers or a decision ends it.
+
+        *send* makes one attempt, given the seconds it may wait for its answer (*timeout*, or
+        less once the service is failing), and returns the answer or raises; *failure_of*
+        says what it raised (given the same time-out) and re-raises whatever no request makes
+        (an error of the run itself, such as its budget). *retried* is told of each retry.
+        *smaller* is passed on to :meth:`failed`.
+        """
+        attempt = 0
+        while True:
+            stop = self.before(service)
+            if stop is not None:
+                return Ended(stop)
+            started = self.clock()
+            left = min(timeout, self.time_left(service, started))
+            try:
+                answer = send(left)
+            except Exception as exc:  # what it was is failure_of's to say, or to re-raise
+                failure, error = failure_of(exc, left), exc
+            else:
+                self.succeeded(service)
+                return answer
+            decision = self.failed(service, failure, attempt=attempt, started=started,
+                                   finished=self.clock(), smaller=smaller)  # fmt: skip
+            if decision.verdict != RETRY:
+                return Ended(decision, failure, error)
+            attempt += 1
+            if retried is not None:
+                retried(attempt, failure)
 
     # --- around each request ----------------------------------------------------------------
 
@@ -260,3 +328,34 @@ class RetryPolicy:
             f"{streak.failures} requests in a row failed over {seconds:.0f} s, with no answer in "
             f"between ({seen}): giving up on this service"
         )
+
+
+# --- clients built on requests -------------------------------------------------------------------
+
+
+def check_status(answer: requests.Response) -> requests.Response:
+    """*answer* if its status says it succeeded; else :class:`Unanswered`: 429 is ``throttled``
+    and any 5xx an ``error`` (each with the ``Retry-After`` it sent), anything else ``final``."""
+    code = answer.status_code
+    if 200 <= code < 300:
+        return answer
+    after = retry_after_seconds(answer.headers.get("Retry-After"))
+    if code == 429:
+        raise Unanswered(Failure("HTTP 429 Too Many Requests", THROTTLED, after))
+    if code >= 500:
+        raise Unanswered(Failure(f"HTTP {code}", ERROR, after))
+    raise Unanswered(Failure(f"HTTP {code}", FINAL))
+
+
+def requests_failure(exc: Exception, timeout: float) -> Failure:
+    """What an attempt made with :mod:`requests` raised, as a :class:`Failure` (for
+    :meth:`RetryPolicy.run`); anything requests does not raise is re-raised."""
+    if isinstance(exc, Unanswered):
+        return exc.failure
+    if isinstance(exc, requests.Timeout):
+        return Failure(f"no answer within {timeout:g} s", TIME_OUT)
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return Failure("the connection closed in the middle of the answer", CUT)
+    if isinstance(exc, requests.ConnectionError):
+        return Failure(f"connection failed: {' '.join(str(exc).split())[:160]}")
+    raise exc

@@ -121,6 +121,27 @@ def test_a_file_that_is_not_a_history_is_a_clear_error(tmp_path):
         History.open(path)
 
 
+def test_an_sqlite_file_that_is_not_a_history_is_refused_and_left_as_it_was(tmp_path):
+    """Whether the file holds a history is asked of SQLite's catalogue: an error reading the
+    tables (here another program's ``meta`` table, without the column a history has) is one
+    line, and no table of a history is added to that program's file."""
+    import sqlite3
+
+    path = tmp_path / "theirs.sqlite"
+    theirs = sqlite3.connect(path)
+    theirs.execute("CREATE TABLE meta (key TEXT, setting TEXT)")
+    theirs.execute("INSERT INTO meta VALUES ('owner', 'another program')")
+    theirs.commit()
+    theirs.close()
+    with pytest.raises(HistoryError) as caught:
+        History.open(path)
+    assert f"history {path}: cannot open: no such column: value" == str(caught.value)
+    with sqlite3.connect(path) as check:
+        tables = [row[0] for row in check.execute("SELECT name FROM sqlite_master")]
+        rows = check.execute("SELECT * FROM meta").fetchall()
+    assert tables == ["meta"] and rows == [("owner", "another program")]
+
+
 @pytest.mark.parametrize("existing", [True, False], ids=["history", "new-file"])
 def test_a_history_locked_by_another_process_is_one_clear_error(tmp_path, existing):
     """Another connection holds SQLite's exclusive lock: opening (an existing history or a new

@@ -1,8 +1,9 @@
 """A SPARQL 1.1 protocol service over HTTP (WDQS, QLever, ``oxigraph serve``): SPARQLWrapper.
 
-What to do after a failed request is decided by :mod:`bot.retry`, the policy every HTTP client
-of the project shares; this module only says what SPARQLWrapper and urllib saw
-(:func:`failure_of`) and turns each decision into an error of :mod:`bot.errors`.
+Attempts, waits and what to do after a failure are :mod:`bot.retry`'s, the policy every HTTP
+client of the project shares (:meth:`bot.retry.RetryPolicy.run`); this module sends one attempt,
+says what SPARQLWrapper and urllib saw (:func:`failure_of`), and turns a request that ended
+without an answer into an error of :mod:`bot.errors`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from bot import retry
 from bot.errors import (
+    BudgetExhaustedError,
     EndpointError,
     ServiceFailureError,
     TooLargeError,
@@ -35,7 +37,7 @@ from bot.errors import (
     UnavailableError,
     UsageError,
 )
-from bot.retry import Decision, Failure, RetryPolicy
+from bot.retry import Ended, Failure, RetryPolicy
 from bot.sparql.base import QueryBudget, QueryStats, user_agent
 from bot.sparql.parse import parse_results
 
@@ -155,58 +157,57 @@ class HttpEndpoint:
         hit = self.cached(query, expect)
         if hit is not None:
             return hit
-        policy = self.policy
-        attempt = 0
-        while True:
+        clock = self.policy.clock
+
+        def send(timeout: float) -> tuple[_Answer, pd.DataFrame, float]:
             self.budget.check(self.name)
-            stop = policy.before(self.name)
-            if stop is not None:
-                self.stats.failed += 1
-                raise UnavailableError(f"{self.name}: {stop.reason}")
-            started = policy.clock()
-            timeout = min(self.timeout, policy.time_left(self.name, started))
-            frame = None
+            started = clock()
             try:
                 answer = self._once(query, timeout)
-                error: Exception | None = None
-            except Exception as exc:  # described by failure_of; anything unknown is re-raised
-                answer, error = None, exc
-            finished = policy.clock()
-            self.budget.charge(finished - started)
-            if answer is not None:
-                try:
-                    frame = parse_results(answer.body, answer.content_type, self.name, expect)
-                except TruncatedResultsError as exc:
-                    error = exc  # cut short: like a dropped connection, judged by its time
-                except EndpointError:
-                    self.stats.failed += 1  # an answer, but not results: asking again won't do
-                    raise
-            if frame is not None:
-                policy.succeeded(self.name)
-                self.stats.record(finished - started, len(frame))
-                self.stats.log.append({"endpoint": self.name, "rows": len(frame)})
-                if self.cache is not None:
-                    self.cache.put(self.url, query, answer.body, answer.content_type)
-                return frame
-            failure = failure_of(error, self.url, timeout, self.name)
-            decision = policy.failed(
-                self.name, failure, attempt=attempt, started=started, finished=finished
+            finally:
+                elapsed = clock() - started
+                self.budget.charge(elapsed)
+            # A truncated answer is judged like a dropped connection, by its time (failure_of);
+            # any other answer that is not results is raised: asking again would not do.
+            frame = parse_results(answer.body, answer.content_type, self.name, expect)
+            return answer, frame, elapsed
+
+        def retried(attempt: int, failure: Failure) -> None:
+            self.stats.retries += 1
+            self.stats.log.append({"retry": attempt, "reason": f"{self.name}: {failure.what}"})
+
+        try:
+            outcome = self.policy.run(
+                self.name,
+                send,
+                lambda exc, timeout: failure_of(exc, self.url, timeout, self.name),
+                timeout=self.timeout,
+                retried=retried,
             )
-            if decision.verdict == retry.RETRY:
-                attempt += 1
-                self.stats.retries += 1
-                self.stats.log.append({"retry": attempt, "reason": f"{self.name}: {failure.what}"})
-                continue
+        except BudgetExhaustedError:
+            raise
+        except EndpointError:
+            self.stats.failed += 1  # an answer, but not results
+            raise
+        if isinstance(outcome, Ended):
             self.stats.failed += 1
-            raise _error(decision, failure, error)(f"{self.name}: {decision.reason}") from error
+            error = _error(outcome)
+            raise error(f"{self.name}: {outcome.decision.reason}") from outcome.error
+        answer, frame, elapsed = outcome
+        self.stats.record(elapsed, len(frame))
+        self.stats.log.append({"endpoint": self.name, "rows": len(frame)})
+        if self.cache is not None:
+            self.cache.put(self.url, query, answer.body, answer.content_type)
+        return frame
 
 
-def _error(decision: Decision, failure: Failure, error: Exception) -> type[EndpointError]:
-    """The error a decision ends :meth:`HttpEndpoint.select` with."""
+def _error(ended: Ended) -> type[EndpointError]:
+    """The error a request that ended without an answer ends :meth:`HttpEndpoint.select` with."""
+    decision, failure, error = ended.decision, ended.failure, ended.error
     verdict = decision.verdict
     if verdict == retry.SMALLER:
         return TruncatedResultsError if isinstance(error, TruncatedResultsError) else TooLargeError
-    if verdict == retry.UNAVAILABLE or failure.sign == retry.THROTTLED:
+    if verdict == retry.UNAVAILABLE or failure is None or failure.sign == retry.THROTTLED:
         return UnavailableError
     if verdict == retry.REFUSED:
         unreachable = isinstance(error, (EndPointNotFound, Unauthorized)) or (
