@@ -37,9 +37,10 @@ The bounds:
   up to ``max_retry_after``. After a size-like failure the next (smaller) query goes at once;
 * give up — a service whose failures in a row, with no answer in between, would go on past
   ``give_up_after`` seconds (120) from the start of the first is unavailable for the rest of
-  the run: decided as soon as the next request could not start in time, and a request in that
-  time is given only what is left of it as its time-out, so a broken service ends a run (or
-  sends it to the fallback) in bounded time whatever its queries;
+  the run (a size-like failure starts no such streak, since splitting is its answer, but counts
+  in one under way): decided as soon as the next request could not start in time, and a
+  request in that time is given only what is left of it as its time-out, so a broken service
+  ends a run (or sends it to the fallback) in bounded time whatever its queries;
 * failures per minute — never more than ``failures_per_minute`` (30, what WDQS allows) failed
   requests in any 60 seconds, retries included: :meth:`before` waits while the last minute
   holds that many. One policy is shared by every service of a run (:func:`bot.sparql.make_endpoint`
@@ -270,16 +271,22 @@ class RetryPolicy:
         smaller request (*smaller* false: the page-size batches are already small) has a
         size-like failure retried as any other."""
         self._failed_at.append(started)
-        streak = self._streaks.setdefault(service, _Streak(started))
-        streak.failures += 1
-        streak.whats[failure.what] += 1
-        if failure.sign == FINAL or (failure.sign == TOO_LONG and not smaller):
-            return Decision(REFUSED, failure.what)
         took = finished - started
         size = smaller and (
             failure.sign in (TIME_OUT, TOO_LONG)
             or (failure.sign in (CUT, ERROR) and took >= self.slow)
         )
+        if size and service not in self._streaks:
+            # The query's size, not the service's fault: it starts no streak (a selection too
+            # large for WDQS times out part after part while it is split; the depth and number
+            # of parts, and the run's query budget, bound that), but extends one under way.
+            self._owed[service] = 0.0
+            return Decision(SMALLER, failure.what)
+        streak = self._streaks.setdefault(service, _Streak(started))
+        streak.failures += 1
+        streak.whats[failure.what] += 1
+        if failure.sign == FINAL or (failure.sign == TOO_LONG and not smaller):
+            return Decision(REFUSED, failure.what)
         if size:
             wait = 0.0
         elif failure.retry_after is not None:

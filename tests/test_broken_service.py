@@ -119,3 +119,20 @@ def test_failed_requests_never_exceed_30_a_minute(faults, oxigraph_snapshot_serv
     assert sum(isinstance(seen.fault, Status) for seen in faults.requests) == len(failing)
     assert faults.most_in_a_minute(Status) == 30
     assert policy.paced > 0  # the bound, not the backoff, held them back
+
+
+def test_time_outs_in_a_row_are_split_not_given_up():
+    """A selection too large for the service times out, and so does its first part, with no
+    answer in between: the parts are asked smaller, the service is not given up (splitting is
+    the answer to size, bounded by depth, parts and the query budget)."""
+    from bot.retry import TIME_OUT, Failure, RetryPolicy
+
+    clock = [0.0]
+    policy = RetryPolicy(give_up_after=120.0, clock=lambda: clock[0], sleep=lambda s: None)
+    decisions = []
+    for _ in range(3):  # three 60-second time-outs in a row: 180 s of no answer
+        started = clock[0]
+        clock[0] += 60.0
+        decisions.append(policy.failed("wdqs", Failure("no answer within 60 s", TIME_OUT),
+                                       attempt=0, started=started, finished=clock[0]).verdict)
+    assert decisions == ["smaller"] * 3
