@@ -8,7 +8,9 @@ the same four things, and the engines (:mod:`bot.engines`) compute every table f
 ``observed``
     ``itemset, wiki`` — the Wikipedias each set's data looked at; ``None`` when the source
     observes every Wikipedia it holds (a dump, Parquet sitelinks), which the engine then reads
-    from the sitelinks themselves.
+    from the sitelinks themselves: every one in which a member has an article, but those in
+    :attr:`Facts.closed_wikis` (a closed Wikipedia takes no new articles; a live service does
+    not observe it either).
 ``articles``
     ``qnum, wiki`` — the Wikipedia articles that exist (sitelinks to redirects already left
     out), the item as its QID's number (:func:`bot.ids.qid_number`: the QID rule makes the two
@@ -115,6 +117,8 @@ class Facts:
     counts: dict = field(default_factory=dict)
     # The members' distinct item numbers, sorted, when ``articles`` has ``item`` codes into it.
     item_numbers: np.ndarray | None = None
+    # Wikipedias that are closed: never observed by a source that observes all it holds.
+    closed_wikis: frozenset[str] = frozenset()
 
     def article_numbers(self) -> np.ndarray:
         """The articles' item numbers, whichever form the articles have."""

@@ -76,6 +76,10 @@ class Wikis:
             )
         return found
 
+    def closed(self) -> list[str]:
+        """The database names of the closed Wikipedias."""
+        return sorted(w.wiki for w in self._by_wiki.values() if w.closed)
+
     def all_open(self) -> list[Wiki]:
         """Every Wikipedia that is not closed, by database name."""
         return sorted((w for w in self._by_wiki.values() if not w.closed), key=lambda w: w.wiki)

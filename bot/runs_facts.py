@@ -170,12 +170,13 @@ def gather(request, opened: Opened, wikis: Wikis, *, notify, progress) -> Gather
         itemsets = choose_itemsets(catalogue, request.goals,
                                    opened.snapshot_data or opened.files, extra)
     if opened.files:
-        return _from_files(request, opened, catalogue, itemsets, members, chosen)
+        return _from_files(request, opened, catalogue, itemsets, members, chosen, wikis)
     return _from_endpoint(request, opened, catalogue, itemsets, wikis, chosen,
                           notify=notify, progress=progress, observed_wikis=observed_wikis)
 
 
-def _from_files(request, opened: Opened, catalogue, itemsets, members, chosen) -> Gathered:
+def _from_files(request, opened: Opened, catalogue, itemsets, members, chosen,
+                wikis: Wikis) -> Gathered:
     from bot.sources import files
 
     if members is None:
@@ -193,6 +194,7 @@ def _from_files(request, opened: Opened, catalogue, itemsets, members, chosen) -
     itemsets = [replace(s, observed_wikis=None) for s in itemsets]
     facts, lookups = files.gather(
         Path(opened.source.sitelinks), members, engine_reads=request.engine == "spark")
+    facts.closed_wikis = frozenset(wikis.closed())
     return Gathered(catalogue, itemsets, facts, lookups, chosen)
 
 

@@ -82,7 +82,7 @@ def every_wiki(members: pd.DataFrame, facts: Facts) -> pd.DataFrame:
         facts.article_numbers()) >= 0
     codes, names = _wiki_codes(articles["wiki"])
     used = np.bincount(codes[mine & (codes >= 0)], minlength=len(names)) > 0
-    wikis = sorted(str(w) for w in names[used])
+    wikis = sorted(str(w) for w in names[used] if str(w) not in facts.closed_wikis)
     sets = sorted(pd.unique(members["itemset"].astype(str)))
     return pd.DataFrame(
         {"itemset": np.repeat(sets, len(wikis)), "wiki": np.tile(wikis, len(sets))}

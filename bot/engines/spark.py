@@ -168,10 +168,12 @@ def _tables(spark, facts: Facts, plan: Plan) -> Tables:
     articles.cache().createOrReplaceTempView("sg_articles")
     if facts.observed is None:
         # Every wiki in which one of the members has an article (as the compact engine).
-        spark.sql("""SELECT s.itemset, w.wiki FROM (SELECT DISTINCT itemset FROM sg_members_all) s
+        closed = ", ".join("'" + w.replace("'", "") + "'" for w in sorted(facts.closed_wikis))
+        spark.sql(f"""SELECT s.itemset, w.wiki FROM (SELECT DISTINCT itemset FROM sg_members_all) s
                      CROSS JOIN (SELECT DISTINCT a.wiki FROM sg_articles a
                                  JOIN (SELECT DISTINCT qnum FROM sg_members_all) m
-                                   ON m.qnum = a.qnum) w
+                                   ON m.qnum = a.qnum
+                                 WHERE a.wiki NOT IN ({closed or "''"})) w
                   """).createOrReplaceTempView("sg_observed")
     else:
         spark_frame(spark, facts.observed, {"itemset": "string", "wiki": "string"}) \
