@@ -37,7 +37,7 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## bench: P1–P3 benchmarks (SYNTHETIC data for P1/P2): prints the table, writes bench/results/latest.md
+## bench: P1–P4 benchmarks (SYNTHETIC data for P1, P2, P4): prints the table, writes bench/results/latest.md
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)

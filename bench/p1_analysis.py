@@ -1,9 +1,15 @@
-"""P1: coverage per goal × wiki and the top-100 gaps of every wiki, ours against DuckDB SQL.
+"""P1: every table of a run from Parquet files — ours (the engine interface ``sdg-gaps run``
+calls) against DuckDB SQL computing the same tables.
 
-Each side runs in its own process, from the same Parquet files (SYNTHETIC data from
-:mod:`bench.synthetic`), and reports its wall time (files → result tables) and the process's
-peak resident memory (input included). Both write their tables, and :func:`compare` checks that
-they are equal row for row.
+Each side runs in its own process, from the same files (SYNTHETIC data from
+:mod:`bench.synthetic`: ``sitelinks.parquet`` qid, wiki, title, badges; ``members.parquet``;
+``observed.parquet``, what each item set observed), and reports its wall time (files → tables)
+and the process's peak resident memory (input included). Ours is what a run does: the members
+and the sitelinks read by :mod:`bot.sources.files`, then the default engine's
+:meth:`~bot.engines.compact.CompactEngine.tables` with ``gaps_per_wiki=100``. The tables
+compared: coverage per goal × wiki, per item set × wiki, the first 100 gaps of every goal ×
+wiki, and the translation source of each listed gap (no page size is known, so the preference
+rule). :func:`compare` checks them equal row for row.
 
     python -m bench.p1_analysis ours DATA_DIR OUT_DIR
     python -m bench.p1_analysis duckdb DATA_DIR OUT_DIR
@@ -20,31 +26,37 @@ from pathlib import Path
 import pandas as pd
 
 TOP = 100
+PREFERENCE = ("enwiki", "frwiki", "eswiki", "ruwiki", "zhwiki", "arwiki",
+              "dewiki", "itwiki", "ptwiki", "jawiki", "plwiki", "nlwiki")
 
-# The rules of bot.coverage in DuckDB SQL, written to be fast rather than literal: the cells
-# (items × observed wikis) are never listed. An item's item sets within a goal form its
-# profile; items per (goal, wiki) are counted per profile; articles are kept only where their
-# cell is known; the gaps of a (goal, wiki) are looked for only among the first
-# 100 + articles + unknown positions of the goal's ranking (the first 100 gaps must lie there),
-# by an equality join on (goal, position) and an anti join with the articles.
+# The rules of bot.engines.base in DuckDB SQL, written to be fast rather than literal: items
+# become numbers, the cells (items × observed wikis) are never listed. An item's item sets
+# within a goal form its profile; items per (goal, wiki) are counted per profile; articles are
+# kept only where their cell is known; the gaps of a (goal, wiki) are looked for only among the
+# first 100 + articles + unknown positions of the goal's ranking (the first 100 gaps must lie
+# there), by an equality join on (goal, position) and an anti join with the articles.
 DUCKDB_SQL = f"""
-CREATE TEMP TABLE members AS SELECT DISTINCT goal, itemset, qid FROM read_parquet($members);
+CREATE TEMP TABLE members AS
+  SELECT DISTINCT goal, itemset, CAST(substr(qid, 2) AS BIGINT) AS qnum
+  FROM read_parquet($members);
 CREATE TEMP TABLE observed AS SELECT DISTINCT itemset, wiki FROM read_parquet($observed);
-CREATE TEMP TABLE articles AS SELECT qid, wiki FROM read_parquet($articles);
+CREATE TEMP TABLE articles AS
+  SELECT DISTINCT CAST(substr(qid, 2) AS BIGINT) AS qnum, wiki FROM read_parquet($sitelinks)
+  WHERE coalesce(badges, '') NOT LIKE '%Q70893996%' AND coalesce(badges, '') NOT LIKE '%Q70894304%';
 CREATE TEMP TABLE gq AS
-  SELECT goal, qid, list_sort(list(itemset)) AS sets FROM members GROUP BY goal, qid;
+  SELECT goal, qnum, list_sort(list(itemset)) AS sets FROM members GROUP BY goal, qnum;
 CREATE TEMP TABLE profiles AS
   SELECT row_number() OVER () AS pid, goal, sets, n
   FROM (SELECT goal, sets, count(*) AS n FROM gq GROUP BY goal, sets);
 CREATE TEMP TABLE gp AS
-  SELECT g.goal, g.qid, p.pid FROM gq g JOIN profiles p ON p.goal = g.goal AND p.sets = g.sets;
+  SELECT g.goal, g.qnum, p.pid FROM gq g JOIN profiles p ON p.goal = g.goal AND p.sets = g.sets;
 CREATE TEMP TABLE profile_wikis AS
   SELECT DISTINCT s.pid, s.goal, o.wiki
   FROM (SELECT pid, goal, unnest(sets) AS itemset FROM profiles) s
   JOIN observed o ON o.itemset = s.itemset;
 CREATE TEMP TABLE known AS
-  SELECT DISTINCT g.goal, g.qid, a.wiki
-  FROM articles a JOIN gp g ON g.qid = a.qid
+  SELECT DISTINCT g.goal, g.qnum, a.wiki
+  FROM articles a JOIN gp g ON g.qnum = a.qnum
   JOIN profile_wikis pw ON pw.pid = g.pid AND pw.wiki = a.wiki;
 CREATE TEMP TABLE cov AS
   SELECT i.goal, i.wiki, i.items, coalesce(k.articles, 0) AS articles
@@ -52,27 +64,46 @@ CREATE TEMP TABLE cov AS
         FROM profile_wikis pw JOIN profiles p ON p.pid = pw.pid GROUP BY pw.goal, pw.wiki) i
   LEFT JOIN (SELECT goal, wiki, count(*) AS articles FROM known GROUP BY goal, wiki) k
     ON k.goal = i.goal AND k.wiki = i.wiki;
+CREATE TEMP TABLE cov_sets AS
+  SELECT o.itemset, o.wiki, s.items, coalesce(k.articles, 0) AS articles
+  FROM observed o JOIN (SELECT itemset, count(DISTINCT qnum) AS items FROM members
+                        GROUP BY itemset) s ON s.itemset = o.itemset
+  LEFT JOIN (SELECT m.itemset, a.wiki, count(*) AS articles
+             FROM (SELECT DISTINCT itemset, qnum FROM members) m
+             JOIN articles a ON a.qnum = m.qnum
+             JOIN observed o ON o.itemset = m.itemset AND o.wiki = a.wiki
+             GROUP BY m.itemset, a.wiki) k ON k.itemset = o.itemset AND k.wiki = o.wiki;
 CREATE TEMP TABLE ranked AS
-  SELECT g.goal, g.qid, g.pid, coalesce(s.sitelinks, 0) AS sitelinks,
+  SELECT g.goal, g.qnum, g.pid, coalesce(s.sitelinks, 0) AS sitelinks,
          row_number() OVER (
-           PARTITION BY g.goal
-           ORDER BY coalesce(s.sitelinks, 0) DESC, CAST(substr(g.qid, 2) AS BIGINT)
+           PARTITION BY g.goal ORDER BY coalesce(s.sitelinks, 0) DESC, g.qnum
          ) AS pos
   FROM gp g
-  LEFT JOIN (SELECT goal, qid, count(*) AS sitelinks FROM known GROUP BY goal, qid) s
-    ON s.goal = g.goal AND s.qid = g.qid;
+  LEFT JOIN (SELECT goal, qnum, count(*) AS sitelinks FROM known GROUP BY goal, qnum) s
+    ON s.goal = g.goal AND s.qnum = g.qnum;
 CREATE TEMP TABLE candidates AS
   SELECT c.goal, c.wiki,
          unnest(range(1, CAST({TOP} + c.articles + (t.total - c.items) + 1 AS BIGINT))) AS pos
   FROM cov c JOIN (SELECT goal, count(*) AS total FROM gp GROUP BY goal) t ON t.goal = c.goal;
 CREATE TEMP TABLE gaps AS
-  SELECT r.goal, c.wiki, r.qid, r.sitelinks,
+  SELECT r.goal, c.wiki, r.qnum, r.sitelinks,
          row_number() OVER (PARTITION BY r.goal, c.wiki ORDER BY r.pos) AS rank
   FROM candidates c
   JOIN ranked r ON r.goal = c.goal AND r.pos = c.pos
   JOIN profile_wikis pw ON pw.pid = r.pid AND pw.wiki = c.wiki
-  ANTI JOIN known k ON k.goal = r.goal AND k.qid = r.qid AND k.wiki = c.wiki
+  ANTI JOIN known k ON k.goal = r.goal AND k.qnum = r.qnum AND k.wiki = c.wiki
   QUALIFY rank <= {TOP};
+CREATE TEMP TABLE preference AS
+  SELECT * FROM (VALUES {", ".join(f"('{w}', {i})" for i, w in enumerate(PREFERENCE))})
+  AS p(wiki, pref);
+CREATE TEMP TABLE sources AS
+  SELECT qnum, arg_min(a.wiki, coalesce(p.pref, {len(PREFERENCE)}) * 1000000 + w.code)
+         AS source_wiki
+  FROM (SELECT DISTINCT qnum FROM gaps) g JOIN articles a USING (qnum)
+  JOIN (SELECT wiki, row_number() OVER (ORDER BY wiki) AS code
+        FROM (SELECT DISTINCT wiki FROM articles)) w USING (wiki)
+  LEFT JOIN preference p USING (wiki)
+  GROUP BY qnum;
 """
 
 
@@ -80,27 +111,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def finish(cov: pd.DataFrame, gaps: pd.DataFrame, out: Path, started: float, **extra) -> dict:
+def finish(tables: dict, out: Path, started: float, **extra) -> dict:
     seconds = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
-    cov.to_parquet(out / "coverage.parquet", index=False)
-    gaps.to_parquet(out / "gaps.parquet", index=False)
+    for name, frame in tables.items():
+        frame.to_parquet(out / f"{name}.parquet", index=False)
     return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak_rss_mb(), 1), **extra}
 
 
 def run_ours(data: Path, out: Path) -> dict:
     started = time.perf_counter()
-    from bench.synthetic import read_parquet
-    from bot import coverage
+    from bot.engines import Plan, make_engine
+    from bot.sources import files
 
-    frames = read_parquet(data)
+    members = files.read_members(data / "members.parquet")
+    facts, _ = files.gather(data / "sitelinks.parquet", members)
+    facts.observed = pd.read_parquet(data / "observed.parquet")
     loaded = time.perf_counter() - started
-    index = coverage.index_cells(frames["members"], frames["observed"], frames["articles"])
-    cov = coverage.coverage(index)
-    gaps = coverage.ranked_gaps(index, top=TOP)
-    return finish(
-        cov, gaps, out, started, load_seconds=round(loaded, 3), input_rows=len(frames["articles"])
-    )
+    done = make_engine("compact").tables(facts, Plan(gaps_per_wiki=TOP))
+    tables = {
+        "coverage": done.coverage, "coverage_itemsets": done.coverage_itemsets,
+        "gaps": done.gaps, "sources": done.sources[["qid", "source_wiki"]],
+    }
+    return finish(tables, out, started, load_seconds=round(loaded, 3),
+                  input_rows=int(facts.counts.get("rows", 0)))
 
 
 def run_duckdb(data: Path, out: Path) -> dict:
@@ -108,16 +142,20 @@ def run_duckdb(data: Path, out: Path) -> dict:
     import duckdb
 
     con = duckdb.connect()
-    params = {n: str(data / f"{n}.parquet") for n in ("members", "observed", "articles")}
+    params = {n: str(data / f"{n}.parquet") for n in ("members", "observed", "sitelinks")}
     for statement in DUCKDB_SQL.split(";"):
         if statement.strip():
             con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-    cov = con.execute("SELECT * FROM cov ORDER BY goal, wiki").df()
-    gaps = con.execute(
-        "SELECT goal, wiki, rank, qid, sitelinks FROM gaps ORDER BY goal, wiki, rank"
-    ).df()
+    tables = {
+        "coverage": con.execute("SELECT * FROM cov ORDER BY goal, wiki").df(),
+        "coverage_itemsets": con.execute("SELECT * FROM cov_sets ORDER BY itemset, wiki").df(),
+        "gaps": con.execute("SELECT goal, wiki, rank, 'Q' || qnum AS qid, sitelinks FROM gaps "
+                            "ORDER BY goal, wiki, rank").df(),
+        "sources": con.execute("SELECT 'Q' || qnum AS qid, source_wiki FROM sources "
+                               "ORDER BY qnum").df(),
+    }
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    return finish(cov, gaps, out, started, threads=int(threads))
+    return finish(tables, out, started, threads=int(threads))
 
 
 def _normal(frame: pd.DataFrame, sort: list[str]) -> pd.DataFrame:
@@ -130,19 +168,24 @@ def _normal(frame: pd.DataFrame, sort: list[str]) -> pd.DataFrame:
     return frame.sort_values(sort, ignore_index=True)
 
 
+TABLES = {
+    "coverage": (["goal", "wiki", "items", "articles"], ["goal", "wiki"]),
+    "coverage_itemsets": (["itemset", "wiki", "items", "articles"], ["itemset", "wiki"]),
+    "gaps": (["goal", "wiki", "rank", "qid", "sitelinks"], ["goal", "wiki", "rank"]),
+    "sources": (["qid", "source_wiki"], ["qid"]),
+}
+
+
 def compare(ours: Path, theirs: Path) -> tuple[bool, str]:
-    """Equal coverage counts and equal top gap lists (QID, rank, sitelinks)?"""
-    cols = ["goal", "wiki", "items", "articles"]
-    a = _normal(pd.read_parquet(ours / "coverage.parquet")[cols], ["goal", "wiki"])
-    b = _normal(pd.read_parquet(theirs / "coverage.parquet")[cols], ["goal", "wiki"])
-    if not a.equals(b):
-        return False, "coverage tables differ"
-    cols = ["goal", "wiki", "rank", "qid", "sitelinks"]
-    a = _normal(pd.read_parquet(ours / "gaps.parquet")[cols], ["goal", "wiki", "rank"])
-    b = _normal(pd.read_parquet(theirs / "gaps.parquet")[cols], ["goal", "wiki", "rank"])
-    if not a.equals(b):
-        return False, "gap lists differ"
-    return True, f"equal: {len(a):,} gap rows"
+    """The four tables equal, row for row?"""
+    rows = 0
+    for name, (columns, order) in TABLES.items():
+        a = _normal(pd.read_parquet(ours / f"{name}.parquet")[columns], order)
+        b = _normal(pd.read_parquet(theirs / f"{name}.parquet")[columns], order)
+        if not a.equals(b):
+            return False, f"{name} differs"
+        rows += len(a)
+    return True, f"equal: {rows:,} rows in {len(TABLES)} tables"
 
 
 def main(argv: list[str]) -> None:

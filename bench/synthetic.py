@@ -171,14 +171,18 @@ def write_parquet(data: dict, directory: Path) -> dict[str, Path]:
 REDIRECT_SHARE = 0.02  # SYNTHETIC: a share of sitelinks marked as redirects, as Wikidata has some
 
 
-def write_run_files(data: dict, directory: Path, seed: int = 7) -> dict[str, Path]:
+def write_run_files(
+    data: dict, directory: Path, seed: int = 7, partial: bool = False
+) -> dict[str, Path]:
     """The inputs of ``sdg-gaps run --sitelinks … --members …``: ``sitelinks.parquet`` (qid, wiki,
     title, badges) and ``members.parquet`` (itemset, goal, qid), with ``meta.json``.
 
     Titles are SYNTHETIC (``Synthetic article 123``); a share of the sitelinks carries the
-    "sitelink to redirect" badge, so that the reader's redirect rule has work to do. Every item
-    set observes every wiki the file holds, as such a source does (the partial sets of the
-    benchmark's frames are left out).
+    "sitelink to redirect" badge, so that the reader's redirect rule has work to do. For a run,
+    every item set observes every wiki the file holds, as such a source does, and the partial
+    sets of the frames are left out; with *partial* (the engine benchmark, which hands the
+    engine its observed wikis itself) they are kept, and ``observed.parquet`` says what each
+    set observed.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -198,11 +202,16 @@ def write_run_files(data: dict, directory: Path, seed: int = 7) -> dict[str, Pat
     })
     pq.write_table(sitelinks, directory / "sitelinks.parquet", compression="zstd")
     members = data["members"]
-    members = members[~members["itemset"].str.endswith("-partial")]
+    if partial:
+        pq.write_table(pa.Table.from_pandas(data["observed"], preserve_index=False),
+                       directory / "observed.parquet", compression="zstd")
+    else:
+        members = members[~members["itemset"].str.endswith("-partial")]
     pq.write_table(pa.Table.from_pandas(members[["itemset", "goal", "qid"]],
                                         preserve_index=False),
                    directory / "members.parquet", compression="zstd")
-    meta = {**data["meta"], "run_files": True, "redirect_share": REDIRECT_SHARE}
+    meta = {**data["meta"], "run_files": True, "partial": partial,
+            "redirect_share": REDIRECT_SHARE}
     (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return {"sitelinks": directory / "sitelinks.parquet", "members": directory / "members.parquet"}
 
@@ -229,19 +238,22 @@ def read_parquet(directory: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
-def ensure(directory: Path, shape: Shape, *, run_files: bool = False) -> Path:
+def ensure(
+    directory: Path, shape: Shape, *, run_files: bool = False, partial: bool = False
+) -> Path:
     """Generate into *directory* unless the same shape (and kind of files) is already there."""
     meta = directory / "meta.json"
     if meta.exists():
         try:
             found = json.loads(meta.read_text())
-            if found["shape"] == asdict(shape) and bool(found.get("run_files")) == run_files:
+            if (found["shape"] == asdict(shape) and bool(found.get("run_files")) == run_files
+                    and bool(found.get("partial")) == partial):
                 return directory
         except (ValueError, KeyError):
             pass
     data = generate(shape)
     if run_files:
-        write_run_files(data, directory, seed=shape.seed)
+        write_run_files(data, directory, seed=shape.seed, partial=partial)
     else:
         write_parquet(data, directory)
     return directory

@@ -47,23 +47,51 @@ def qid_numbers(values: Sequence[str] | pd.Series | pa.Array | pa.ChunkedArray) 
     The first value that is not a QID is named in the :class:`bot.errors.InvalidQidError`.
     """
     if isinstance(values, pd.Series):
-        array = pa.array(values.astype(object).to_numpy(), type=pa.string(), from_pandas=True)
+        if hasattr(values.array, "__arrow_array__"):  # Arrow-backed strings: no copy
+            array = pa.chunked_array(values.array.__arrow_array__()).cast(pa.string())
+        else:
+            array = pa.array(values.astype(object).to_numpy(), type=pa.string(),
+                             from_pandas=True)
     elif isinstance(values, (pa.Array, pa.ChunkedArray)):
         array = values.cast(pa.string()) if values.type != pa.string() else values
     else:
         array = pa.array(list(values), type=pa.string())
     if len(array) == 0:
         return np.zeros(0, dtype=np.int64)
-    good = pc.match_substring_regex(array, f"^{QID_PATTERN}$")
-    good = pc.fill_null(good, False)
-    if not pc.all(good).as_py():
+    numbers = _numbers(array)
+    if numbers is None:  # some value breaks the rule: find the first, for the message
+        good = pc.fill_null(pc.match_substring_regex(array, f"^{QID_PATTERN}$"), False)
         bad = pc.filter(array, pc.invert(good))[0].as_py()
         raise InvalidQidError(
             f"not a Wikidata item id: {str(bad)[:40]!r} "
             "(expected Q followed by digits with no leading zero, e.g. Q42)"
         )
-    numbers = pc.cast(pc.utf8_slice_codeunits(array, 1), pa.int64())
-    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return numbers
+
+
+_POWERS = 10 ** np.arange(19, dtype=np.int64)  # a positive int64 has as many digits as the
+# powers of ten at or below it
+
+
+def _numbers(array) -> np.ndarray | None:
+    """The numbers of a column of QIDs, or ``None`` if one breaks the rule — checked without a
+    regular expression: ``Q`` first, then what Arrow casts to a positive integer (ASCII digits,
+    perhaps a sign), written with exactly as many characters as the number has digits (no sign,
+    no leading zero)."""
+    if array.null_count or not pc.all(pc.starts_with(array, "Q")).as_py():
+        return None
+    try:
+        numbers = pc.cast(pc.utf8_slice_codeunits(array, 1), pa.int64())
+    except pa.ArrowInvalid:
+        return None
+    values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(values) and values.min() < 1:
+        return None
+    digits = np.searchsorted(_POWERS, values, side="right")
+    lengths = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if not np.array_equal(lengths - 1, digits):
+        return None
+    return values
 
 
 def qids_of_numbers(numbers: np.ndarray) -> pd.Series:
@@ -89,12 +117,23 @@ def empty_pagesizes() -> pd.DataFrame:
     )
 
 
+def pairs_of(frame: pd.DataFrame, qids, wikis) -> pd.DataFrame:
+    """The rows of *frame* (``qid, wiki, …``) for the (qid, wiki) pairs *qids* × *wikis*
+    (two sequences of one length), or for every wiki of *qids* when *wikis* is ``None``."""
+    if wikis is None:
+        return frame[frame["qid"].isin(set(qids))].reset_index(drop=True)
+    wanted = pd.DataFrame({"qid": list(qids), "wiki": list(wikis)}).drop_duplicates()
+    return frame.merge(wanted, on=["qid", "wiki"]).reset_index(drop=True)
+
+
 @dataclass
 class Lookups:
     """What the run asks a source about the few items its pages list.
 
-    ``articles(qids)`` → ``qid, wiki, title`` (every article of those items; title missing when
-    the source does not know it); ``labels(qids, languages)`` → ``qid, lang, label``.
+    ``articles(qids, wikis=None)`` → ``qid, wiki, title``: the articles of those items (title
+    missing when the source does not know it) — every article of each item, or, given *wikis*
+    (one per QID), only those (qid, wiki) pairs, which is what a large run asks;
+    ``labels(qids, languages)`` → ``qid, lang, label``.
     """
 
     articles: Callable[[Sequence[str]], pd.DataFrame]

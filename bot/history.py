@@ -490,14 +490,16 @@ class History:
     def changes(self, analysis, series: str = DEFAULT_SERIES, articles_of=None) -> Changes:
         """What changed in *analysis* since the previous run of *series*.
 
-        *articles_of* (QIDs → ``qid, wiki, title``) tells which of the gaps the baseline listed
-        have an article now; without it, the analysis's own ``articles`` are used.
+        *articles_of* (QIDs, wikis → ``qid, wiki, title``: :attr:`bot.facts.Lookups.articles`)
+        tells which of the gaps the baseline listed have an article now; without it, the
+        analysis's own ``articles`` are used.
         """
         before_cov, before_gaps, before_members, baselines = self.baseline(
             series, analysis.coverage)
         articles = getattr(analysis, "articles", None)
         if articles_of is not None:
-            articles = articles_of(sorted(set(before_gaps["qid"].tolist())))
+            pairs = before_gaps[["qid", "wiki"]].drop_duplicates()
+            articles = articles_of(pairs["qid"].tolist(), pairs["wiki"].tolist())
         return compute_changes(
             analysis.coverage, analysis.gaps, getattr(analysis, "members", None),
             before_cov, before_gaps, before_members,

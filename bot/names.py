@@ -1,9 +1,10 @@
 """The name shown for an item on a page: the one chain, from labels and titles.
 
 The chain: a label in the wiki's language → ``mul`` → ``en`` → any label → the item's English
-Wikipedia title → its title in any other Wikipedia (by wiki id) → the QID. The two title steps
-exist because a source may carry articles but no labels; a title is a real name of the topic,
-never an invented one.
+Wikipedia title → the title of the article it would be translated from (or, given all of an
+item's articles, its title in the first other Wikipedia by wiki id) → the QID. The two title
+steps exist because a source may carry articles but no labels; a title is a real name of the
+topic, never an invented one.
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ def display_labels(
 ) -> pd.Series:
     """The name to show for each gap row, in the language of the row's wiki.
 
-    The chain: a label in the wiki's language → ``mul`` → ``en`` → any label → the item's
-    English Wikipedia title → its title in any other Wikipedia (by wiki id) → the QID. The two
-    title steps exist because a snapshot may carry articles but no labels; a title is a real
-    name of the topic, never an invented one.
-
-    *labels* has ``qid, lang, label`` (``lang`` ``*`` for the any-language label); *titles* has
-    ``qid, wiki, title``.
+    The chain of the module's description. *labels* has ``qid, lang, label`` (``lang`` ``*``
+    for the any-language label); *titles* has ``qid, wiki, title`` (the titles the run looked
+    up: the English one and the translation source's; of those, English first, then the first
+    by wiki id).
     """
     labels = labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"], keep="last")
     qids = gaps["qid"].astype(str).reset_index(drop=True)
@@ -35,7 +33,7 @@ def display_labels(
     for lang in ("mul", "en", "*"):
         fallback = labels[labels["lang"] == lang].set_index("qid")["label"]
         found = found.fillna(qids.map(fallback))
-    titled = titles[titles["title"].map(lambda v: isinstance(v, str))]  # titles may be unknown
+    titled = titles[titles["title"].notna()]  # a source may not know a title
     titled = titled.assign(other=titled["wiki"] != "enwiki").sort_values(["qid", "other", "wiki"])
     title_of = titled.drop_duplicates("qid").set_index("qid")["title"]
     found = found.fillna(qids.map(title_of)).fillna(qids)

@@ -133,7 +133,12 @@ def _check_languages(got: Gathered, observed: tuple[str, ...], notify: Notify) -
 def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysis:
     gaps = tables.gaps
     gap_qids = sorted(set(gaps["qid"].tolist()), key=lambda q: int(q[1:]))
-    gap_articles = got.lookups.articles(gap_qids)
+    # The titles a page shows: each listed item's English one (the name chain, the namespace
+    # check) and its translation source's — a pair or two per item, however large the run.
+    wanted = pd.concat([pd.DataFrame({"qid": gap_qids, "wiki": "enwiki"}),
+                        tables.sources[["qid", "source_wiki"]].rename(
+                            columns={"source_wiki": "wiki"})], ignore_index=True)
+    gap_articles = got.lookups.articles(wanted["qid"].tolist(), wanted["wiki"].tolist())
     wiki_language = {w: wikis.get(w).language for w in gaps["wiki"].unique()}
     labels = got.lookups.labels(gap_qids, sorted(set(wiki_language.values())))
     gaps["label"] = display_labels(gaps, labels, gap_articles, wiki_language)

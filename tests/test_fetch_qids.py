@@ -46,3 +46,26 @@ def test_the_error_names_the_first_bad_value():
     column = pd.Series([ENTITY + "Q1", ENTITY + "P31", "x"], dtype="str")
     with pytest.raises(MalformedResultsError, match="P31"):
         qids_of(column)
+
+
+qid_texts = st.one_of(
+    st.integers(1, 10**15).map(lambda n: f"Q{n}"),
+    st.sampled_from(["Q0", "Q01", "Q١٢", "Q-5", "Q+5", "q5", "Q 5", "Q5 ", "Q", "Q²", "Q1e3"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(qid_texts, min_size=1, max_size=8))
+def test_a_column_of_qids_follows_the_one_rule(texts):
+    """bot.facts.qid_numbers (a column at a time, as the file readers and engines use it)
+    accepts exactly what bot.ids.is_qid accepts, and gives each QID's number."""
+    from bot.errors import InvalidQidError
+    from bot.facts import qid_numbers
+    from bot.ids import is_qid
+
+    if all(is_qid(t) for t in texts):
+        assert qid_numbers(texts).tolist() == [int(t[1:]) for t in texts]
+    else:
+        with pytest.raises(InvalidQidError, match="not a Wikidata item id"):
+            qid_numbers(texts)

@@ -83,15 +83,17 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     else:
         index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
         lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
-    parts = []
+    keys = np.empty(len(articles), dtype=np.int64)
+    filled = 0
     for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
         block = slice(at, at + 4 * BLOCK)
         item = lookup(block).astype(np.int64)
         code = wiki_code[block]
         keep = (item >= 0) & (code >= 0)
-        parts.append(item[keep] * n_wikis + remap[code[keep]])
-    keys = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-    del parts
+        kept = item[keep] * n_wikis + remap[code[keep]]
+        keys[filled : filled + len(kept)] = kept
+        filled += len(kept)
+    keys = keys[:filled]
     keys.sort()
     if len(keys) > 1:
         distinct = np.r_[True, keys[1:] != keys[:-1]]
@@ -288,8 +290,8 @@ def _pairs_of_rows(index: CellIndex, items: np.ndarray, wikis: np.ndarray):
     """
     n_items = len(index.items)
     per_item = np.bincount(index.pair_item, minlength=n_items)
-    first = np.full(n_items + 1, -1, dtype=np.int64)  # pairs are sorted by (group, item) …
-    by_item = np.argsort(index.pair_item, kind="stable")  # … so list them by item
+    first = np.full(n_items + 1, -1, dtype=np.int32)  # pairs are sorted by (group, item) …
+    by_item = np.argsort(index.pair_item, kind="stable").astype(np.int32)  # … list them by item
     starts = np.zeros(n_items + 1, dtype=np.int64)
     np.cumsum(per_item, out=starts[1:])
     has = per_item > 0
@@ -371,9 +373,12 @@ def index_cells(
         row_pair, row_wiki = row_pair[known], row_wiki[known]
     del known
     index.sitelinks = np.bincount(row_pair, minlength=len(pair_group)).astype(np.int64)
-    cells = np.bincount(pair_group[row_pair] * n_wikis + row_wiki,
-                        minlength=len(groups) * n_wikis)
-    index.articles = cells.reshape(len(groups), n_wikis).astype(np.int64)
+    cells = np.zeros(len(groups) * n_wikis, dtype=np.int64)
+    for at in range(0, len(row_pair), BLOCK):
+        block = slice(at, at + BLOCK)
+        cells += np.bincount(pair_group[row_pair[block]] * n_wikis + row_wiki[block],
+                             minlength=len(cells))
+    index.articles = cells.reshape(len(groups), n_wikis)
     if ranked:
         _rank(index, row_pair, row_wiki)
     return index
@@ -387,10 +392,12 @@ def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray) -> None:
     position = np.empty(n_pairs, dtype=np.int64)
     position[order] = np.arange(n_pairs)
     stride = max(n_pairs, 1)
-    keys = row_wiki.astype(np.int64)
+    # (wiki, position) keys, in 32 bits when they fit: half the memory and a faster sort.
+    kind = np.int32 if n_wikis * stride < 2**31 else np.int64
+    keys = row_wiki.astype(kind)
     keys *= stride
     for at in range(0, len(keys), BLOCK):
-        keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]]
+        keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]].astype(kind)
     keys.sort()
     for name in ("pair_group", "pair_item", "pair_profile", "sitelinks"):
         setattr(index, name, getattr(index, name)[order])
@@ -401,6 +408,6 @@ def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray) -> None:
         present.astype(np.int64) @ (~index.profile_wikis).astype(np.int64)
     ) == 0
     bounds = (np.arange(n_wikis)[:, None] * stride + index.group_start[None, :]).ravel()
-    index.article_bounds = np.searchsorted(keys, bounds).reshape(n_wikis, n_groups + 1)
+    index.article_bounds = np.searchsorted(keys, bounds.astype(kind)).reshape(n_wikis, n_groups + 1)
     keys %= stride
     index.article_pos = keys.astype(np.int32) if stride < 2**31 else keys

@@ -64,6 +64,8 @@ class CompactEngine:
 
 def _numbered(members: pd.DataFrame) -> pd.DataFrame:
     """The members with ``qnum`` (a row twice counts once: the indexes pair items by group)."""
+    if "qnum" in members:  # a reader that numbered them already
+        return members[["itemset", "goal", "qnum"]]
     return members[["itemset", "goal"]].assign(qnum=qid_numbers(members["qid"]))
 
 

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bot.errors import ConfigError, DumpError, InvalidQidError
-from bot.facts import Facts, Lookups, articles_frame, qid_numbers
+from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
 from bot.ids import REDIRECT_BADGES, goal_of_text
 from bot.sources.dump import (
     DumpStats,
@@ -61,47 +61,80 @@ def kind_of(path: Path) -> str:
 
 
 def read_members(path: Path) -> pd.DataFrame:
-    """``itemset, goal, qid`` from a CSV or Parquet members file (see the module's description)."""
+    """``itemset, goal, qid, qnum`` from a CSV or Parquet members file (see the module's
+    description); each (item set, item) once. Read column by column in Arrow: a members file
+    of millions of rows costs about its own size."""
     path = Path(path)
     try:
         if str(path).lower().endswith(".parquet") or path.is_dir():
-            frame = pd.read_parquet(path)
+            table = pq.read_table(path)
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            import pyarrow.csv as pacsv
+
+            table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in MEMBER_COLUMNS}))
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise ConfigError(f"{path}: cannot read the members file: {_short(exc)}") from exc
-    missing = [c for c in MEMBER_COLUMNS if c not in frame.columns]
+    missing = [c for c in MEMBER_COLUMNS if c not in table.column_names]
     if missing:
         raise ConfigError(
             f"{path}: missing column(s) {', '.join(missing)}; expected a header "
             "itemset, goal, qid"
         )
-    frame = frame[list(MEMBER_COLUMNS)].astype(str)
-    goals = frame["goal"].str.strip()
-    distinct = {g: goal_of_text(g) for g in pd.unique(goals)}
-    bad = goals.map(lambda g: distinct[g] is None)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ConfigError(
-            f"{path} row {row + 2}: goal {goals.iloc[row]!r} is not a goal (a number 1–17)"
-        )
+    goals = _goals(path, table["goal"])
+    qid = table["qid"].cast(pa.string())
     try:
-        qid_numbers(frame["qid"])
+        qnum = qid_numbers(qid)
     except InvalidQidError as exc:
-        row = int(np.flatnonzero(~frame["qid"].str.fullmatch(r"Q[1-9][0-9]*").to_numpy())[0])
+        good = pc.fill_null(pc.match_substring_regex(qid, r"^Q[1-9][0-9]*$"), False)
+        row = int(np.flatnonzero(~good.to_numpy(zero_copy_only=False))[0])
         raise ConfigError(f"{path} row {row + 2}: {exc}") from None
-    empty = frame["itemset"].str.strip() == ""
+    itemset = pc.utf8_trim_whitespace(table["itemset"].cast(pa.string()))
+    empty = pc.fill_null(pc.equal(itemset, ""), True).to_numpy(zero_copy_only=False)
     if empty.any():
         raise ConfigError(f"{path} row {int(np.flatnonzero(empty)[0]) + 2}: no item set named")
-    out = pd.DataFrame(
-        {"itemset": frame["itemset"].str.strip(), "goal": goals.map(distinct).astype("int64"),
-         "qid": frame["qid"]}
-    )
-    several = out.groupby("itemset")["goal"].nunique()
-    if (several > 1).any():
-        name = several[several > 1].index[0]
+    encoded = pc.dictionary_encode(itemset).combine_chunks()
+    names = encoded.dictionary.to_pylist()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    low = np.full(len(names), 18, dtype=np.int64)
+    high = np.zeros(len(names), dtype=np.int64)
+    np.minimum.at(low, codes, goals)
+    np.maximum.at(high, codes, goals)
+    if (low != high).any():
+        name = names[int(np.flatnonzero(low != high)[0])]
         raise ConfigError(f"{path}: item set {name!r} has items of several goals; one goal a set")
-    return out.drop_duplicates(["itemset", "qid"]).reset_index(drop=True)
+    sets = pd.Categorical.from_codes(codes, categories=names)
+    keys = codes * (int(qnum.max()) + 1 if len(qnum) else 1) + qnum
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    return pd.DataFrame({
+        "itemset": sets[first], "goal": goals[first],
+        "qid": pd.array(qid.take(pa.array(first)), dtype="str"), "qnum": qnum[first],
+    })
+
+
+def _goals(path: Path, column) -> np.ndarray:
+    """The goal column as numbers 1–17; a row that is not a goal is named."""
+    if pa.types.is_integer(column.type):
+        values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
+        bad = (values < 1) | (values > 17)
+        if column.null_count:
+            bad |= np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False))
+        text = None
+    else:
+        text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+        distinct = {g: goal_of_text(g) if isinstance(g, str) else None
+                    for g in pc.unique(text).to_pylist()}
+        mapped = pd.Series(text.to_pandas()).map(distinct)
+        bad = mapped.isna().to_numpy()
+        values = mapped.fillna(0).astype("int64").to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        shown = column[row].as_py() if text is None else text[row].as_py()
+        raise ConfigError(
+            f"{path} row {row + 2}: goal {str(shown)!r} is not a goal (a number 1–17)"
+        )
+    return values
 
 
 # ---- Parquet sitelinks -------------------------------------------------------------------------
@@ -122,10 +155,13 @@ def _open_parquet(path: Path) -> pq.ParquetDataset:
 
 
 def _batches(path: Path, columns: Sequence[str]):
+    """The *columns* of the Parquet file (or folder of files) at *path*, a batch at a time:
+    one row group is read at once, so memory stays that of a row group, whatever the file."""
     dataset = _open_parquet(path)
-    for fragment in dataset.fragments:
+    for name in dataset.files:
         try:
-            yield from fragment.to_batches(columns=list(columns), batch_size=1 << 20)
+            with pq.ParquetFile(name) as handle:
+                yield from handle.iter_batches(batch_size=1 << 18, columns=list(columns))
         except (OSError, pa.ArrowException) as exc:
             raise DumpError(f"{path}: cannot read Parquet: {_short(exc)}") from exc
 
@@ -165,6 +201,7 @@ def parquet_articles(path: Path, members: pd.DataFrame):
                           for i, n in enumerate(names)], dtype=np.int32)
         items.append(item[keep])
         codes.append(remap[index[keep]] if len(names) else np.zeros(0, dtype=np.int32))
+    pa.default_memory_pool().release_unused()  # the reader's scratch memory, back to the OS
     item = np.concatenate(items) if items else np.zeros(0, dtype=np.int32)
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
     wikis = (pd.Categorical.from_codes(code, categories=list(categories)) if categories
@@ -173,21 +210,34 @@ def parquet_articles(path: Path, members: pd.DataFrame):
     return pd.DataFrame({"item": item, "wiki": wikis}), counts, numbers
 
 
-def parquet_titles(path: Path, qids: Sequence[str]) -> pd.DataFrame:
-    """``qid, wiki, title`` of every Wikipedia article of *qids* in Parquet sitelinks."""
+def parquet_titles(path: Path, qids: Sequence[str], wikis=None) -> pd.DataFrame:
+    """``qid, wiki, title`` of the Wikipedia articles of *qids* in Parquet sitelinks (of the
+    (qid, wiki) pairs only, given *wikis*): a pass over the file, keeping the rows asked for."""
     wanted = pa.array(sorted(set(qids)), pa.string())
+    pairs = None
+    if wikis is not None:  # matched in Arrow, a batch at a time: only the pairs become pandas
+        pairs = pa.table({"qid": pa.array(list(qids), pa.string()),
+                          "wiki": pa.array(list(wikis), pa.string())}).group_by(
+            ["qid", "wiki"]).aggregate([])
     known = known_wikipedias()
     parts = []
     for batch in _batches(path, SITELINK_COLUMNS):
         table = pa.Table.from_batches([batch])
-        table = table.filter(pc.is_in(table["qid"].cast(pa.string()), value_set=wanted))
+        table = table.select(["qid", "wiki", "title", "badges"]).cast(pa.schema(
+            [("qid", pa.string()), ("wiki", pa.string()), ("title", pa.string()),
+             ("badges", pa.string())]))
+        table = table.filter(pc.is_in(table["qid"], value_set=wanted))
+        if pairs is not None and table.num_rows:
+            table = table.join(pairs, keys=["qid", "wiki"], join_type="inner")
         if table.num_rows:
             parts.append(table.to_pandas())
+    pa.default_memory_pool().release_unused()
     if not parts:
         return pd.DataFrame({"qid": [], "wiki": [], "title": []})
-    frame = pd.concat(parts, ignore_index=True).astype({"qid": str, "wiki": str})
+    frame = pd.concat(parts, ignore_index=True)
     redirect = frame["badges"].fillna("").str.contains(_REDIRECT, regex=True)
-    frame = frame[~redirect & frame["wiki"].map(lambda w: is_wikipedia(w, known))]
+    is_wiki = {w: is_wikipedia(w, known) for w in frame["wiki"].unique()}
+    frame = frame[~redirect & frame["wiki"].map(is_wiki)]
     return frame[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"]).reset_index(drop=True)
 
 
@@ -209,7 +259,7 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
         articles, counts, numbers = (None, {}, None) if engine_reads else parquet_articles(
             path, members)
         lookups = Lookups(
-            articles=lambda qids: parquet_titles(path, qids),
+            articles=lambda qids, wikis=None: parquet_titles(path, qids, wikis),
             labels=lambda qids, languages: no_labels,
         )
     else:
@@ -225,8 +275,8 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
             "redirect_sitelinks": int(frame["redirect"].sum()), "entities": stats.entities,
         }
         lookups = Lookups(
-            articles=lambda qids: (dump_titles(path, qids) if engine_reads
-                                   else kept[kept["qid"].isin(set(qids))].reset_index(drop=True)),
+            articles=lambda qids, wikis=None: pairs_of(
+                dump_titles(path, qids) if engine_reads else kept, qids, wikis),
             labels=lambda qids, languages: dump_labels(path, qids, languages),
         )
     counts["items"] = int(members["qid"].nunique())

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from bot.errors import EndpointError
-from bot.facts import Facts, Lookups, articles_frame, qid_numbers
+from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
 from bot.ids import sorted_qids
 from bot.languages import Wikis
 from bot.sources.endpoint import FailedPart, fetch_labels, fetch_sitelinks
@@ -82,8 +82,8 @@ def gather(
     articles = sitelinks.loc[~sitelinks["redirect"], ["qid", "wiki", "title"]]
     articles = articles.reset_index(drop=True)
 
-    def article_rows(wanted: Sequence[str]) -> pd.DataFrame:
-        return articles[articles["qid"].isin(set(wanted))].reset_index(drop=True)
+    def article_rows(wanted: Sequence[str], wikis=None) -> pd.DataFrame:
+        return pairs_of(articles, wanted, wikis)
 
     def labels(wanted: Sequence[str], languages: Sequence[str]) -> pd.DataFrame:
         return fetch_labels(
