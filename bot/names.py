@@ -29,12 +29,12 @@ def display_labels(
     qids = gaps["qid"].astype(str).reset_index(drop=True)
     wanted = pd.DataFrame({"qid": qids,
                            "lang": gaps["wiki"].map(wiki_language).fillna("").tolist()})
-    found = wanted.merge(labels, on=["qid", "lang"], how="left")["label"]
+    found = wanted.merge(labels, on=["qid", "lang"], how="left")["label"].astype(object)
     for lang in ("mul", "en", "*"):
-        fallback = labels[labels["lang"] == lang].set_index("qid")["label"]
-        found = found.fillna(qids.map(fallback))
+        fallback = labels[labels["lang"] == lang].set_index("qid")["label"].astype(object)
+        found = found.fillna(qids.map(fallback).astype(object))
     titled = titles[titles["title"].notna()]  # a source may not know a title
     titled = titled.assign(other=titled["wiki"] != "enwiki").sort_values(["qid", "other", "wiki"])
     title_of = titled.drop_duplicates("qid").set_index("qid")["title"]
-    found = found.fillna(qids.map(title_of)).fillna(qids)
+    found = found.fillna(qids.map(title_of).astype(object)).fillna(qids.astype(object))
     return pd.Series(found.astype(object).tolist(), index=gaps.index, dtype=object)
