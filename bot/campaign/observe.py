@@ -60,7 +60,7 @@ def see(frozen: pd.DataFrame, analysis, facts, lookups) -> pd.DataFrame:
     members = set(analysis.members["qid"].tolist()) if analysis.members is not None else set()
     is_member = frozen["qid"].isin(members)
     unseen = frozen.loc[~is_member, ["wiki", "qid"]].assign(state="unseen", title=None)
-    looked = frozen.loc[is_member, ["wiki", "qid"]]
+    looked = frozen.loc[is_member, ["wiki", "qid"]].astype(object)
     wikis = sorted(set(looked["wiki"].tolist()))
     if facts.articles is not None:
         numbers = facts.article_numbers()
@@ -70,7 +70,8 @@ def see(frozen: pd.DataFrame, analysis, facts, lookups) -> pd.DataFrame:
         have = pd.DataFrame({"qid": ["Q" + str(n) for n in numbers[keep]],
                              "wiki": where[keep]})
     else:  # an engine that reads the files itself: ask the source
-        have = lookups.articles(sorted(set(looked["qid"].tolist())))[["qid", "wiki"]]
+        have = lookups.articles(sorted(set(looked["qid"].tolist())))[["qid", "wiki"]].astype(
+            object)
     created = looked.merge(have.drop_duplicates(), on=["qid", "wiki"])
     titles = _titles(created, lookups)
     created = created.merge(titles, on=["qid", "wiki"], how="left").assign(state="article")
@@ -80,7 +81,7 @@ def see(frozen: pd.DataFrame, analysis, facts, lookups) -> pd.DataFrame:
 
 def _titles(created: pd.DataFrame, lookups) -> pd.DataFrame:
     if created.empty:
-        return pd.DataFrame({"qid": [], "wiki": [], "title": []})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("qid", "wiki", "title")})
     found = lookups.articles(sorted(set(created["qid"].tolist())))
     found = found[["qid", "wiki", "title"]].drop_duplicates(["qid", "wiki"])
     found = found.astype({"qid": object, "wiki": object})
