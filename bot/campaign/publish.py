@@ -42,14 +42,16 @@ class Opened:
     messages: list
 
 
-def open_campaign(campaign: Campaign, source, *, opened=None, snapshot_qids=None) -> Opened:
-    """Open *source* (unless *opened*) and check the campaign against what it serves."""
+def open_campaign(campaign: Campaign, source, *, opened=None, snapshot_qids=None,
+                  itemset_files=()) -> Opened:
+    """Open *source* (unless *opened*) and check the campaign against what it serves (the
+    catalogue with the organizers' *itemset_files*)."""
     from bot.catalogue import load_catalogue
     from bot.languages import load_wikis
     from bot.runs_facts import open_source
 
     opened = opened or open_source(source)
-    catalogue = load_catalogue(opened.snapshot)
+    catalogue = load_catalogue(opened.snapshot, extra=tuple(itemset_files))
     wikis = load_wikis()
     resolved, messages = resolve(campaign, catalogue, wikis,
                                  embedded=bool(opened.snapshot_data or opened.files),
