@@ -17,7 +17,9 @@ report that follow each other (a report page's root title for scheduled runs, ``
     the listed missing items — the first ``gaps_per_wiki`` of each goal × wiki, as the report
     listed them (the bound is in the run's counts) — one row per (goal, wiki, item);
 ``reserved``
-    run ids handed out to runs under way: a run's id is chosen once, at its start.
+    run ids handed out to runs under way: a run's id is chosen once, at its start;
+``campaigns``, ``campaign_items``, ``campaign_looks``, ``campaign_seen``
+    campaigns' frozen starts and what later runs saw of them (:mod:`bot.campaign.store`).
 
 A run is written in **one transaction** at its very end (:meth:`History.record`): a process
 killed at any point leaves either the whole run or nothing, never half of one.
@@ -45,6 +47,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.campaign import store as campaign_store
 from bot.config import REPORTS_DIR
 from bot.errors import HistoryError
 
@@ -367,6 +370,7 @@ class History:
             db.execute("PRAGMA synchronous = FULL")
             version = _create(db)
             db.execute(_RESERVED)
+            campaign_store.create(db)
         except sqlite3.Error as exc:
             if db is not None:
                 db.close()
@@ -382,6 +386,11 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for the tables kept beside the runs (campaigns)."""
+        return self._db
 
     def __enter__(self) -> History:
         return self
@@ -545,12 +554,14 @@ class History:
         published: bool | None = None,
         outcomes: Iterable = (),
         baseline: Changes | None = None,
+        attach=None,
     ) -> RunRecord:
         """Write the whole run in one transaction and return its record.
 
         *outcomes* are the pages' :class:`bot.wiki.PageOutcome` (or dicts with title, status,
         reason); *baseline* the :class:`Changes` computed for this run, whose baseline runs are
-        noted.
+        noted; *attach* (``(connection, run key) → None``) writes rows of the tables kept
+        beside the runs (a campaign's frozen start, its looks) in the same transaction.
         """
         outcome_list = [
             o if isinstance(o, dict) else {"title": o.title, "status": o.status,
@@ -606,6 +617,8 @@ class History:
                            ((key, *row) for row in member_rows))
             db.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)",
                            ((key, *row) for row in gap_rows))
+            if attach is not None:
+                attach(db, key)
             db.execute("DELETE FROM reserved WHERE series = ? AND run_id = ?", (series, run_id))
             db.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
@@ -637,7 +650,7 @@ class History:
         marks = ",".join("?" * len(doomed))
         try:
             db.execute("BEGIN IMMEDIATE")
-            for table in ("gaps", "members", "coverage"):
+            for table in ("gaps", "members", "coverage", *campaign_store.RUN_TABLES):
                 db.execute(f"DELETE FROM {table} WHERE run IN ({marks})", doomed)
             db.execute(f"UPDATE runs SET baseline = NULL WHERE baseline IN ({marks})", doomed)
             db.execute(f"DELETE FROM runs WHERE id IN ({marks})", doomed)
@@ -669,7 +682,7 @@ class History:
                 problems.append(
                     f"run {record.run_id} ({record.series}): {counted} gap rows, "
                     f"coverage says {listed} listed ({record.gaps} missing)")
-        for table in ("coverage", "members", "gaps"):
+        for table in ("coverage", "members", "gaps", *campaign_store.RUN_TABLES):
             orphans = self._db.execute(
                 f"SELECT count(*) FROM {table} WHERE run NOT IN (SELECT id FROM runs)"
             ).fetchone()[0]

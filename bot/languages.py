@@ -5,6 +5,14 @@ The table comes from MediaWiki's own site matrix (``action=sitematrix``), bundle
 name (``frwiki``, the id Wikidata uses for sitelinks), its subdomain (``fr``), its language
 code, its English name and its name in its own language. A wiki created after the bundled
 matrix still works when it appears in live data: it is named by its code.
+
+**Speakers.** :meth:`Wikis.speakers` gives the number of people who speak a Wikipedia's
+language, as the Unicode CLDR estimates it (its territory data: each territory's population
+times the share that speaks the language, summed), read from the ``language_data`` package
+(CLDR 40) — never a table of our own. The wiki's MediaWiki language code is first turned into
+the BCP 47 tag CLDR uses, by MediaWiki's own rule (:func:`bcp47`). CLDR has no figure for some
+languages (``sh``, ``simple``, Tagalog under ``tl``); a figure of 0 is CLDR's "no data" (sign
+languages, classical languages) and is reported as unknown too.
 """
 
 from __future__ import annotations
@@ -84,6 +92,13 @@ class Wikis:
         """Every Wikipedia that is not closed, by database name."""
         return sorted((w for w in self._by_wiki.values() if not w.closed), key=lambda w: w.wiki)
 
+    def speakers(self, wiki: str) -> int | None:
+        """How many people speak the language of Wikipedia *wiki* (CLDR), or None if unknown."""
+        from language_data.population_data import LANGUAGE_SPEAKING_POPULATION
+
+        figure = LANGUAGE_SPEAKING_POPULATION.get(bcp47(self.get(wiki).language))
+        return int(figure) if figure else None
+
     def frame(self, wikis: Iterable[str]) -> pd.DataFrame:
         """``wiki, language, language_name`` for the given wikis, for joining onto tables."""
         rows = [self.get(w) for w in wikis]
@@ -94,6 +109,34 @@ class Wikis:
                 "language_name": [w.name for w in rows],
             }
         )
+
+
+# MediaWiki's renamed language codes and its non-standard codes with their BCP 47 tags
+# (includes/language/LanguageCode.php of MediaWiki 1.39: DEPRECATED_LANGUAGE_CODE_MAPPING and
+# NON_STANDARD_LANGUAGE_CODE_MAPPING, the entries a Wikipedia's language can have).
+_RENAMED = {"als": "gsw", "bat-smg": "sgs", "be-x-old": "be-tarask", "fiu-vro": "vro",
+            "roa-rup": "rup", "zh-classical": "lzh", "zh-min-nan": "nan", "zh-yue": "yue"}
+_NON_STANDARD = {"cbk-zam": "cbk", "eml": "egl", "map-bms": "jv-x-bms", "mo": "ro-Cyrl-MD",
+                 "nrm": "nrf", "roa-tara": "nap-x-tara", "simple": "en-simple"}
+
+
+def bcp47(code: str) -> str:
+    """A MediaWiki language code → its BCP 47 tag, as MediaWiki's ``LanguageCode::bcp47``
+    spells it (``zh-yue`` → ``yue``, ``als`` → ``gsw``; region subtags upper case)."""
+    code = code.lower()
+    code = _NON_STANDARD.get(_RENAMED.get(code, code), _RENAMED.get(code, code))
+    parts = code.split("-")
+    out = [parts[0]]
+    for before, part in zip(parts, parts[1:], strict=False):
+        if before == "x":
+            out.append(part)
+        elif len(part) == 2:
+            out.append(part.upper())
+        elif len(part) == 4:
+            out.append(part.title())
+        else:
+            out.append(part)
+    return "-".join(out)
 
 
 def load_wikis(path: Path = TABLE) -> Wikis:

@@ -69,6 +69,7 @@ from bot.config import DEFAULT_GAPS_PER_WIKI
 from bot.errors import UsageError
 
 TEMPLATE = "SDG gaps report"
+CAMPAIGN_TEMPLATE = "SDG gaps campaign"  # read by bot.campaign.spec
 DEFAULT_EVERY = 7.0
 DEFAULT_ROWS = DEFAULT_GAPS_PER_WIKI
 MAX_ROWS = 5000
@@ -125,11 +126,12 @@ class ConfigMessage:
     report: int | None = None  # the report's number on the page (1 = the first template)
     page: str | None = None  # the report's root page, when known
     key: str | None = None  # the parameter
+    kind: str = "report"  # what the template asks for: a report, or a campaign
 
     def __str__(self) -> str:
         where = [f"line {self.line}"]
         if self.report is not None:
-            report = f"report {self.report}"
+            report = f"{self.kind} {self.report}"
             if self.page:
                 report += f" ({self.page})"
             where.append(report)
@@ -198,12 +200,13 @@ def _line(text: str, offset: int) -> int:
 
 
 def parse_config(text: str) -> ConfigPage:
-    """Read every ``{{SDG gaps report}}`` on the page; check each parameter's syntax."""
+    """Read every ``{{SDG gaps report}}`` on the page; check each parameter's syntax.
+    ``{{SDG gaps campaign}}`` templates are left to :func:`bot.campaign.spec.parse_campaigns`."""
     code = mwparserfromhell.parse(text)
     reports: list[ReportSpec] = []
     messages: list[ConfigMessage] = []
     offset = 0
-    number = 0
+    number = campaigns = 0
     seen_pages: dict[str, int] = {}
     for node in code.nodes:
         start = offset
@@ -212,6 +215,9 @@ def parse_config(text: str) -> ConfigPage:
             continue
         name = _template_name(node.name)
         line = _line(text, start)
+        if name == CAMPAIGN_TEMPLATE:
+            campaigns += 1
+            continue
         if name != TEMPLATE:
             ratio = difflib.SequenceMatcher(None, name.lower(), TEMPLATE.lower()).ratio()
             if ratio >= 0.8:
@@ -234,7 +240,7 @@ def parse_config(text: str) -> ConfigPage:
             continue
         seen_pages[key] = number
         reports.append(spec)
-    if number == 0:
+    if number == 0 and campaigns == 0:
         messages.append(ConfigMessage(
             1, f"no {{{{{TEMPLATE}}}}} template on the page, so there is no report to run. "
             f"Expected at least one, e.g. {{{{{TEMPLATE}|page=…|goals=13|languages=fr}}}}."))

@@ -12,7 +12,8 @@ record and the exit status. In order:
 3. names for the listed gaps (labels, titles), asked of the source for those items only;
 4. the run id, chosen once (reserved in the history), and the changes since the last run;
 5. the report directory (:mod:`bot.report`), then the post (:mod:`bot.wiki`), then the history
-   record, in one transaction, last.
+   record, in one transaction, last — with the run's look at the campaigns the history holds
+   (:mod:`bot.campaign.observe`).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class RunResult:
     posted: bool | None = None  # None: not asked to post; False: not posted (why in note)
     note: str = ""
     status: int = 0
+    gathered: Gathered | None = None  # the facts and lookups the analysis was made from
 
 
 def run(
@@ -111,7 +113,7 @@ def run(
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
     if not request.write:
         return RunResult(analysis=analysis, out=None, pages=[],
-                         status=0 if analysis.complete else INCOMPLETE)
+                         status=0 if analysis.complete else INCOMPLETE, gathered=got)
     return _finish(request, analysis, got, notify=notify, echo=echo)
 
 
@@ -250,11 +252,13 @@ def _finish(request: RunRequest, analysis: Analysis, got: Gathered, *, notify, e
                             for a in getattr(request.post, "pywikibot_args", ()))
             _post(request, result, echo)
         if history is not None and not simulated:
+            from bot.campaign.observe import attachment
             from bot.history import published
 
             result.record = history.record(
                 analysis, series=request.series, published=published(result.outcomes),
                 outcomes=result.outcomes, baseline=analysis.changes,
+                attach=attachment(history, analysis, got),  # a look at the campaigns
             )
         elif simulated:
             result.note = "simulated: nothing saved, so the run is not recorded in the history"

@@ -182,6 +182,7 @@ class ReportOutcome:
     changes: dict | None = None
     queries: int = 0
     query_seconds: float = 0.0
+    kind: str = "report"  # or "campaign" (a {{SDG gaps campaign}} template)
 
 
 @dataclass
@@ -263,13 +264,16 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
                                                   options.pywikibot_args)]
             spec = next((s for s, t in zip(specs, titles[1:], strict=True)
                          if t == titles[0]), None)
-        if spec is None:
+        if spec is None and _names_campaign(options.page, config_page.text,
+                                            options.pywikibot_args):
+            specs = []  # --page names a campaign: no report runs
+        elif spec is None:
             known = ", ".join(s.page for s in specs) or "none"
             raise UsageError(
                 f"--page {options.page!r}: no report on {config_page.title} has that root page "
                 f"(reports: {known})"
             )
-        specs = [spec]
+        specs = [spec] if spec is not None else []
 
     from bot.runs_facts import open_source
 
@@ -348,13 +352,24 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
         outcome.query_seconds = round(
             after.get("query_seconds", 0.0) - before.get("query_seconds", 0.0), 3)
         result.reports.append(outcome)
+    from bot.campaign.scheduled import run_campaigns
+
+    run_campaigns(config_page.text, config_page.title, config_page.revid, history, opened,
+                  result, options, not_due=_not_due, outcome=ReportOutcome,
+                  snapshot_qids=snapshot_qids)
     stats = opened.stats()
     result.queries = int(stats.get("queries", 0))
     result.query_seconds = float(stats.get("query_seconds", 0.0))
     result.freshness = _freshness(snapshot, result, started)
-    result.reports.sort(key=lambda r: r.number)
+    result.reports.sort(key=lambda r: (r.kind != "report", r.number))
     result.messages.sort(key=lambda m: m.line)
     return result
+
+
+def _names_campaign(page: str, text: str, pywikibot_args) -> bool:
+    from bot.campaign.scheduled import names_campaign
+
+    return names_campaign(page, text, pywikibot_args)
 
 
 def _read_item_lists(titles: list[str], pywikibot_args) -> dict:

@@ -117,10 +117,11 @@ def dump(tmp_path: Path, page: Path) -> str:
 
 def test_the_tables_are_there_after_the_browser_ran_the_page(report, tmp_path):
     dom = dump(tmp_path, report / "index.html")
-    assert dom.count('data-sort-ready="1"') == 2  # the sort script ran on both tables
+    assert dom.count('data-sort-ready="1"') == 3  # the sort script ran on all three tables
     # summary: header + goal 15 (no totals row for one goal); languages: header + the 36 its
-    # sets observed (34 for the invasive species, Luganda and Swahili for Uganda's)
-    assert dom.count("<tr") == 2 + 37
+    # sets observed (34 for the invasive species, Luganda and Swahili for Uganda's); the same
+    # languages again by speakers (equity)
+    assert dom.count("<tr") == 2 + 37 + 37
     dom = dump(tmp_path, report / "html" / "lang-de.html")
     wiki = (report / "wikitext" / "lang-de.wiki").read_text(encoding="utf-8")
     qids_wiki = re.findall(r"\[\[:d:(Q\d+)\|", wiki)

@@ -1,7 +1,8 @@
 """The ``sdg-gaps`` command (also ``python -m bot``).
 
 A thin layer: it parses options, calls the library and prints; one module per subcommand
-(``bot.cli.run``, ``post``, ``catalogue``, ``worklist``, ``history``, ``schedule``), the option
+(``bot.cli.run``, ``post``, ``catalogue``, ``worklist``, ``history``, ``schedule``,
+``campaign``), the option
 groups they share in :mod:`bot.cli.common`. Every
 :class:`bot.errors.SdgGapsError` becomes one line on stderr (``sdg-gaps: error: …``) and a
 non-zero exit status; nothing else is caught, so a real bug still shows its traceback.
@@ -21,6 +22,9 @@ Subcommands:
 ``schedule``
     the scheduled run: read the organizers' configuration page, run the reports that are due,
     post them and write the status page (under a lock)
+``campaign``
+    a partner's campaign: ``publish`` its worklists and page collection (freezing its start
+    once), ``impact`` against the runs recorded since
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot import TOOL_NAME, __version__
-from bot.cli import catalogue, common, history, post, run, schedule, worklist
+from bot.cli import campaign, catalogue, common, history, post, run, schedule, worklist
 from bot.errors import SdgGapsError
 
 
@@ -46,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (run, post, catalogue, worklist, history, schedule):
+    for command in (run, post, catalogue, worklist, history, schedule, campaign):
         command.add_parser(subparsers)
     return parser
 
@@ -67,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours, pywikibot_args = split_pywikibot_args(argv)
     parser = build_parser()
     args = parser.parse_args(ours)
-    if pywikibot_args and args.command not in ("post", "schedule", "run"):
+    if pywikibot_args and args.command not in ("post", "schedule", "run", "campaign"):
         parser.error(f"unrecognized arguments: {' '.join(pywikibot_args)}")
     args.pywikibot_args = pywikibot_args
     try:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from bot.engines.base import SOURCE_PREFERENCE
 from bot.report import changes, links
+from bot.report.equity import equity_blocks
 from bot.report.model import (
     Bar,
     Bullets,
@@ -351,6 +352,7 @@ def summary_page(ctx: Context) -> tuple[PageModel, int, int]:
     goals = sorted(analysis.goals)
     cov = analysis.coverage.set_index(["goal", "wiki"])
     lang_rows = []
+    missing_of: dict[str, int] = {}
     for wiki in analysis.wikis:
         code = ctx.subdomain(wiki)
         figures = []
@@ -376,6 +378,7 @@ def summary_page(ctx: Context) -> tuple[PageModel, int, int]:
                 )
             )
         )
+        missing_of[wiki] = missing
     langs_table = Table(
         (t.plain("col.language"), t.plain("col.code"), *(f"SDG {g} %" for g in goals),
          t.plain("col.gaps")),
@@ -394,6 +397,8 @@ def summary_page(ctx: Context) -> tuple[PageModel, int, int]:
         goals_table,
         Heading(2, t("summary.languages")),
         langs_table,
+        *equity_blocks(ctx, missing_of, lambda w: ctx.page_link(
+            f"lang-{ctx.subdomain(w)}", ctx.subdomain(w))),
         Image("coverage.png", t.plain("col.bar")),
         Image("quality.png", t.plain("goal.quality")),
         *ctx.legend(gaps=False, quality=False, set_ids=[s.id for s in analysis.itemsets]),

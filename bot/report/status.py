@@ -31,6 +31,12 @@ def _page(title: str) -> str:
     return f"[[:{title}|{escape.text(title)}]]"
 
 
+def _number(report) -> str:
+    """``3`` for the third report template; ``campaign 1`` for the first campaign template."""
+    kind = getattr(report, "kind", "report")
+    return str(report.number) if kind == "report" else f"{kind} {report.number}"
+
+
 def _seconds(value: float) -> str:
     return f"{value:,.1f} s" if value < 120 else f"{value / 60:,.1f} min"
 
@@ -63,11 +69,11 @@ def status_body(result) -> str:
     for report in result.reports:
         where = escape.text(report.page) if report.status == "refused" else _page(report.page)
         if not report.outcomes:
-            rows.append((str(report.number), where, escape.text(report.status),
+            rows.append((_number(report), where, escape.text(report.status),
                          escape.text(report.reason)))
             continue
         for outcome in report.outcomes:
-            rows.append((str(report.number), _page(outcome.title), escape.text(outcome.status),
+            rows.append((_number(report), _page(outcome.title), escape.text(outcome.status),
                          escape.text(outcome.reason)))
     if rows:
         lines.append(table(["Report", "Page", "Outcome", "Details"], rows, sortable=False))
@@ -116,7 +122,7 @@ def _refused(result) -> list[str]:
     refused = [r for r in result.reports if r.status == "refused"]
     if not refused:
         return []
-    rows = [(str(r.line or ""), str(r.number), escape.text(r.page), escape.text(r.reason),
+    rows = [(str(r.line or ""), _number(r), escape.text(r.page), escape.text(r.reason),
              escape.text(", ".join(f"“{t}”" for t in r.allowed) or "none")) for r in refused]
     return [
         "", "== Roots not allowed ==",
