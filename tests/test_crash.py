@@ -1,21 +1,23 @@
-"""Killing a run at any point leaves the wiki and the history consistent, and the next run
+"""Killing a run in any phase leaves the wiki and the history consistent, and the next run
 completes.
 
-A real ``sdg-gaps schedule`` (a subprocess, against the real test wiki) is killed with SIGKILL
-at delays spread over its whole length — start-up, analysis, posting, recording. After each
-kill: SQLite's integrity check passes and the recorded runs are whole (every run has its
-coverage, its gap rows match its counts); every page is either its text from before the run or
-exactly the text that run meant to write (the body of its report directory between intact
-markers) — never a mix. A last run, not killed, completes and says that the one before it did
-not finish.
+A real ``sdg-gaps schedule`` (a subprocess, against the real test wiki) is killed with SIGKILL in
+each phase of its work: with the lock taken, once its report directory is written, while its
+pages are being posted (after the first page is saved), and while its history is being written
+(after its rows are inserted, before COMMIT). The kill is not left to chance: the child runs
+the real command under a small harness that prints a line when the phase named on its command
+line is reached and then waits there, so the test kills it exactly in that phase (this pause is
+the only thing the harness adds; the code runs as users run it). After each kill: SQLite's
+integrity check passes and the recorded runs are whole (every run has its coverage, its gap
+rows match its counts); every page is either its text from before the run or exactly the text
+that run meant to write (the body of its report directory between intact markers) — never a
+mix. A last run, not killed, completes and says that the one before it did not finish.
 """
 
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -33,17 +35,80 @@ CONFIG = "Project:SDG gaps/Config"
 ROOT = "Test Wiki:SDG gaps/Species"
 PAGES = {ROOT: "summary", f"{ROOT}/SDG 15": "goal-15", f"{ROOT}/de": "lang-de"}
 STATUS = "Test Wiki:SDG gaps/Config/Status"
-KILLS = 4
+PHASES = ("lock taken", "report written", "pages being posted", "history being written")
+
+# `python -c HARNESS PHASE ARGS…`: the `sdg-gaps` command with ARGS, which prints
+# "phase PHASE" and waits when it reaches PHASE.
+HARNESS = r"""
+import sys, time
+phase, argv = sys.argv[1], sys.argv[2:]
+
+def reached(name):
+    if name == phase:
+        print("phase " + name, flush=True)
+        time.sleep(120)
+
+import bot.history, bot.report, bot.schedule, bot.wiki
+
+acquire = bot.schedule.RunLock.acquire
+def acquire_then(self, *args, **kwargs):
+    acquire(self, *args, **kwargs)
+    reached("lock taken")
+bot.schedule.RunLock.acquire = acquire_then
+
+write_report = bot.report.write_report
+def write_then(*args, **kwargs):
+    pages = write_report(*args, **kwargs)
+    reached("report written")
+    return pages
+bot.report.write_report = write_then
+
+save = bot.wiki.ReportBot._save
+def save_then(self, *args, **kwargs):
+    outcome = save(self, *args, **kwargs)
+    if outcome.status == "saved":
+        reached("pages being posted")
+    return outcome
+bot.wiki.ReportBot._save = save_then
+
+class Inserting:
+    def __init__(self, db):
+        self.db = db
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+    def executemany(self, sql, rows):
+        result = self.db.executemany(sql, rows)
+        if "INSERT INTO gaps" in sql:
+            reached("history being written")
+        return result
+
+record = bot.history.History.record
+def record_slowly(self, *args, **kwargs):
+    self._db = Inserting(self._db)
+    return record(self, *args, **kwargs)
+bot.history.History.record = record_slowly
+
+from bot.cli import main
+sys.exit(main(argv))
+"""
 
 
-def start(tmp_path, snapshot):
+def start(tmp_path, snapshot, phase: str = ""):
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "schedule", "--config-page", CONFIG,
+        [sys.executable, "-c", HARNESS, phase, "schedule", "--config-page", CONFIG,
          "--history", str(tmp_path / "history.sqlite"), "--out-dir", str(tmp_path / "out"),
          "--snapshot", str(snapshot)],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+
+
+def reached(process) -> str | None:
+    """The child's "phase …" line, once it prints it (other lines are passed over)."""
+    for line in process.stdout:
+        if line.startswith("phase "):
+            return line.strip()
+    return None
 
 
 def texts(wiki):
@@ -82,7 +147,7 @@ def check_pages(wiki, old: dict, report_dir: Path | None):
         assert "== Configuration messages ==" in between(status, "status")
 
 
-def test_killing_a_run_anywhere_never_corrupts_history_or_pages(wiki, tmp_path):
+def test_killing_a_run_in_every_phase_never_corrupts_history_or_pages(wiki, tmp_path):
     de = choose({"de": 4})["de"]
     data = [
         derive(tmp_path / "s0", [(q, "de") for q in de[:2]]),
@@ -90,50 +155,48 @@ def test_killing_a_run_anywhere_never_corrupts_history_or_pages(wiki, tmp_path):
     ]
     wiki.edit(CONFIG, "{{SDG gaps report|page=Project:SDG gaps/Species|goals=15|"
                       "languages=de|every=0|rows=50}}")
-    clock = time.monotonic()
     first = start(tmp_path, data[0])
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    length = time.monotonic() - clock
-    runs = check_history(tmp_path / "history.sqlite")
-    assert len(runs) == 1
+    assert len(check_history(tmp_path / "history.sqlite")) == 1
 
-    rng = random.Random(int(os.environ.get("SDG_GAPS_CRASH_SEED", "5")))
-    # Spread over the whole run, start-up included, with jitter; a few beyond its usual end.
-    delays = [length * (i + rng.random()) / KILLS for i in range(KILLS)]
-    killed_with_lock = False
-    for number, delay in enumerate(delays, 1):
+    survived = []
+    for number, phase in enumerate(PHASES, 1):
         old = texts(wiki)
         dirs = set((tmp_path / "out").glob("*/run-*"))
         recorded = len(check_history(tmp_path / "history.sqlite"))
-        process = start(tmp_path, data[number % 2])
-        time.sleep(delay)
+        process = start(tmp_path, data[number % 2], phase)
+        line = reached(process)
+        assert line == f"phase {phase}", (phase, line, process.stderr.read()[-2000:])
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
+        assert lock_path(tmp_path / "history.sqlite").read_text().strip(), phase  # died holding
         runs = check_history(tmp_path / "history.sqlite")
-        assert len(runs) in (recorded, recorded + 1), (number, delay)
+        assert len(runs) == recorded, phase  # a run is recorded whole, last, or not at all
         written = newest_report(tmp_path, dirs)
+        assert (written is not None) == (phase != "lock taken"), phase
         check_pages(wiki, old, written)
-        killed_with_lock = bool(lock_path(tmp_path / "history.sqlite").read_text().strip())
-        changed = sum(wiki.text(title) != old[title] for title in [*PAGES, STATUS])
-        print(f"kill {number} after {delay:.1f} s of a {length:.1f} s run: lock held "
-              f"{killed_with_lock}, report written {written is not None}, pages changed "
-              f"{changed}, run recorded {len(runs) > recorded}")
+        changed = sum(wiki.text(title) != old[title] for title in PAGES)
+        if phase in ("lock taken", "report written"):
+            assert changed == 0, phase
+        else:
+            assert changed >= 1, phase  # posted, whole page by whole page
+        survived.append(phase)
+    assert survived == list(PHASES)
 
     # The next run completes, recovers by itself and says the previous one did not finish.
     old = texts(wiki)
     dirs = set((tmp_path / "out").glob("*/run-*"))
     recorded = len(check_history(tmp_path / "history.sqlite"))
-    final = start(tmp_path, data[(KILLS + 1) % 2])
+    final = start(tmp_path, data[0])
     out, err = final.communicate(timeout=300)
     assert final.returncode == 0, err
     assert "schedule: 1 report(s) (1 done)" in out
     runs = check_history(tmp_path / "history.sqlite")
     assert len(runs) == recorded + 1
     check_pages(wiki, old, newest_report(tmp_path, dirs))
-    if killed_with_lock:
-        assert "did not finish" in out
-        assert "did not finish" in wiki.text(STATUS)
+    assert "did not finish" in out
+    assert "did not finish" in wiki.text(STATUS)
     assert lock_path(tmp_path / "history.sqlite").read_text() == ""
 
 
