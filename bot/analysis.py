@@ -27,7 +27,9 @@ class Analysis:
     itemsets: list  # bot.catalogue.ItemSet
     coverage: pd.DataFrame  # goal, wiki, language, language_name, items, articles, missing, pct
     coverage_itemsets: pd.DataFrame  # itemset, wiki, language, language_name, …
-    gaps: pd.DataFrame  # goal, wiki, language, rank, qid, label, sitelinks (the listed ones)
+    # goal, wiki, language, rank, qid, label, sitelinks, kind: the listed gaps, ranked within
+    # goal × wiki × kind (kind: translate, an article elsewhere to translate; scratch, none)
+    gaps: pd.DataFrame
     totals: pd.DataFrame  # goal, wikis, cells, articles, missing, coverage_pct
     counts: dict
     complete: bool = True
@@ -41,7 +43,11 @@ class Analysis:
     sources: pd.DataFrame | None = None  # qid, source_wiki, source_title, source_bytes, rule
     coverage_targets: pd.DataFrame | None = None  # target, wiki, language, … coverage_pct
     targets: dict = field(default_factory=dict)  # code → bot.catalogue.Target
-    gaps_per_wiki: int | None = None  # the bound of the gap lists (None: every gap)
+    gaps_per_wiki: int | None = None  # the bound of each kind's gap list (None: every gap)
+    rank: str = "sitelinks"  # how the translate gaps are ranked: sitelinks or demand
+    # With rank demand: where the page views came from — wikis (the Wikipedias whose readers'
+    # views count), source (a line naming it), period; None otherwise.
+    demand: dict | None = None
     changes: object | None = None  # bot.history.Changes since the previous run; None: no history
 
     @property

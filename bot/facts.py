@@ -19,6 +19,18 @@ the same four things, and the engines (:mod:`bot.engines`) compute every table f
     instead: ``item`` indexes :attr:`Facts.item_numbers`, the members' distinct numbers, sorted.
 ``pagesizes``
     ``qnum, wiki, pagesize_bytes`` for the articles whose size is known (possibly none).
+``demand``
+    ``qnum, views`` — how much readers read each item: the page views of its articles that
+    the source measured, summed (items without a row: unknown, counted as 0). Only a run
+    ranked by demand asks for them (``None`` otherwise).
+``all_sitelinks``
+    ``qnum, sitelinks`` — the item's sitelinks in every Wikimedia project, as the source
+    counts them (``wikibase:sitelinks``, a dump's entity); items without a row: unknown,
+    counted as 0. How much the projects know about an item no observed Wikipedia has an
+    article on: the rank of its *scratch* gaps (:mod:`bot.engines.base`).
+
+Members are topics only: the source has already left out the Wikimedia-internal items
+(:mod:`bot.topics`), and ``left_out`` says which and why.
 
 Titles and labels are not facts the engines need: the run asks the source for those of the few
 items its pages list (:class:`Lookups`).
@@ -39,6 +51,7 @@ import pyarrow.compute as pc
 
 from bot.errors import InvalidQidError
 from bot.ids import QID_PATTERN
+from bot.topics import Topics
 
 
 def qid_numbers(values: Sequence[str] | pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -158,6 +171,9 @@ class Facts:
     item_numbers: np.ndarray | None = None
     # Wikipedias that are closed: never observed by a source that observes all it holds.
     closed_wikis: frozenset[str] = frozenset()
+    demand: pd.DataFrame | None = None  # qnum, views
+    all_sitelinks: pd.DataFrame | None = None  # qnum, sitelinks
+    left_out: Topics | None = None  # the Wikimedia-internal items the source left out
 
     def article_numbers(self) -> np.ndarray:
         """The articles' item numbers, whichever form the articles have."""

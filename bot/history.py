@@ -14,8 +14,11 @@ report that follow each other (a report page's root title for scheduled runs, ``
 ``members``
     the items of each goal (to tell an article that appeared from an item that left the set);
 ``gaps``
-    the listed missing items — the first ``gaps_per_wiki`` of each goal × wiki, as the report
-    listed them (the bound is in the run's counts) — one row per (goal, wiki, item);
+    the listed missing items — the first ``gaps_per_wiki`` of each goal × wiki (of each kind,
+    translate and scratch, in runs whose counts have ``gap_kinds``), as the report listed them
+    (the bound is in the run's counts) — one row per (goal, wiki, item): a gap is a gap of its
+    goal × wiki whichever its kind, so a topic that turns from scratch to translate (an article
+    was written in another Wikipedia) is neither closed nor new;
 ``reserved``
     run ids handed out to runs under way: a run's id is chosen once, at its start;
 ``campaigns``, ``campaign_items``, ``campaign_looks``, ``campaign_seen``
@@ -665,7 +668,9 @@ class History:
     def check(self) -> list[str]:
         """Problems with the file: SQLite's integrity check, then the runs' own consistency
         (every run has its coverage, its gap rows are the listed ones: per goal × wiki the
-        missing count, or the run's bound ``gaps_per_wiki`` when lower; no orphan rows)."""
+        missing count, or the run's bound ``gaps_per_wiki`` when lower — in a run whose gaps
+        were bounded per kind, the ``listed_gaps`` of its counts, and never more rows in a
+        goal × wiki than it has gaps; no orphan rows)."""
         problems = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
         problems = [p for p in problems if p != "ok"]
         for record in self.runs():
@@ -674,10 +679,20 @@ class History:
             counted = self._db.execute(
                 "SELECT count(*) FROM gaps WHERE run = ?", (record.key,)).fetchone()[0]
             bound = record.counts.get("gaps_per_wiki")
-            listed = self._db.execute(
-                "SELECT coalesce(sum(CASE WHEN ? IS NULL OR missing < ? THEN missing ELSE ? END),"
-                " 0) FROM coverage WHERE run = ?",
-                (bound, bound, bound, record.key)).fetchone()[0]
+            if "gap_kinds" in record.counts:  # bounded per kind: the listed ones are counted
+                listed = int(record.counts.get("listed_gaps", 0))
+                over = self._db.execute(
+                    "SELECT count(*) FROM coverage c WHERE c.run = ? AND c.missing < "
+                    "(SELECT count(*) FROM gaps g WHERE g.run = c.run AND g.goal = c.goal AND "
+                    "g.wiki = c.wiki)", (record.key,)).fetchone()[0]
+                if over:
+                    problems.append(f"run {record.run_id} ({record.series}): {over} goal × "
+                                    "wiki cell(s) with more gap rows than gaps")
+            else:
+                listed = self._db.execute(
+                    "SELECT coalesce(sum(CASE WHEN ? IS NULL OR missing < ? THEN missing "
+                    "ELSE ? END), 0) FROM coverage WHERE run = ?",
+                    (bound, bound, bound, record.key)).fetchone()[0]
             if counted != listed:
                 problems.append(
                     f"run {record.run_id} ({record.series}): {counted} gap rows, "

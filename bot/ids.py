@@ -47,27 +47,27 @@ REDIRECT_BADGES = frozenset({"Q70893996", "Q70894304"})
 # Uganda corpus's P31 classes) are traced in queries/sdg/traced.tsv; the others, seen as the
 # only P31 of climate items whose English titles are Category:, Template: or Portal: pages, and
 # the module and project-page classes no source here names, are listed in
-# queries/verify-live.tsv for a maintainer to confirm against live Wikidata.
-WIKIMEDIA_INTERNAL_CLASSES = frozenset(
-    {
-        "Q4167836",  # Wikimedia category
-        "Q15647814",  # Wikimedia administration category
-        "Q24046192",  # Wikimedia category of stubs
-        "Q30432511",  # metacategory in Wikimedia projects
-        "Q56428020",  # Wikimedia lists category
-        "Q59541917",  # Wikimedia topic category
-        "Q11266439",  # Wikimedia template
-        "Q11753321",  # Wikimedia navigational template
-        "Q4167410",  # Wikimedia disambiguation page
-        "Q22808320",  # Wikimedia human name disambiguation page
-        "Q4663903",  # Wikimedia portal
-        "Q15184295",  # Wikimedia module
-        "Q14204246",  # Wikimedia project page
-        "Q17362920",  # Wikimedia duplicated page
-        "Q21450877",  # Wikimedia multilingual project main page
-        "Q21623879",  # Wikimedia Commons atlas page
-    }
-)
+# queries/verify-live.tsv for a maintainer to confirm against live Wikidata. The names are the
+# classes' English labels, as the run summary and the pages name what was left out.
+WIKIMEDIA_INTERNAL_CLASS_NAMES = {
+    "Q4167836": "Wikimedia category",
+    "Q15647814": "Wikimedia administration category",
+    "Q24046192": "Wikimedia category of stubs",
+    "Q30432511": "metacategory in Wikimedia projects",
+    "Q56428020": "Wikimedia lists category",
+    "Q59541917": "Wikimedia topic category",
+    "Q11266439": "Wikimedia template",
+    "Q11753321": "Wikimedia navigational template",
+    "Q4167410": "Wikimedia disambiguation page",
+    "Q22808320": "Wikimedia human name disambiguation page",
+    "Q4663903": "Wikimedia portal",
+    "Q15184295": "Wikimedia module",
+    "Q14204246": "Wikimedia project page",
+    "Q17362920": "Wikimedia duplicated page",
+    "Q21450877": "Wikimedia multilingual project main page",
+    "Q21623879": "Wikimedia Commons atlas page",
+}
+WIKIMEDIA_INTERNAL_CLASSES = frozenset(WIKIMEDIA_INTERNAL_CLASS_NAMES)
 
 
 def is_qid(value: object) -> bool:

@@ -26,9 +26,10 @@ def display_labels(
     by wiki id).
     """
     labels = labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"], keep="last")
+    labels = labels.astype({"qid": object, "lang": object})  # an empty frame reads as float
     qids = gaps["qid"].astype(str).reset_index(drop=True)
-    wanted = pd.DataFrame({"qid": qids,
-                           "lang": gaps["wiki"].map(wiki_language).fillna("").tolist()})
+    wanted = pd.DataFrame({"qid": qids.astype(object), "lang": pd.Series(
+        gaps["wiki"].map(wiki_language).fillna("").tolist(), dtype=object)})
     found = wanted.merge(labels, on=["qid", "lang"], how="left")["label"].astype(object)
     for lang in ("mul", "en", "*"):
         fallback = labels[labels["lang"] == lang].set_index("qid")["label"].astype(object)

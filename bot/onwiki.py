@@ -10,6 +10,7 @@ introduction, a discussion, examples inside ``<nowiki>`` or ``<pre>``) is ignore
     | every           = 7
     | report language = en
     | rows            = 200
+    | rank            = demand
     }}
 
 Parameters (names are case-insensitive; ``_`` and spaces are the same):
@@ -43,7 +44,12 @@ Parameters (names are case-insensitive; ``_`` and spaces are the same):
 ``report language``
     the language of the report's text (a message file must exist; default ``en``).
 ``rows``
-    the most missing articles listed per goal on a language page (1–5,000; default 200).
+    the most missing articles listed per goal on a language page (1–5,000; default 200), for
+    each kind: topics to translate, and topics to write from scratch.
+``rank``
+    how the topics to translate are ordered: ``sitelinks`` (the default: the number of
+    Wikipedias with an article, most first) or ``demand`` (reader demand: the page views of
+    their articles, most first; ties by sitelinks).
 
 Templates are used rather than JSON because organizers edit them every day, VisualEditor's
 template dialog edits them, and a slip in one parameter does not void the rest: every mistake
@@ -66,6 +72,7 @@ import mwparserfromhell
 
 from bot.catalogue import QID_RE, TARGET_RE
 from bot.config import DEFAULT_GAPS_PER_WIKI
+from bot.engines.base import RANKS
 from bot.errors import UsageError
 
 TEMPLATE = "SDG gaps report"
@@ -86,6 +93,7 @@ PARAMETERS = {
     "every": "days between updates, e.g. 7",
     "report language": "the language of the report's text, e.g. en",
     "rows": f"missing articles listed per goal and language, 1–{MAX_ROWS:,}",
+    "rank": "how topics to translate are ordered: sitelinks or demand",
 }
 ALIASES = {
     "root": "page",
@@ -98,6 +106,8 @@ ALIASES = {
     "every days": "every",
     "lang": "report language",
     "limit": "rows",
+    "ranking": "rank",
+    "order": "rank",
     "row limit": "rows",
     "qids": "items",
     "items goals": "items goal",
@@ -158,6 +168,7 @@ class ReportSpec:
     every_days: float = DEFAULT_EVERY
     report_language: str = "en"
     rows: int = DEFAULT_ROWS
+    rank: str = RANKS[0]
     lines: dict = field(default_factory=dict, compare=False)  # parameter → line
 
     def line_of(self, key: str) -> int:
@@ -346,6 +357,14 @@ def _read_report(node, number: int, text: str, start: int):
         else:
             say("rows", f"“{_short(values['rows'][0])}” is not a row limit; {DEFAULT_ROWS} is "
                 f"used. Expected a whole number from 1 to {MAX_ROWS:,}.")
+    if "rank" in values and values["rank"][0]:
+        word = values["rank"][0].strip().lower()
+        if word in RANKS:
+            spec["rank"] = word
+        else:
+            say("rank", f"“{_short(values['rank'][0])}” is not a ranking; {RANKS[0]} is used. "
+                "Expected sitelinks (the number of Wikipedias with an article) or demand "
+                "(readers' page views).")
     return ReportSpec(**spec), messages
 
 

@@ -29,10 +29,12 @@ import pandas as pd
 from bot.analysis import Analysis, new_run_id, totals
 from bot.config import DEFAULT_GAPS_PER_WIKI
 from bot.engines import Plan, QualityScale, make_engine
+from bot.engines.base import GAP_KINDS
 from bot.errors import UsageError
 from bot.languages import load_wikis
 from bot.names import display_labels
 from bot.runs_facts import DataSource, Gathered, gather, open_source
+from bot.topics import left_out_summary
 
 Notify = Callable[[str], None]
 INCOMPLETE = 3  # exit status: the report was written but is built on incomplete data
@@ -54,6 +56,7 @@ class RunRequest:
     lang: str = "en"
     gaps_per_wiki: int | None = DEFAULT_GAPS_PER_WIKI  # None: every gap
     page_rows: int | None = None  # gap rows per goal on a language page (None: gaps_per_wiki)
+    rank: str = "sitelinks"  # translate gaps by sitelinks, or by reader demand (page views)
     quality_scale: QualityScale = field(default_factory=QualityScale)
     service: str = "wdqs"  # the query service the pages' drill-down links open
     post: object | None = None  # a bot.wiki.PostOptions, or None
@@ -92,16 +95,21 @@ def run(
     opened = opened or open_source(request.source)
     before = opened.stats()
     got = gather(request, opened, wikis, notify=notify, progress=progress)
+    # Demand ranks only where page views were gathered (a file source has none: it warned).
+    rank = request.rank if got.facts.demand is not None else "sitelinks"
     plan = Plan(
         wikis=got.chosen_wikis,
         gaps_per_wiki=request.gaps_per_wiki,
         targets={s.id: tuple(s.targets) for s in got.itemsets if s.targets},
         quality_scale=request.quality_scale,
+        rank=rank,
     )
     engine = make_engine(request.engine, request.master)
     if request.engine == "spark":
         notify(f"computing every table on Spark ({request.master or 'local mode'})")
     tables = engine.tables(got.facts, plan)
+    if tables.left_out is not None:  # the engine applied the topic rule itself (Spark, dumps)
+        got.facts.members = tables.left_out.members
     if opened.files:  # the wikis a file observes are known once the engine has read it
         _check_languages(got, tables.wikis, notify)
     reported = set(tables.coverage["goal"].tolist())
@@ -110,6 +118,7 @@ def run(
                "it is left out of the report")
     analysis = _analysis(request, got, tables, wikis, started, opened)
     analysis.counts.update(_counts(got, analysis, opened.stats(), before))
+    analysis.counts["left_out"] = left_out_summary([got.facts.left_out, tables.left_out])
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
     if not request.write:
         return RunResult(analysis=analysis, out=None, pages=[],
@@ -158,7 +167,7 @@ def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysi
 
     cov = named(tables.coverage, "goal", ["items", "articles", "missing", "coverage_pct"])
     gaps = gaps.merge(names[["wiki", "language"]], on="wiki", how="left")
-    gaps = gaps[["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]]
+    gaps = gaps[["goal", "wiki", "language", "rank", "qid", "label", "sitelinks", "kind"]]
     catalogue = got.catalogue
     sizes = got.facts.pagesizes
     return Analysis(
@@ -166,7 +175,8 @@ def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysi
         started=started,
         finished=datetime.now(UTC).replace(microsecond=0),
         endpoint=opened.describe_endpoint(),
-        provenance=opened.provenance(),
+        provenance={**opened.provenance(),
+                    **({"demand": got.demand_source} if got.demand_source else {})},
         goals={n: catalogue.goals[n] for n in sorted(set(tables.coverage["goal"].tolist()))},
         itemsets=list(got.itemsets),
         coverage=cov,
@@ -193,6 +203,8 @@ def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysi
                  for code in sorted(set(tables.coverage_targets["target"]),
                                     key=_target_key)},
         gaps_per_wiki=request.gaps_per_wiki,
+        rank=request.rank if got.demand_source is not None else "sitelinks",
+        demand=got.demand_source,
     )
 
 
@@ -205,15 +217,19 @@ def _target_key(code: str):
 def _counts(got: Gathered, analysis: Analysis, after: dict, before: dict) -> dict:
     counts = {
         "itemsets": len(got.itemsets),
-        "items": int(got.facts.members["qid"].nunique()),
+        "items": int(got.facts.members["qid"].nunique()),  # topics only (see left_out)
         "sitelinks": int(got.facts.counts.get("sitelinks", 0)),
         "articles": int(got.facts.counts.get("articles", 0)),
         "redirect_sitelinks": int(got.facts.counts.get("redirect_sitelinks", 0)),
         "wikis": int(analysis.coverage["wiki"].nunique()),
         "gaps": int(analysis.totals["missing"].sum()) if len(analysis.totals) else 0,
         "listed_gaps": int(len(analysis.gaps)),
+        # listed gaps per kind (each kind bounded by gaps_per_wiki on its own)
+        "gap_kinds": {kind: int((analysis.gaps["kind"] == kind).sum())
+                      for kind in GAP_KINDS},
         "gaps_per_wiki": analysis.gaps_per_wiki,
         "api_calls": got.api_calls,
+        "pageview_calls": got.pageview_calls,
         "pagesizes": int(len(got.facts.pagesizes)),
     }
     for key, value in after.items():

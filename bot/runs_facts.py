@@ -4,9 +4,11 @@ A :class:`DataSource` is the run's data-source options. :func:`open_source` open
 scheduled run shares one opened source between its reports): the embedded store on the bundled
 snapshot, a live endpoint (with its fallback, cache and budget), or sitelinks files.
 :func:`gather` then chooses the item sets (:mod:`bot.scope`), asks the source for their facts
-(:mod:`bot.sources.queried` for an endpoint, :mod:`bot.sources.files` for files) and the page
-sizes (the snapshot's, or the MediaWiki API's for a live endpoint), and returns them with what
-the engine needs to know: the Wikipedias reported on.
+(:mod:`bot.sources.queried` for an endpoint, :mod:`bot.sources.files` for files), the page
+sizes (the snapshot's, or the MediaWiki API's for a live endpoint) and, for a run ranked by
+reader demand, the page views of the items' articles in the ``demand_from`` Wikipedias (the
+snapshot's, or the pageviews API's for a live endpoint: :mod:`bot.pageviews`), and returns
+them with what the engine needs to know: the Wikipedias reported on.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class DataSource:
     members: Path | None = None
     pagesizes: bool = True  # ask a live endpoint's Wikipedias for page sizes
     pagesize_api: str | None = None  # API URL; {subdomain} is the wiki's (default: Wikipedia's)
+    demand_from: tuple[str, ...] = ("en",)  # Wikipedias whose readers' page views are demand
+    pageviews_api: str | None = None  # the pageviews REST API's root (default: Wikimedia's)
 
 
 @dataclass
@@ -126,6 +130,8 @@ class Gathered:
     failed: list = field(default_factory=list)
     api_calls: int = 0
     reported: pd.DataFrame | None = None  # itemset, wiki: observed, narrowed to the languages
+    demand_source: dict | None = None  # where the page views came from (rank demand)
+    pageview_calls: int = 0
 
 
     def observed_frame(self, wikis: tuple[str, ...]) -> pd.DataFrame:
@@ -170,9 +176,61 @@ def gather(request, opened: Opened, wikis: Wikis, *, notify, progress) -> Gather
         itemsets = choose_itemsets(catalogue, request.goals,
                                    opened.snapshot_data or opened.files, extra)
     if opened.files:
-        return _from_files(request, opened, catalogue, itemsets, members, chosen, wikis)
-    return _from_endpoint(request, opened, catalogue, itemsets, wikis, chosen,
-                          notify=notify, progress=progress, observed_wikis=observed_wikis)
+        got = _from_files(request, opened, catalogue, itemsets, members, chosen, wikis)
+        if request.rank == "demand":
+            notify("warning: --rank demand: a --sitelinks source has no page views; the gaps "
+                   "rank by sitelinks")
+        return got
+    got, articles = _from_endpoint(request, opened, catalogue, itemsets, wikis, chosen,
+                                   notify=notify, progress=progress,
+                                   observed_wikis=observed_wikis)
+    if request.rank == "demand":
+        _demand(got, opened, articles, wikis, notify, progress)
+    return got
+
+
+def _demand(got: Gathered, opened: Opened, articles, wikis: Wikis, notify, progress) -> None:
+    """The page views of the members' articles in the ``demand_from`` Wikipedias, summed per
+    item into :attr:`Facts.demand`: the snapshot's (what its source measured) or the pageviews
+    API's. Where they came from goes into :attr:`Gathered.demand_source`."""
+    from_wikis = tuple(wikis.resolve(code).wiki for code in opened.source.demand_from)
+    if opened.snapshot is not None and opened.snapshot_data:
+        views = opened.snapshot.pageviews()
+        measured = set(views["wiki"])
+        for wiki in from_wikis:
+            if wiki not in measured:
+                notify(f"warning: the bundled snapshot has no page views of {wiki}; its "
+                       "readers' demand counts 0")
+        views = views[views["wiki"].isin(from_wikis)]
+        known = opened.snapshot.manifest.get("pageviews_source") or {}
+        source = " · ".join(str(known[k]) for k in ("repository", "path", "commit") if k in known)
+        period = str(known.get("period", ""))
+    else:
+        from bot.cache import QueryCache
+        from bot.pageviews import API, SERVICE, PageviewFetcher
+
+        source_options = opened.source
+        cache = None
+        if source_options.cache_dir is not None and (source_options.max_age or 0) > 0:
+            cache = QueryCache(source_options.cache_dir, source_options.max_age)
+        fetcher = PageviewFetcher(
+            wikis, contact=source_options.contact, base=source_options.pageviews_api or API,
+            cache=cache, max_retries=source_options.retries,
+            give_up_after=source_options.give_up_after, progress=progress)
+        wanted = articles[articles["wiki"].isin(from_wikis)
+                          & articles["qid"].isin(set(got.facts.members["qid"]))]
+        notify(f"asking {SERVICE} for the page views of {len(wanted):,} articles")
+        fetched = fetcher(wanted)
+        for problem in fetched.problems:
+            notify(f"warning: {problem}")
+        views, got.pageview_calls = fetched.frame, fetched.api_calls
+        source = f"{fetcher.base} (per-article, monthly, agent user)"
+        period = f"{fetched.start}–{fetched.end}"
+    demand = views.groupby("qid", as_index=False)["views"].sum()
+    got.facts.demand = pd.DataFrame({"qnum": qid_numbers(demand["qid"]),
+                                     "views": demand["views"].to_numpy("int64")})
+    got.demand_source = {"wikis": list(from_wikis), "source": source, "period": period,
+                         "articles": int(len(views))}
 
 
 def _from_files(request, opened: Opened, catalogue, itemsets, members, chosen,
@@ -220,7 +278,7 @@ def _from_endpoint(request, opened: Opened, catalogue, itemsets, wikis, chosen, 
     elif live and opened.source.pagesizes:
         api_calls = _fetch_sizes(facts, articles, wikis, opened.source, notify, progress)
     return Gathered(catalogue, list(itemsets), facts, lookups, chosen, failed, api_calls,
-                    reported)
+                    reported), articles
 
 
 def _fetch_sizes(facts: Facts, articles, wikis, source: DataSource, notify, progress) -> int:

@@ -473,7 +473,7 @@ def _run_report(resolved, catalogue, opened, options: ScheduleOptions,
     request = RunRequest(
         source=opened.source, itemsets=tuple(itemsets), languages=resolved.languages,
         engine=options.engine, master=options.master, out_parent=base,
-        lang=resolved.report_language, gaps_per_wiki=spec.rows,
+        lang=resolved.report_language, gaps_per_wiki=spec.rows, rank=spec.rank,
         post=PostOptions(root=spec.page, pywikibot_args=list(options.pywikibot_args),
                          allow_roots=options.allow_roots, origin=origin),
         history=options.history, series=spec.page,

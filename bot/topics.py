@@ -11,6 +11,12 @@ the P31 facts known for them (from any source: the snapshot, a live endpoint thr
 :func:`bot.sources.endpoint.fetch_types`, a dump) and returns the members that are topics and
 what was left out, and why. The rule looks at direct P31 values only; a new subclass of an
 internal class is caught once it is added to the list.
+
+Every source applies it the same way, before any figure is counted: a SPARQL endpoint (the
+bundled snapshot, a live service) answers P31 for the selected and pinned items through
+:func:`bot.sources.endpoint.fetch_types`; a Wikidata dump gives it in each entity's claims (the
+Python reader and Spark's alike); a members file may give it in a ``types`` column; Parquet
+sitelinks give none (every item kept). :func:`left_out_summary` is what the run summary records.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bot.ids import WIKIMEDIA_INTERNAL_CLASSES
+from bot.ids import WIKIMEDIA_INTERNAL_CLASS_NAMES, WIKIMEDIA_INTERNAL_CLASSES
 
 MEMBER_COLUMNS = ["itemset", "goal", "qid"]
 
@@ -76,3 +82,23 @@ def split_topics(
     by_class = by_class[["class", "items"]].astype({"class": object, "items": "int64"})
     by_class = by_class.reset_index(drop=True)
     return Topics(members=kept, dropped=dropped, by_class=by_class)
+
+
+def left_out_summary(parts: list[Topics | None]) -> dict:
+    """What was left out and why, for ``summary.json``: ``items`` (distinct items) and
+    ``classes`` (per internal class: its QID, English name and items, most first, ties by
+    numeric QID), over the passes *parts* of one run (each leaves out items the earlier ones
+    kept, so their counts add up)."""
+    items, per_class = 0, {}
+    for part in parts:
+        if part is None:
+            continue
+        items += part.left_out
+        for cls, n in zip(part.by_class["class"], part.by_class["items"], strict=True):
+            per_class[str(cls)] = per_class.get(str(cls), 0) + int(n)
+    order = sorted(per_class, key=lambda c: (-per_class[c], int(c[1:])))
+    return {
+        "items": items,
+        "classes": [{"class": c, "name": WIKIMEDIA_INTERNAL_CLASS_NAMES.get(c, c),
+                     "items": per_class[c]} for c in order],
+    }

@@ -90,10 +90,12 @@ def test_gaps_are_ranked_by_sitelinks_then_numeric_qid():
     )
     gaps = tables(members, observed, articles).gaps
     dewiki = gaps[gaps["wiki"] == "dewiki"]
-    # Q10 has 2 articles; Q9 and Q100 one each (numeric order: 9 < 100); Q2 none.
+    # Q10 has 2 articles; Q9 and Q100 one each (numeric order: 9 < 100): to translate. Q2 has
+    # none: to write from scratch, a list of its own, ranked from 1.
     assert dewiki["qid"].tolist() == ["Q10", "Q9", "Q100", "Q2"]
-    assert dewiki["rank"].tolist() == [1, 2, 3, 4]
+    assert dewiki["rank"].tolist() == [1, 2, 3, 1]
     assert dewiki["sitelinks"].tolist() == [2, 1, 1, 0]
+    assert dewiki["kind"].tolist() == ["translate"] * 3 + ["scratch"]
 
 
 def test_totals_add_up():
@@ -111,8 +113,10 @@ def test_gap_lists_are_bounded_and_languages_narrow_the_rows_not_the_ranking():
         columns=["qid", "wiki"],
     )
     done = tables(members, observed, articles, gaps_per_wiki=2, wikis=("dewiki",))
-    assert done.gaps["qid"].tolist() == ["Q10", "Q9"]  # ranked by every observed wiki
-    assert done.gaps["sitelinks"].tolist() == [2, 1]
+    # ranked by every observed wiki; the bound is per kind: Q2, to write from scratch, stays
+    assert done.gaps["qid"].tolist() == ["Q10", "Q9", "Q2"]
+    assert done.gaps["sitelinks"].tolist() == [2, 1, 0]
+    assert done.gaps["kind"].tolist() == ["translate", "translate", "scratch"]
     assert done.coverage["wiki"].tolist() == ["dewiki"]
     assert done.coverage["missing"].tolist() == [4]  # exact, though two are listed
     assert done.wikis == ("dewiki", "enwiki", "frwiki")

@@ -38,9 +38,11 @@ def _pct(part, whole):
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 
-def reference(members, observed, articles, sizes, plan):
+def reference(members, observed, articles, sizes, plan, demand=None, known=None):
     """Every table as sorted lists of tuples, from rows: *members* (itemset, goal, qid),
-    *observed* (itemset, wiki), *articles* (qid, wiki), *sizes* ((qid, wiki) → bytes)."""
+    *observed* (itemset, wiki), *articles* (qid, wiki), *sizes* ((qid, wiki) → bytes),
+    *demand* (qid → page views) and *known* (qid → sitelinks in every project)."""
+    demand, known = demand or {}, known or {}
     seen = {}
     for itemset, wiki in observed:
         seen.setdefault(itemset, set()).add(wiki)
@@ -86,10 +88,19 @@ def reference(members, observed, articles, sizes, plan):
             if chosen is not None and wiki not in chosen:
                 continue
             missing = [q for q, wikis in items.items() if wiki in wikis and (q, wiki) not in has]
-            missing.sort(key=lambda q: (-links[q], num[q]))
-            if plan.gaps_per_wiki is not None:
-                missing = missing[: plan.gaps_per_wiki]
-            gaps += [(goal, wiki, rank, q, links[q]) for rank, q in enumerate(missing, 1)]
+            # An article in another wiki the group looked at: translate; none: from scratch.
+            translate = [q for q in missing if links[q] > 0]
+            scratch = [q for q in missing if links[q] == 0]
+            if plan.rank == "demand":
+                translate.sort(key=lambda q: (-demand.get(q, 0), -links[q], num[q]))
+            else:
+                translate.sort(key=lambda q: (-links[q], num[q]))
+            scratch.sort(key=lambda q: (-known.get(q, 0), num[q]))
+            for kind, listed in (("translate", translate), ("scratch", scratch)):
+                if plan.gaps_per_wiki is not None:
+                    listed = listed[: plan.gaps_per_wiki]
+                gaps += [(goal, wiki, rank, q, links[q], kind)
+                         for rank, q in enumerate(listed, 1)]
     tables["gaps"] = gaps
     scale = plan.quality_scale
     quality = []
@@ -114,7 +125,7 @@ def reference(members, observed, articles, sizes, plan):
                         *(classes[c] if sized else None for c in ("stub", "article", "long")),
                         unsized if sized else None, items, score))
     tables["quality"] = quality
-    listed = {q for _, _, _, q, _ in gaps}
+    listed = {q for _, _, _, q, _, _ in gaps}
     sources = []
     for qid in sorted(listed, key=lambda q: num[q]):
         candidates = sorted({w for q, w in articles if q == qid})
@@ -133,8 +144,13 @@ def reference(members, observed, articles, sizes, plan):
     return tables
 
 
-def engine_tables(members, observed, articles, sizes, plan, engine="compact"):
+def engine_tables(members, observed, articles, sizes, plan, engine="compact", demand=None,
+                  known=None):
     """The engine's tables as the same lists of tuples."""
+    def per_item(values, column):
+        return pd.DataFrame({"qnum": [int(q[1:]) for q in values], column: list(values.values())},
+                            ).astype({"qnum": "int64", column: "int64"})
+
     facts = Facts(
         members=pd.DataFrame(members, columns=["itemset", "goal", "qid"]).astype({"goal": "int64"}),
         observed=pd.DataFrame(observed, columns=["itemset", "wiki"]),
@@ -143,6 +159,8 @@ def engine_tables(members, observed, articles, sizes, plan, engine="compact"):
             [(int(q[1:]), w, b) for (q, w), b in sizes.items()],
             columns=["qnum", "wiki", "pagesize_bytes"],
         ).astype({"qnum": "int64", "pagesize_bytes": "int64"}),
+        demand=per_item(demand or {}, "views"),
+        all_sitelinks=per_item(known or {}, "sitelinks"),
     )
     done = make_engine(engine).tables(facts, plan)
 
@@ -155,16 +173,18 @@ def engine_tables(members, observed, articles, sizes, plan, engine="compact"):
 
 
 def check_same(members, observed, articles, sizes=None, *, targets=None, tops=(None, 1, 100),
-               wikis=(None,)):
+               wikis=(None,), demand=None, known=None, ranks=("sitelinks", "demand")):
     sizes = sizes or {}
     for top in tops:
         for chosen in wikis:
-            plan = Plan(wikis=chosen, gaps_per_wiki=top, targets=targets or {},
-                        quality_scale=QualityScale())
-            expected = reference(members, observed, articles, sizes, plan)
-            got = engine_tables(members, observed, articles, sizes, plan)
-            for name in expected:
-                assert got[name] == expected[name], (name, top, chosen)
+            for rank in ranks:
+                plan = Plan(wikis=chosen, gaps_per_wiki=top, targets=targets or {},
+                            quality_scale=QualityScale(), rank=rank)
+                expected = reference(members, observed, articles, sizes, plan, demand, known)
+                got = engine_tables(members, observed, articles, sizes, plan, demand=demand,
+                                    known=known)
+                for name in expected:
+                    assert got[name] == expected[name], (name, top, chosen, rank)
 
 
 # ---- real data ----------------------------------------------------------------------------------
@@ -172,7 +192,8 @@ def check_same(members, observed, articles, sizes=None, *, targets=None, tops=(N
 
 @pytest.fixture(scope="module")
 def snapshot_facts():
-    """The bundled snapshot's item sets, sitelinks and page sizes, as a run asks for them."""
+    """The bundled snapshot's item sets, sitelinks and page sizes, as a run asks for them, its
+    page views (the demand) and each item's sitelinks in every project."""
     from bot.languages import load_wikis
     from bot.runs_facts import DataSource, open_source
     from bot.sources import queried
@@ -185,7 +206,13 @@ def snapshot_facts():
     links = [(q, w) for q, w in articles[["qid", "wiki"]].itertuples(index=False)]
     sizes = {(q, w): int(b) for q, w, b in
              opened.snapshot.pagesizes().itertuples(index=False)}
-    return members, observed, links, sizes, {s.id: s.targets for s in catalogue_sets}
+    demand: dict[str, int] = {}
+    for qid, _wiki, views in opened.snapshot.pageviews().itertuples(index=False):
+        demand[qid] = demand.get(qid, 0) + int(views)
+    known = {f"Q{n}": int(c) for n, c in facts.all_sitelinks.itertuples(index=False)}
+    assert demand and known
+    return (members, observed, links, sizes, {s.id: s.targets for s in catalogue_sets},
+            demand, known)
 
 
 def _catalogue(snapshot):
@@ -195,14 +222,14 @@ def _catalogue(snapshot):
 
 
 def test_same_tables_on_the_snapshot_item_sets(snapshot_facts):
-    members, observed, articles, sizes, targets = snapshot_facts
+    members, observed, articles, sizes, targets, demand, known = snapshot_facts
     assert len({q for _, _, q in members}) > 3965 + 88  # climate, invasive and the rest
     check_same(members, observed, articles, sizes, targets=targets, tops=(None, 200),
-               wikis=(None, ("frwiki", "plwiki")))
+               wikis=(None, ("frwiki", "plwiki", "lgwiki")), demand=demand, known=known)
 
 
 def test_same_tables_with_overlapping_sets_on_the_snapshot_items(snapshot_facts):
-    members, observed, articles, sizes, targets = snapshot_facts
+    members, observed, articles, sizes, targets, demand, known = snapshot_facts
     # An illustrative third set in goal 13: every climate item with an even QID number, observed
     # in four of the 25 wikis (so those items have two profiles' worth of known wikis), and one
     # in goal 15 that repeats invasive species already there (an item counted once per goal).
@@ -211,7 +238,8 @@ def test_same_tables_with_overlapping_sets_on_the_snapshot_items(snapshot_facts)
     seen = observed + [("even", w) for w in ("enwiki", "frwiki", "swwiki", "dewiki")]
     seen += [("again", w) for w in ("enwiki", "cywiki")]
     check_same(members + extra + again, seen, articles, sizes,
-               targets={**targets, "again": ("15.5",)}, tops=(None, 10))
+               targets={**targets, "again": ("15.5",)}, tops=(None, 10), demand=demand,
+               known=known)
 
 
 def test_same_tables_on_a_real_2014_dump_sample():
@@ -228,7 +256,13 @@ def test_same_tables_on_a_real_2014_dump_sample():
     big = sorted(counts, key=lambda w: (-counts[w], w))[:30]
     observed = [("all", w) for w in big[:20]] + [("third", w) for w in big]
     observed += [("fifth", w) for w in sorted(counts)]
-    check_same(members, observed, links, tops=(None, 5, 100), wikis=(None, tuple(big[:3])))
+    # No page views here (no demand: every tie falls to the sitelinks); each item's count of
+    # Wikipedia sitelinks in the sample ranks its scratch gaps.
+    known: dict[str, int] = {}
+    for qid, _wiki in links:
+        known[qid] = known.get(qid, 0) + 1
+    check_same(members, observed, links, tops=(None, 5, 100), wikis=(None, tuple(big[:3])),
+               known=known)
 
 
 # ---- random inputs ------------------------------------------------------------------------------
@@ -250,14 +284,18 @@ def facts(draw):
     sizes = draw(st.dictionaries(st.sampled_from(articles or [("Q1", "enwiki")]),
                                  st.integers(1, 60_000), max_size=20))
     targets = {s: ("1.1",) for s in sets if draw(st.booleans())}
-    return members, observed, articles, sizes, targets
+    # Random test inputs of the rules (as the articles are), not figures about these items.
+    demand = draw(st.dictionaries(st.sampled_from(QIDS), st.integers(0, 5), max_size=10))
+    known = draw(st.dictionaries(st.sampled_from(QIDS), st.integers(0, 5), max_size=10))
+    return members, observed, articles, sizes, targets, demand, known
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts(), st.sampled_from([None, 1, 3]), st.sampled_from([None, ("dewiki", "enwiki")]))
 def test_same_tables_on_random_facts(drawn, top, wikis):
-    members, observed, articles, sizes, targets = drawn
-    check_same(members, observed, articles, sizes, targets=targets, tops=(top,), wikis=(wikis,))
+    members, observed, articles, sizes, targets, demand, known = drawn
+    check_same(members, observed, articles, sizes, targets=targets, tops=(top,), wikis=(wikis,),
+               demand=demand, known=known)
 
 
 def test_duplicate_article_rows_count_once():

@@ -4,8 +4,10 @@ URL --itemsets SET.toml`` on a real ``oxigraph serve`` loaded with the dump's si
 
 The dump is the real 2014 sample in ../shared/data/wikidata_entities (400 items in 280
 Wikipedias). Its Wikipedia sitelinks are written here as WDQS writes them (``schema:about``,
-``schema:isPartOf`` the site, ``schema:name``, ``wikibase:badge``) with pyoxigraph, straight from
-the dump's JSON, so that the two runs share nothing but the facts. Both then produce the report
+``schema:isPartOf`` the site, ``schema:name``, ``wikibase:badge``) and its truthy P31 classes
+(``wdt:P31``: the preferred values, else the normal ones) with pyoxigraph, straight from the
+dump's JSON, so that the two runs share nothing but the facts — both then leave out the same
+Wikimedia-internal items. Both then produce the report
 a user gets; their coverage.csv rows must agree for every Wikipedia the dump holds an article
 in (a live service also observes the Wikipedias where none of the items has one: there, every
 cell is missing).
@@ -42,6 +44,17 @@ def entities():
                 yield json.loads(line)
 
 
+def truthy_p31(entity) -> set[str]:
+    """The classes WDQS would give as ``wdt:P31``: of the best rank present, never deprecated."""
+    by_rank: dict[str, set[str]] = {"preferred": set(), "normal": set()}
+    for statement in (entity.get("claims") or {}).get("P31") or ():
+        value = (statement.get("mainsnak") or {}).get("datavalue", {}).get("value")
+        if isinstance(value, dict) and statement.get("rank", "normal") in by_rank:
+            number = value.get("numeric-id")
+            by_rank[statement.get("rank", "normal")].add(value.get("id") or f"Q{number}")
+    return by_rank["preferred"] or by_rank["normal"]
+
+
 def wdqs_ntriples() -> tuple[bytes, list[str]]:
     """The dump's Wikipedia sitelinks as N-Triples shaped like WDQS's, and the items' QIDs."""
     wikis = load_wikis()
@@ -51,6 +64,8 @@ def wdqs_ntriples() -> tuple[bytes, list[str]]:
             continue
         qids.append(entity["id"])
         item = ox.NamedNode(WD + entity["id"])
+        quads += [ox.Quad(item, ox.NamedNode("http://www.wikidata.org/prop/direct/P31"),
+                          ox.NamedNode(WD + cls)) for cls in truthy_p31(entity)]
         for key, link in sorted((entity.get("sitelinks") or {}).items()):
             if not key.endswith("wiki") or key in ("commonswiki", "specieswiki", "metawiki"):
                 continue
@@ -104,3 +119,6 @@ def test_a_dump_run_and_a_sparql_run_give_the_same_coverage(tmp_path):
     assert len(from_dump) > 200
     assert {cell: from_sparql[cell] for cell in from_dump} == from_dump
     assert all(row[1] == "0" for cell, row in from_sparql.items() if cell not in from_dump)
+    left_out = [json.loads((tmp_path / side / "summary.json").read_text(encoding="utf-8"))
+                ["counts"]["left_out"] for side in ("dump", "sparql")]
+    assert left_out[0] == left_out[1] and left_out[0]["items"] == 3  # 2 disambiguations, 1 category

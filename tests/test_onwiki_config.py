@@ -159,3 +159,26 @@ def test_only_an_unknown_code_becomes_a_message_other_errors_surface(catalogue, 
     [spec] = parse_config("{{SDG gaps report|page=P|goals=15|languages=xx, fr}}").reports
     _, found = resolve(spec, catalogue, broken)
     assert "“xx” is not a Wikipedia language code" in str(found[0])
+
+
+def test_rank_demand_is_read_and_a_wrong_ranking_is_one_message_naming_its_line():
+    text = "\n".join([
+        "{{SDG gaps report|page=Project:A|goals=13|rank=Demand}}",   # 1
+        "{{SDG gaps report",                                          # 2
+        "| page = Project:B",                                         # 3
+        "| goals = 15",                                               # 4
+        "| rank = popularity",                                        # 5
+        "}}",                                                         # 6
+        "{{SDG gaps report|page=Project:C|goals=15|ranking=sitelinks}}",  # 7
+    ])
+    config = parse_config(text)
+    a, b, c = config.reports
+    assert (a.rank, b.rank, c.rank) == ("demand", "sitelinks", "sitelinks")
+    [message] = config.messages
+    assert message.line == 5 and message.key == "rank"
+    assert str(message) == (
+        "Line 5, report 2 (Project:B), parameter “rank”: “popularity” is not a ranking; "
+        "sitelinks is used. Expected sitelinks (the number of Wikipedias with an article) or "
+        "demand (readers' page views).")
+    [default] = parse_config("{{SDG gaps report|page=P|goals=15}}").reports
+    assert default.rank == "sitelinks"

@@ -28,6 +28,7 @@ CASES = {
     "labels.rq": lambda: fetch.labels_query(QIDS, ["fr", "mul", "en"]),
     "labels_any.rq": lambda: fetch.labels_any_query(QIDS),
     "types.rq": lambda: fetch.types_query(QIDS),
+    "sitelink_counts.rq": lambda: fetch.sitelink_counts_query(QIDS),
 }
 
 

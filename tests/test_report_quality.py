@@ -27,10 +27,16 @@ def independent_quality(stub_below=10_000, long_from=30_000):
     stub (< stub_below bytes), an article, or a long article (>= long_from); an article with no
     known size is "unsized" and counts with the average weight of the sized ones; score =
     100 × (average weight × articles) / (9 × items), rounded to 2 places, the weights being 1,
-    4, 9; a wiki with no known size has no score.
+    4, 9; a wiki with no known size has no score. The items are the topics: an item whose
+    instance_types include a Wikimedia-internal class is not counted.
     """
+    from tests.test_independent_counts import WIKIMEDIA_INTERNAL
+
     with ITEMS_TSV.open(encoding="utf-8", newline="") as handle:
-        items = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")}
+        items = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")
+                 if not {c.strip(" '") for c in row["instance_types"].strip("[]").split(",")}
+                 & WIKIMEDIA_INTERNAL}
+    assert len(items) == 3965 - 196
     sizes: dict[str, dict[str, str]] = {f"{lang}wiki": {} for lang in LANGS}
     with SIZES_TSV.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):

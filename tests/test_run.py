@@ -67,17 +67,26 @@ def test_coverage_csv_columns_and_scope(report):
 def test_gaps_csv_is_ranked_and_bounded_per_goal_and_wiki(report, tmp_path):
     out, _ = report
     rows = read_csv(out / "gaps.csv")
-    assert list(rows[0]) == ["goal", "wiki", "language", "rank", "qid", "label", "sitelinks"]
+    assert list(rows[0]) == ["goal", "wiki", "language", "rank", "qid", "label", "sitelinks",
+                             "kind"]
     fr13 = [r for r in rows if r["goal"] == "13" and r["wiki"] == "frwiki"]
+    assert {r["kind"] for r in fr13} == {"translate"}  # every climate item has an enwiki article
     keys = [(-int(r["sitelinks"]), int(r["qid"][1:])) for r in fr13]
     assert keys == sorted(keys)
     assert [int(r["rank"]) for r in fr13] == list(range(1, 201))  # the default bound: 200
     coverage = {(r["goal"], r["wiki"]): int(r["missing"]) for r in read_csv(out / "coverage.csv")}
-    assert coverage[("13", "frwiki")] == 3965 - 1365  # exact: items minus frwiki articles
-    listed = {}
+    # exact: the 3,769 topics (3,965 items less 196 Wikimedia-internal ones) minus their
+    # 1,333 frwiki articles (tests/test_independent_counts.py counts both from the source)
+    assert coverage[("13", "frwiki")] == 3769 - 1333
+    listed, per_kind = {}, {}
     for r in rows:
         listed[(r["goal"], r["wiki"])] = listed.get((r["goal"], r["wiki"]), 0) + 1
-    assert listed == {cell: min(200, n) for cell, n in coverage.items() if n}
+        key = (r["goal"], r["wiki"], r["kind"])
+        per_kind[key] = per_kind.get(key, 0) + 1
+        assert int(r["rank"]) == per_kind[key]  # 1, 2, … within goal × wiki × kind
+    assert max(per_kind.values()) == 200  # the default bound, on each kind
+    assert set(listed) == {cell for cell, n in coverage.items() if n}
+    assert all(min(200, n) <= listed[cell] <= n for cell, n in coverage.items() if n)
 
     # --gaps-per-wiki all lists every gap; the first 200 of each are the bounded list.
     every = tmp_path / "all"
@@ -88,7 +97,7 @@ def test_gaps_csv_is_ranked_and_bounded_per_goal_and_wiki(report, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     whole = read_csv(every / "gaps.csv")
-    assert len(whole) == 3965 - 1365
+    assert len(whole) == 3769 - 1333
     assert [r["qid"] for r in whole[:200]] == [r["qid"] for r in fr13]
 
 
@@ -98,7 +107,9 @@ def test_summary_json_says_where_the_data_came_from(report):
     assert summary["endpoint"]["name"] == "embedded"
     assert summary["complete"] is True
     bundled = load_catalogue().itemsets_for(snapshot_only=True)
-    assert summary["counts"]["items"] == len({q for s in bundled for q in s.pinned_qids()})
+    pinned = len({q for s in bundled for q in s.pinned_qids()})
+    assert summary["counts"]["left_out"]["items"] == 196  # the climate set's internal items
+    assert summary["counts"]["items"] == pinned - 196
     assert summary["counts"]["queries"] > 0
     assert {s["id"] for s in summary["itemsets"]} == {s.id for s in bundled}
     assert summary["provenance"]  # the snapshot's description

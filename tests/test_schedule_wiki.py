@@ -61,7 +61,7 @@ def test_three_mistakes_give_three_clear_messages_and_the_rest_runs(wiki, tmp_pa
         "of the Wikipedia).",
         "Line 12, report 2 (Project:SDG gaps/Climate): unknown parameter “evry”; it is ignored. "
         "Did you mean “every”? Expected one of: page, goals, items, items page, items goal, "
-        "items title, languages, every, report language, rows.",
+        "items title, languages, every, report language, rows, rank.",
     ]
     # The valid parts ran: both reports, with their valid goals and languages.
     assert [(r.page, r.status) for r in result.reports] == [

@@ -112,11 +112,16 @@ def test_same_tables_on_the_bundled_snapshot(spark):
     sizes = opened.snapshot.pagesizes()
     facts.pagesizes = sizes.assign(qnum=qid_numbers(sizes["qid"]))[
         ["qnum", "wiki", "pagesize_bytes"]]
+    views = opened.snapshot.pageviews()
+    facts.demand = views.assign(qnum=qid_numbers(views["qid"]))[["qnum", "views"]]
     targets = {s.id: s.targets for s in sets if s.targets}
     for plan in (Plan(targets=targets),
-                 Plan(targets=targets, wikis=("frwiki", "plwiki"), gaps_per_wiki=None)):
+                 Plan(targets=targets, wikis=("frwiki", "plwiki"), gaps_per_wiki=None),
+                 Plan(targets=targets, wikis=("frwiki", "lgwiki", "swwiki"), rank="demand")):
         done = same(spark, facts, plan)
         assert len(done.gaps) and len(done.coverage_targets) and done.quality["sized"].any()
+        # Luganda and Swahili lack topics no Wikipedia looked at has: gaps of both kinds
+        assert plan.rank != "demand" or set(done.gaps["kind"]) == {"translate", "scratch"}
 
 
 def test_same_tables_on_the_entity_files_from_frames_dumps_and_parquet(spark, dumps, tmp_path):
@@ -135,9 +140,13 @@ def test_same_tables_on_the_entity_files_from_frames_dumps_and_parquet(spark, du
         files_facts = Facts(members=members, observed=None, articles=None,
                             files=(files.kind_of(path), str(path)))
         compact = rows(make_engine("compact").tables(facts, plan))
-        from_files = rows(SparkEngine(spark=spark).tables(files_facts, plan))
+        spark_tables = SparkEngine(spark=spark).tables(files_facts, plan)
+        from_files = rows(spark_tables)
         for name in TABLES:
             assert from_files[name] == compact[name], (path, name)
+        if path == dumps[1]:  # two disambiguation pages and a category, by their P31 claims
+            assert facts.left_out.left_out == spark_tables.left_out.left_out == 3
+            assert list(spark_tables.left_out.by_class["items"]) == [2, 1]
         same(spark, facts, plan)  # and Spark handed the frames
 
 

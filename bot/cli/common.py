@@ -191,6 +191,19 @@ def add_source_options(parser, *, files: bool = True) -> None:
         help="do not ask the Wikipedias for page sizes (quality unknown)",
     )
     live.add_argument(
+        "--demand-from",
+        default="en",
+        metavar="CODE,CODE",
+        help="with --rank demand: the Wikipedias whose readers' page views of the items' "
+        "articles are the demand (default en: the one the bundled snapshot's page views cover)",
+    )
+    live.add_argument(
+        "--pageviews-api",
+        metavar="URL",
+        help="the pageviews REST API asked for page views (default "
+        "https://wikimedia.org/api/rest_v1)",
+    )
+    live.add_argument(
         "--pagesize-api",
         metavar="URL",
         help="the MediaWiki API page sizes are asked of; {subdomain} stands for the wiki's "
@@ -228,7 +241,16 @@ def source_of(args):
         members=members,
         pagesizes=not args.no_pagesizes,
         pagesize_api=args.pagesize_api,
+        demand_from=_demand_from(args.demand_from),
+        pageviews_api=args.pageviews_api,
     )
+
+
+def _demand_from(text: str) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
+    if not codes:
+        raise UsageError("--demand-from needs at least one language code, e.g. --demand-from en")
+    return codes
 
 
 # ---- the report and the engine ----------------------------------------------------------------

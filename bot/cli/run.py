@@ -8,6 +8,7 @@ from pathlib import Path
 from bot import TOOL_NAME
 from bot.cli import common
 from bot.config import parse_goals, parse_languages, positive_int
+from bot.engines.base import RANKS
 from bot.errors import UsageError
 
 
@@ -50,8 +51,17 @@ def add_parser(subparsers) -> None:
         "--gaps-per-wiki",
         default=str(_default_gaps()),
         metavar="N|all",
-        help=f"missing articles listed per goal and Wikipedia in gaps.csv and on the pages "
+        help=f"missing articles listed per goal, Wikipedia and kind in gaps.csv and on the pages "
         f"(default {_default_gaps()}; all: every one). Coverage figures are exact either way",
+    )
+    run.add_argument(
+        "--rank",
+        choices=RANKS,
+        default="sitelinks",
+        help="how the topics to translate are ordered: sitelinks (default: the number of "
+        "Wikipedias with an article, most first) or demand (the page views of their articles "
+        "in --demand-from, most first; ties by sitelinks). Topics with no article anywhere "
+        "looked at are listed apart, by their sitelinks in every Wikimedia project",
     )
     run.add_argument(
         "--page-rows",
@@ -104,6 +114,7 @@ def handle(args) -> int:
         out=args.out,
         lang=args.lang,
         gaps_per_wiki=common.gaps_per_wiki(args.gaps_per_wiki),
+        rank=args.rank,
         page_rows=positive_int(args.page_rows, "--page-rows") if args.page_rows else None,
         quality_scale=common.quality_scale(args),
         service=common.service_of(source),

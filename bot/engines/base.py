@@ -5,7 +5,8 @@ wiki) cells:
 
 * coverage per goal × wiki, per item set × wiki and per SDG target × wiki;
 * quality-weighted coverage per goal × wiki (where page sizes are known);
-* the ranked gaps of each goal × wiki — the first :attr:`Plan.gaps_per_wiki` of them;
+* the ranked gaps of each goal × wiki, of each kind — the first :attr:`Plan.gaps_per_wiki` of
+  each;
 * the best source to translate each listed gap from.
 
 The rules are stated once, here, and both engines follow them value for value (the test suite
@@ -17,8 +18,25 @@ checks the two against each other and against an independent count):
 * A known cell holds an **article** or it is a **gap**.
 * ``coverage_pct`` is ``round(100 · articles / items, 2)`` with Python's ``round``.
 * An item's ``sitelinks`` are its articles in the Wikipedias its group observed (every observed
-  Wikipedia, even when a run reports on fewer). Gaps rank by sitelinks, most first, then by
-  numeric QID; ``rank`` numbers them from 1 within each goal × wiki.
+  Wikipedia, even when a run reports on fewer).
+* Two kinds of gap. A gap whose item has an article in another Wikipedia its group observed
+  (``sitelinks`` > 0) is a **translate** gap: there is an article to translate from. A gap
+  whose item has none (``sitelinks`` 0) is a **scratch** gap: it is written from scratch.
+  ``kind`` says which; ``rank`` numbers the gaps from 1 within each goal × wiki × kind, and
+  :attr:`Plan.gaps_per_wiki` bounds each kind on its own (so a wiki's scratch gaps are never
+  pushed off its list by its translate gaps).
+* Translate gaps rank, with :attr:`Plan.rank` ``sitelinks`` (the default), by sitelinks, most
+  first, then by numeric QID. With ``demand`` they rank by the item's demand
+  (:attr:`bot.facts.Facts.demand`: the page views its articles had, as the source measured
+  them; unknown counts 0), most first — a gap's item has no article in the gap's wiki, so that
+  is how much readers of the other Wikipedias read the topic — then by sitelinks, most first,
+  then by numeric QID.
+* Scratch gaps rank, whatever :attr:`Plan.rank`, by how much the projects know of the item:
+  its sitelinks in every Wikimedia project (:attr:`bot.facts.Facts.all_sitelinks`, as the
+  source counts them: ``wikibase:sitelinks`` on an endpoint and in the bundled snapshot where
+  its source gives the count, the entity's sitelinks in a dump; unknown — Parquet, or a source
+  without the count — counts 0), most first, then by numeric QID. Page views cannot rank them:
+  they have no article in any Wikipedia looked at.
 * Quality: an article's page size puts it in a class (stub, article, long, by
   :class:`QualityScale`); absent cells weigh 0. A goal × wiki is *sized* when its sizes are
   known (:attr:`bot.facts.Facts.sized_wikis`, else: at least one of its articles has a known
@@ -38,9 +56,12 @@ from typing import Protocol
 import pandas as pd
 
 from bot.facts import Facts
+from bot.topics import Topics
 
 COVERAGE_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
-GAP_COLUMNS = ["goal", "wiki", "rank", "qid", "sitelinks"]
+GAP_COLUMNS = ["goal", "wiki", "rank", "qid", "sitelinks", "kind"]
+GAP_KINDS = ("translate", "scratch")
+RANKS = ("sitelinks", "demand")  # Plan.rank: how translate gaps are ordered
 QUALITY_CLASSES = ("absent", "stub", "article", "long")
 QUALITY_COLUMNS = ["sized", *QUALITY_CLASSES, "unsized", "items", "score"]
 SOURCE_COLUMNS = ["qid", "source_wiki", "source_bytes", "source_rule"]
@@ -118,10 +139,11 @@ class Plan:
     """What a run asks of the engine besides the facts."""
 
     wikis: tuple[str, ...] | None = None  # the Wikipedias reported on (None: every observed)
-    gaps_per_wiki: int | None = 200  # gaps listed per goal × wiki (None: every one)
+    gaps_per_wiki: int | None = 200  # gaps listed per goal × wiki × kind (None: every one)
     targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # item set → targets
     quality_scale: QualityScale = field(default_factory=QualityScale)
     preference: tuple[str, ...] = SOURCE_PREFERENCE
+    rank: str = "sitelinks"  # translate gaps by sitelinks, or by demand (RANKS)
 
 
 @dataclass
@@ -132,9 +154,12 @@ class Tables:
     coverage_itemsets: pd.DataFrame  # itemset, wiki, …
     coverage_targets: pd.DataFrame  # target, wiki, …
     quality: pd.DataFrame  # goal, wiki, sized, absent, stub, article, long, unsized, items, score
-    gaps: pd.DataFrame  # goal, wiki, rank, qid, sitelinks
+    gaps: pd.DataFrame  # goal, wiki, rank, qid, sitelinks, kind (translate before scratch)
     sources: pd.DataFrame  # qid, source_wiki, source_bytes, source_rule (the listed gaps' items)
     wikis: tuple[str, ...]  # every Wikipedia observed (the ranking's)
+    # The Wikimedia-internal items an engine left out itself (Spark reading a dump's P31);
+    # None when the source had already applied the rule (bot.facts.Facts.left_out).
+    left_out: Topics | None = None
 
 
 class Engine(Protocol):

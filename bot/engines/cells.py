@@ -13,9 +13,9 @@ Wikipedias, 680 million rows. The rules need far less:
   wiki) and sitelinks per pair are ``bincount``\\ s over the article rows that fall in a known
   cell (:func:`index_cells`);
 * for the ranked gaps the pairs are put in rank order and the article rows sorted by (wiki,
-  rank position) — one sort of integers; the first *k* gaps of a wiki then lie among the first
-  *k* + (articles before them) positions, so a top-*k* list costs O(*k* + articles) and never
-  touches the other items (:meth:`CellIndex.gap_positions`).
+  rank position) — one sort of integers; the first *k* gaps of a wiki and kind then lie among
+  the first *k* + (articles before them) positions of that kind, so a top-*k* list costs
+  O(*k* + articles) and never touches the other items (:mod:`bot.engines.ranking`).
 
 :mod:`bot.engines.compact` computes every table of a run with these; the rules are stated in
 :mod:`bot.engines.base`.
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bot.engines import ranking
 from bot.engines.base import COVERAGE_COLUMNS, coverage_pct
-from bot.facts import qids_of_numbers
 
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
@@ -113,8 +113,8 @@ class CellIndex:
     """The known cells of one grouping (goal, item set or target) in compact form.
 
     Build it with :func:`index_cells`. Pairs are the (group, item) combinations; when the index
-    is *ranked* they are kept in rank order: by group, then sitelinks descending, then numeric
-    QID ascending.
+    is *ranked* they are kept in rank order (:func:`bot.engines.ranking.pair_order`): by group,
+    then kind (translate, then scratch), then the kind's keys, then numeric QID ascending.
     """
 
     by: str
@@ -128,6 +128,7 @@ class CellIndex:
     sitelinks: np.ndarray  # per pair: articles in the pair's known wikis
     articles: np.ndarray  # groups × wikis: articles in known cells
     group_start: np.ndarray | None = None  # ranked: pairs of group g are [start[g], start[g+1])
+    kind_start: np.ndarray | None = None  # ranked: group g's scratch pairs from kind_start[g]
     everywhere: np.ndarray | None = None  # ranked: bool, groups × wikis, every item known there
     article_bounds: np.ndarray | None = None  # ranked: wikis × (groups + 1), in article_pos
     article_pos: np.ndarray | None = None  # ranked: article rows' pair positions, by (wiki, pos)
@@ -183,56 +184,10 @@ class CellIndex:
 
     # ---- gaps ---------------------------------------------------------------------------------
 
-    def gap_positions(self, group: int, wiki: int, top: int | None) -> np.ndarray:
-        """Pair positions of the gaps of (group, wiki), best first, at most *top* of them."""
-        start, end = int(self.group_start[group]), int(self.group_start[group + 1])
-        size = end - start
-        if size == 0:
-            return np.zeros(0, dtype=np.int64)
-        k = size if top is None else min(top, size)
-        lo, hi = self.article_bounds[wiki, group], self.article_bounds[wiki, group + 1]
-        taken = self.article_pos[lo:hi] - start  # sorted, distinct local positions
-        if self.everywhere[group, wiki]:
-            # The i-th article has taken[i] - i gaps before it: the first k gaps lie below
-            # k + (the number of articles with fewer than k gaps before them).
-            before = taken - np.arange(len(taken))
-            m = int(np.searchsorted(before, k, side="left"))
-            limit = min(size, k + m)
-            free = np.ones(limit, dtype=bool)
-            free[taken[:m]] = False
-            return np.flatnonzero(free)[:k] + start
-        free = self.profile_wikis[self.pair_profile[start:end], wiki]
-        free[taken] = False
-        return np.flatnonzero(free)[:k] + start
-
     def ranked_gaps(self, top: int | None = None, wikis=None) -> pd.DataFrame:
-        """``by, wiki, rank, qid, sitelinks``: the missing articles per (group, wiki), ranked,
-        for *wikis* (``None``: all). *top* keeps the first *top* of each; ``None`` all."""
-        items = self.items_matrix()
-        keep = np.zeros(len(self.wikis), dtype=bool)
-        keep[self.wiki_codes(wikis)] = True
-        parts, groups, wiki_parts, ranks = [], [], [], []
-        for g, w in zip(*np.nonzero((items > 0) & keep[None, :]), strict=True):
-            found = self.gap_positions(int(g), int(w), top)
-            if len(found):
-                parts.append(found)
-                groups.append(np.full(len(found), g, dtype=np.int64))
-                wiki_parts.append(np.full(len(found), w, dtype=np.int64))
-                ranks.append(np.arange(1, len(found) + 1, dtype=np.int64))
-        if parts:
-            pos = np.concatenate(parts)
-            g_codes, w_codes, rank = (np.concatenate(x) for x in (groups, wiki_parts, ranks))
-        else:
-            pos = g_codes = w_codes = rank = np.zeros(0, dtype=np.int64)
-        return pd.DataFrame(
-            {
-                self.by: self.groups.take(g_codes),
-                "wiki": self.wikis.take(w_codes),
-                "rank": rank,
-                "qid": qids_of_numbers(self.items[self.pair_item[pos]]),
-                "sitelinks": self.sitelinks[pos].astype("int64"),
-            }
-        )
+        """``by, wiki, rank, qid, sitelinks, kind``: the missing articles per (group, wiki,
+        kind), ranked (:func:`bot.engines.ranking.ranked_gaps`)."""
+        return ranking.ranked_gaps(self, top, wikis)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
@@ -318,12 +273,15 @@ def index_cells(
     by: str = "goal",
     *,
     ranked: bool = True,
+    keys: ranking.RankKeys | None = None,
 ) -> CellIndex:
     """The :class:`CellIndex` of one grouping of the universe *u*.
 
     *members* has ``qnum`` (the item's number), ``itemset`` and the group column *by*;
     *observed* ``itemset, wiki``. Without *ranked* the index counts (coverage, known counts)
-    but cannot list gaps, and costs no sort of the article rows.
+    but cannot list gaps, and costs no sort of the article rows. *keys* (per item code:
+    demand and sitelinks in every project, :func:`bot.engines.ranking.rank_keys`) rank the
+    gaps; without them they rank by sitelinks and a scratch gap by QID alone.
     """
     item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
     set_code, sets = _codes(members["itemset"].astype(str))
@@ -380,15 +338,14 @@ def index_cells(
                              minlength=len(cells))
     index.articles = cells.reshape(len(groups), n_wikis)
     if ranked:
-        _rank(index, row_pair, row_wiki)
+        _rank(index, row_pair, row_wiki, keys)
     return index
 
 
-def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray) -> None:
+def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray, keys) -> None:
     """Put *index*'s pairs in rank order and sort its article rows by (wiki, position)."""
     n_pairs, n_wikis, n_groups = len(index.pair_group), len(index.wikis), len(index.groups)
-    # Rank order: group, sitelinks descending, numeric QID (= item code) ascending.
-    order = np.lexsort((index.pair_item, -index.sitelinks, index.pair_group))
+    order, scratch = ranking.pair_order(index.pair_group, index.pair_item, index.sitelinks, keys)
     position = np.empty(n_pairs, dtype=np.int64)
     position[order] = np.arange(n_pairs)
     stride = max(n_pairs, 1)
@@ -402,6 +359,8 @@ def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray) -> None:
     for name in ("pair_group", "pair_item", "pair_profile", "sitelinks"):
         setattr(index, name, getattr(index, name)[order])
     index.group_start = np.searchsorted(index.pair_group, np.arange(n_groups + 1))
+    translate = np.bincount(index.pair_group[~scratch[order]], minlength=n_groups)
+    index.kind_start = index.group_start[:-1] + translate
     present = np.zeros((n_groups, len(index.profile_wikis)), dtype=bool)
     present[index.pair_group, index.pair_profile] = True
     index.everywhere = (

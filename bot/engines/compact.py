@@ -21,6 +21,7 @@ from bot.engines.base import (
     quality_score,
 )
 from bot.engines.cells import CellIndex, Universe, index_cells, universe
+from bot.engines.ranking import rank_keys
 from bot.facts import Facts, qid_numbers, qids_of_numbers
 
 
@@ -37,7 +38,8 @@ class CompactEngine:
         if observed is None:  # the source observed every wiki its sitelinks hold
             observed = every_wiki(members, facts)
         u = universe(members["qnum"].to_numpy(np.int64), observed["wiki"].unique(), facts)
-        index = index_cells(u, members, observed, by="goal")
+        keys = rank_keys(u.numbers, facts, plan.rank)
+        index = index_cells(u, members, observed, by="goal", keys=keys)
         observed_wikis = tuple(sorted(set(observed["wiki"].astype(str))))
         coverage = index.coverage(plan.wikis)
         gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)

@@ -12,11 +12,17 @@ so it scales to all of Wikidata:
    the wikis each profile observed (a few thousand rows);
 2. ``known`` — the articles that fall in a known cell (a join of the articles with ``gq`` and
    ``profile_wikis``); coverage = Σ profile sizes per (group, wiki) and ``count(known)``;
-3. ``ranked`` — the group's items by sitelinks (descending) then numeric QID, numbered;
-4. the first *top* gaps of a (group, wiki) lie among its first top + articles + unknown
-   positions: those positions are generated per (group, wiki), joined to ``ranked`` on
-   (group, position), kept where the cell is known and has no article (an anti join), and
-   numbered.
+3. ``ranked`` — the group's items split by kind (translate: an article in a known wiki;
+   scratch: none) and numbered within (group, kind) by the kind's keys (demand or sitelinks,
+   then sitelinks; sitelinks in every project), then numeric QID;
+4. the first *top* gaps of a (group, wiki, kind) lie among its first top + articles + unknown
+   positions of the kind: those positions are generated per (group, wiki, kind), joined to
+   ``ranked`` on (group, kind, position), kept where the cell is known and has no article (an
+   anti join), and numbered.
+
+A dump's P31 classes and sitelink counts are read by Spark too (:mod:`bot.engines.spark_io`),
+and the topic rule (:func:`bot.topics.split_topics`, the one rule) leaves the
+Wikimedia-internal items out before anything is counted.
 
 Only this module and :mod:`bot.engines.spark_io` know PySpark.
 """
@@ -25,11 +31,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 
 import pandas as pd
 
 from bot.engines.base import (
     COVERAGE_COLUMNS,
+    GAP_KINDS,
     QUALITY_CLASSES,
     QUALITY_COLUMNS,
     SOURCE_COLUMNS,
@@ -39,9 +47,11 @@ from bot.engines.base import (
     quality_score,
 )
 from bot.engines.spark_io import articles as spark_articles
+from bot.engines.spark_io import dump_items as spark_dump_items
 from bot.engines.spark_io import spark_frame
 from bot.errors import EngineError
 from bot.facts import Facts, qid_numbers, qids_of_numbers
+from bot.topics import split_topics
 
 
 def session(master: str | None = None, app: str = "sdg-gaps", conf: dict | None = None):
@@ -106,27 +116,39 @@ STEPS = [
                           GROUP BY grp, wiki) k
                  ON k.grp = i.grp AND k.wiki = i.wiki"""),
 ]
-RANKED = """SELECT g.grp, g.qnum, g.profile, coalesce(s.sitelinks, 0) AS sitelinks,
-                   row_number() OVER (PARTITION BY g.grp
-                                      ORDER BY coalesce(s.sitelinks, 0) DESC, g.qnum) AS pos
-            FROM {g}_gq g
-            LEFT JOIN (SELECT grp, qnum, count(*) AS sitelinks FROM {g}_known
-                       GROUP BY grp, qnum) s
-              ON s.grp = g.grp AND s.qnum = g.qnum"""
+# Kind 0: translate (an article in a wiki known for the pair), 1: scratch. {first} is the
+# translate gaps' first key: the demand (views) or the sitelinks.
+RANKED = """SELECT grp, qnum, profile, sitelinks, kind,
+                   row_number() OVER (PARTITION BY grp, kind
+                                      ORDER BY key1 DESC, key2 DESC, qnum) AS pos
+            FROM (SELECT g.grp, g.qnum, g.profile, coalesce(s.sitelinks, 0) AS sitelinks,
+                         CASE WHEN s.sitelinks > 0 THEN 0 ELSE 1 END AS kind,
+                         CASE WHEN s.sitelinks > 0 THEN {first}
+                              ELSE coalesce(k.sitelinks, 0) END AS key1,
+                         CASE WHEN s.sitelinks > 0 THEN s.sitelinks ELSE 0 END AS key2
+                  FROM {g}_gq g
+                  LEFT JOIN (SELECT grp, qnum, count(*) AS sitelinks FROM {g}_known
+                             GROUP BY grp, qnum) s
+                    ON s.grp = g.grp AND s.qnum = g.qnum
+                  LEFT JOIN sg_demand d ON d.qnum = g.qnum
+                  LEFT JOIN sg_all_sitelinks k ON k.qnum = g.qnum)"""
+FIRST_KEY = {"sitelinks": "s.sitelinks", "demand": "coalesce(d.views, 0)"}
 
 
 def _gaps_sql(g: str, top: int | None, wikis: str) -> str:
-    limit = "t.total" if top is None else f"least(t.total, {top} + c.articles + t.total - c.items)"
+    limit = "t.total" if top is None else f"least(t.total, {top} + c.articles + a.total - c.items)"
     keep = "" if top is None else f"WHERE rank <= {top}"
     return f"""
-    SELECT grp, wiki, rank, qnum, sitelinks FROM (
-      SELECT r.grp, c.wiki, r.qnum, r.sitelinks,
-             row_number() OVER (PARTITION BY r.grp, c.wiki ORDER BY r.pos) AS rank
-      FROM (SELECT c.grp, c.wiki, explode(sequence(1, CAST({limit} AS INT))) AS pos
-            FROM {g}_cov c JOIN (SELECT grp, count(*) AS total FROM {g}_gq GROUP BY grp) t
+    SELECT grp, wiki, kind, rank, qnum, sitelinks FROM (
+      SELECT r.grp, c.wiki, r.kind, r.qnum, r.sitelinks,
+             row_number() OVER (PARTITION BY r.grp, c.wiki, r.kind ORDER BY r.pos) AS rank
+      FROM (SELECT c.grp, c.wiki, t.kind, explode(sequence(1, CAST({limit} AS INT))) AS pos
+            FROM {g}_cov c
+            JOIN (SELECT grp, kind, count(*) AS total FROM {g}_ranked GROUP BY grp, kind) t
               ON t.grp = c.grp
+            JOIN (SELECT grp, count(*) AS total FROM {g}_gq GROUP BY grp) a ON a.grp = c.grp
             WHERE {wikis}) c
-      JOIN {g}_ranked r ON r.grp = c.grp AND r.pos = c.pos
+      JOIN {g}_ranked r ON r.grp = c.grp AND r.kind = c.kind AND r.pos = c.pos
       JOIN {g}_profile_wikis pw
         ON pw.grp = r.grp AND pw.profile = r.profile AND pw.wiki = c.wiki
       LEFT ANTI JOIN {g}_known k ON k.grp = r.grp AND k.qnum = r.qnum AND k.wiki = c.wiki
@@ -160,6 +182,12 @@ class SparkEngine:
 
 
 def _tables(spark, facts: Facts, plan: Plan) -> Tables:
+    left_out, all_sitelinks = None, facts.all_sitelinks
+    if facts.files is not None and facts.files[0] == "dump":
+        # The dump's own P31 and sitelink counts, read by Spark; the one topic rule applied.
+        types, all_sitelinks = spark_dump_items(spark, facts.files[1], facts.members)
+        left_out = split_topics(facts.members, types)
+        facts = replace(facts, members=left_out.members)
     members = facts.members[["itemset", "goal", "qid"]].drop_duplicates(["itemset", "qid"])
     members = members.assign(qnum=qid_numbers(members["qid"]))
     m = spark_frame(spark, members, {"itemset": "string", "goal": "bigint", "qnum": "bigint"})
@@ -194,18 +222,25 @@ def _tables(spark, facts: Facts, plan: Plan) -> Tables:
             if name in ("gq", "known", "cov"):
                 frame = frame.cache()
             frame.createOrReplaceTempView(f"{g}_{name}")
-    spark.sql(RANKED.format(g="goal")).cache().createOrReplaceTempView("goal_ranked")
+    for name, frame, column in (("sg_demand", facts.demand, "views"),
+                                ("sg_all_sitelinks", all_sitelinks, "sitelinks")):
+        frame = frame if frame is not None else pd.DataFrame({"qnum": [], column: []})
+        spark_frame(spark, frame.groupby("qnum", as_index=False)[column].sum(),
+                    {"qnum": "bigint", column: "bigint"}).createOrReplaceTempView(name)
+    ranked = RANKED.format(g="goal", first=FIRST_KEY[plan.rank])
+    spark.sql(ranked).cache().createOrReplaceTempView("goal_ranked")
     wikis = tuple(sorted(r.wiki for r in spark.sql("SELECT DISTINCT wiki FROM sg_observed")
                          .collect()))
     coverage = _coverage(spark, "goal", plan.wikis)
     gaps = spark.sql(_gaps_sql("goal", plan.gaps_per_wiki, _wiki_filter("c.wiki", plan.wikis)))
     gaps = gaps.toPandas().rename(columns={"grp": "goal"})
-    gaps = gaps.sort_values(["goal", "wiki", "rank"], ignore_index=True)
+    gaps = gaps.sort_values(["goal", "wiki", "kind", "rank"], ignore_index=True)
     gaps = pd.DataFrame({
         "goal": gaps["goal"].astype("int64"), "wiki": gaps["wiki"].astype(str),
         "rank": gaps["rank"].astype("int64"),
         "qid": qids_of_numbers(gaps["qnum"].to_numpy("int64")),
         "sitelinks": gaps["sitelinks"].astype("int64"),
+        "kind": [GAP_KINDS[int(k)] for k in gaps["kind"]],
     })
     quality = _quality(spark, facts, plan, coverage)
     sources = _sources(spark, facts, plan, gaps)
@@ -217,6 +252,7 @@ def _tables(spark, facts: Facts, plan: Plan) -> Tables:
         gaps=gaps,
         sources=sources,
         wikis=wikis,
+        left_out=left_out,
     )
 
 

@@ -448,6 +448,13 @@ def data_section(ctx: Context) -> Bullets:
                 source=described,
             )
         )
+    left_out = analysis.counts.get("left_out") or {}
+    if left_out.get("items"):
+        classes = ", ".join(
+            t.plain("data.left_out_class", name=c["name"], items=t.number(c["items"]))
+            for c in left_out.get("classes", ())
+        )
+        lines.append(t("data.left_out", items=Number(left_out["items"]), classes=classes))
     sizes = analysis.pagesizes
     if sizes is not None and len(sizes):
         known = (analysis.provenance or {}).get("pagesizes_source") or {}
@@ -697,6 +704,32 @@ def gap_table(ctx: Context, gaps: pd.DataFrame, target_subdomain: str) -> GapTab
     )
 
 
+def ranking_line(ctx: Context) -> Msg:
+    """How the lists to translate are ranked: by sitelinks, or by the page views of the
+    Wikipedias named (``--rank demand``)."""
+    demand = ctx.analysis.demand
+    if ctx.analysis.rank == "demand" and demand:
+        names = ", ".join(ctx.language_name(w) for w in demand.get("wikis", ()))
+        return ctx.t("rank.demand", wikis=names)
+    return ctx.t("rank.sitelinks")
+
+
+def gap_lists(ctx: Context, shown: pd.DataFrame, code: str) -> list:
+    """One goal's gaps on a language page: the topics to translate (an article exists in
+    another Wikipedia), then those to write from scratch, each under its own heading."""
+    if "kind" not in shown:
+        return [gap_table(ctx, shown, code)]
+    blocks: list = []
+    for kind in ("translate", "scratch"):
+        part = shown[shown["kind"] == kind]
+        if len(part):
+            blocks.append(Heading(3, ctx.t(f"kind.{kind}")))
+            if kind == "scratch":
+                blocks.append(Para(ctx.t("rank.scratch")))
+            blocks.append(gap_table(ctx, part.sort_values("rank"), code))
+    return blocks
+
+
 def with_sources(gaps: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
     if sources is None or gaps.empty:
         return gaps
@@ -712,7 +745,7 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
     cov = analysis.coverage[analysis.coverage["wiki"] == wiki]
     code = ctx.subdomain(wiki)
     quality = ctx.quality
-    blocks: list = [Para(t("lang.intro")), *ctx.how_to_help()]
+    blocks: list = [Para(t("lang.intro")), Para(ranking_line(ctx)), *ctx.how_to_help()]
     shown_total = gaps_total = 0
     for row in cov.sort_values("goal").itertuples(index=False):
         goal = analysis.goals[row.goal]
@@ -752,7 +785,7 @@ def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel,
                 blocks.append(Para(t("lang.quality_unknown")))
         blocks += target_lines(ctx, row.goal, wiki)
         if len(shown):
-            blocks.append(gap_table(ctx, shown, code))
+            blocks += gap_lists(ctx, shown, code)
         else:
             blocks.append(Para(t("lang.none")))
         if len(shown) < int(row.missing):

@@ -65,6 +65,7 @@ from bot.snapshot.rdf import (
     p31_line,
     sha256,
     sitelink_lines,
+    sitelinks_count_line,
 )
 from bot.snapshot.sources import (
     GOALS_CSV,
@@ -106,6 +107,7 @@ def build_snapshot(
 
     links = _resolve_sitelinks(sets)
     labels = _merge_labels(sets)
+    _merge_counts(sets)
     itemsets, all_lines = [], set()
     for data in sets:
         lines = _itemset_lines(data, links, labels)
@@ -194,6 +196,17 @@ def _merge_labels(sets: list[SourceSet]) -> dict[str, str]:
     return labels
 
 
+def _merge_counts(sets: list[SourceSet]) -> None:
+    """Two sources giving one item two sitelink counts would write two values: refused."""
+    counts: dict[str, tuple[int, str]] = {}
+    for data in sets:
+        for qid, n in data.all_sitelinks.items():
+            seen = counts.setdefault(qid, (n, data.meta["id"]))
+            if seen[0] != n:
+                raise SnapshotError(f"{qid}: {seen[0]} sitelinks in {seen[1]}, {n} in "
+                                    f"{data.meta['id']}")
+
+
 def _set_links(data: SourceSet, links: dict[tuple[str, str], Sitelink]) -> list[Sitelink]:
     return [links[(link.qid, link.wiki)] for link in data.sitelinks]
 
@@ -204,6 +217,7 @@ def _itemset_lines(data: SourceSet, links, labels: dict[str, str]) -> set[str]:
         lines |= sitelink_lines(link)
     lines |= {p31_line(qid, cls) for qid, cls in data.p31}
     lines |= {label_line(qid, labels[qid], "en") for qid in data.qids if qid in labels}
+    lines |= {sitelinks_count_line(qid, n) for qid, n in data.all_sitelinks.items()}
     return lines
 
 
@@ -218,6 +232,7 @@ def _manifest_entry(data: SourceSet, links, lines: set[str]) -> dict:
         "titles": data.titles,
         "labels": sum(1 for qid in data.qids if qid in data.labels),
         "types": len(data.p31),
+        "sitelink_counts": len(data.all_sitelinks),
         "observed_wikis": data.observed_wikis,
         "triples": len(lines),
     }

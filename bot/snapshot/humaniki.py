@@ -70,7 +70,7 @@ def read_humaniki(source_dir: Path, wikipedias: Wikipedias) -> SourceSet:
         if row["sitelink"] not in projects:
             raise SnapshotError(f"{links_path}: {row['sitelink']!r} is not in {PROJECTS}")
         by_human.setdefault(_qid(row["human"], links_path), []).append(row["sitelink"])
-    women, total = set(), 0
+    women, total, counts = set(), 0, {}
     for row in humans:
         qid = _qid(row["id"], humans_path)
         sites = by_human.get(qid, [])
@@ -84,6 +84,7 @@ def read_humaniki(source_dir: Path, wikipedias: Wikipedias) -> SourceSet:
         total += 1
         if row["gender"] == FEMALE:
             women.add(qid)
+            counts[qid] = len(sites)
     if not women:
         raise SnapshotError(f"{humans_path}: no human with gender {FEMALE}")
     names = {}
@@ -113,7 +114,8 @@ def read_humaniki(source_dir: Path, wikipedias: Wikipedias) -> SourceSet:
         ),
     }
     sitelinks = [link for link in sitelinks if link.wiki in observed]
-    return SourceSet(meta, women, sitelinks, observed, labels=names, titles=False)
+    return SourceSet(meta, women, sitelinks, observed, labels=names, titles=False,
+                     all_sitelinks=counts)
 
 
 def _qid(number: str, path: Path) -> str:

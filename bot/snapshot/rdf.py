@@ -21,6 +21,8 @@ from bot.errors import SnapshotError
 from bot.ids import ENTITY, check_qid
 
 WDT_P31 = "http://www.wikidata.org/prop/direct/P31"
+WIKIBASE_SITELINKS = "http://wikiba.se/ontology#sitelinks"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SCHEMA = "http://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -97,6 +99,11 @@ def sitelink_lines(link: Sitelink) -> set[str]:
 
 def p31_line(qid: str, cls: str) -> str:
     return nt(iri(ENTITY + qid), iri(WDT_P31), iri(ENTITY + cls))
+
+
+def sitelinks_count_line(qid: str, count: int) -> str:
+    """``wd:Q… wikibase:sitelinks "n"^^xsd:integer``: the item's sitelinks in every project."""
+    return nt(iri(ENTITY + qid), iri(WIKIBASE_SITELINKS), f'"{int(count)}"^^{iri(XSD_INTEGER)}')
 
 
 def label_line(qid: str, label: str, lang: str) -> str:

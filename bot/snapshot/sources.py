@@ -54,8 +54,9 @@ class SourceSet:
 
     ``meta`` holds the manifest fields that describe it (id, goal, targets, title,
     description, data_date, source, and how its observed wikis were checked); ``labels`` are
-    English Wikidata labels by QID; ``titles`` is false when the source gives its sitelinks
-    without titles.
+    English Wikidata labels by QID; ``all_sitelinks`` each item's sitelink count over every
+    Wikimedia project where the source gives it (written as WDQS's ``wikibase:sitelinks``);
+    ``titles`` is false when the source gives its sitelinks without titles.
     """
 
     meta: dict
@@ -65,6 +66,7 @@ class SourceSet:
     p31: set[tuple[str, str]] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)
     titles: bool = True
+    all_sitelinks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ SOURCE = {
         "with at least one Wikipedia article, found by six SPARQL strategies and a title "
         "keyword search over WDQS. Columns used: qitem, label (English Wikidata label), types "
         "(P31 QIDs) and type_labels, gender_qid and gender, en_title, lg_title, sw_title, "
-        "en_views. Checked against data/ug_coverage_by_language.csv and data/ug_overview.csv "
-        "at the same commit."
+        "en_views, sitelink_count (sitelinks over all Wikimedia sites). Checked against "
+        "data/ug_coverage_by_language.csv and data/ug_overview.csv at the same commit."
     ),
 }
 PAGEVIEWS_SOURCE = {
@@ -187,8 +187,8 @@ def read_uganda(source_dir: Path, dbname_of: dict[str, str]) -> UgandaData:
     """The Uganda sets, after checking the corpus against the source's own counts."""
     path = source_dir / CORPUS
     rows = read_csv(path)
-    need_columns(rows, ("qitem", "label", "types", "type_labels", "gender_qid", "gender",
-                        "en_title", "lg_title", "sw_title", "en_views"), path)
+    need_columns(rows, ("qitem", "label", "sitelink_count", "types", "type_labels", "gender_qid",
+                        "gender", "en_title", "lg_title", "sw_title", "en_views"), path)
     wikis = {lang: dbname(lang, dbname_of, path) for lang in LANGS}
     check = _check_observed(source_dir, rows)
     labels = _class_labels(rows, path)
@@ -270,7 +270,7 @@ def _source_set(spec, by_qid, labels, wikis, check, path: Path) -> SourceSet:
                 f"not {label!r}"
             )
     wanted = {cls for cls, _ in spec.classes}
-    qids, sitelinks, p31, names = set(), [], set(), {}
+    qids, sitelinks, p31, names, counts = set(), [], set(), {}, {}
     for qid, row in by_qid.items():
         types = set(row["types"].split("|")) if row["types"] else set()
         if not types & wanted:
@@ -279,6 +279,9 @@ def _source_set(spec, by_qid, labels, wikis, check, path: Path) -> SourceSet:
             continue
         qids.add(qid)
         p31 |= {(qid, cls) for cls in types}
+        if not row["sitelink_count"].isdigit():
+            raise SnapshotError(f"{path}: {qid}: sitelink_count {row['sitelink_count']!r}")
+        counts[qid] = int(row["sitelink_count"])
         if row["label"].strip():
             if row["label"] != row["label"].strip() or "\n" in row["label"]:
                 raise SnapshotError(f"{path}: {qid}: padded label {row['label']!r}")
@@ -302,4 +305,5 @@ def _source_set(spec, by_qid, labels, wikis, check, path: Path) -> SourceSet:
     if spec.gender:
         meta["gender"] = {"qid": spec.gender[0], "label": spec.gender[1]}
     observed = sorted(wikis.values())
-    return SourceSet(meta, qids, sitelinks, observed, p31=p31, labels=names)
+    return SourceSet(meta, qids, sitelinks, observed, p31=p31, labels=names,
+                     all_sitelinks=counts)

@@ -14,6 +14,10 @@ and yields DataFrames of at most *chunk_rows* sitelinks with the columns that
 memory stays bounded however large the dump is: one line and one chunk at a time. Given an item set
 (QIDs), lines of other entities are skipped by their id before any JSON is parsed.
 
+Given a list for *classes*, :func:`iter_sitelinks` also collects each kept item's P31 classes
+from its claims (:func:`p31_classes`: the truthy values, as WDQS's ``wdt:P31``), for the topic
+rule of :mod:`bot.topics`, and its count of sitelinks in every project (``all_sitelinks``).
+
 Only Wikipedia sitelinks are kept: a key is a Wikipedia when it is in the bundled table of
 Wikipedias (``bot/data/wikipedias.tsv``, from MediaWiki's site matrix), or when it has the shape of
 a language Wikipedia's database name and is none of the other projects' ``*wiki`` keys
@@ -35,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.errors import DumpError
-from bot.ids import REDIRECT_BADGES
+from bot.ids import QID_PATTERN, REDIRECT_BADGES
 from bot.languages import TABLE
 
 COLUMNS = ["qid", "wiki", "title", "badges", "redirect"]
@@ -72,6 +76,7 @@ NOT_WIKIPEDIAS = frozenset(
 )
 _LANGUAGE_WIKI = re.compile(r"[a-z][a-z0-9_]{1,14}wiki")
 _ID = re.compile(rb'"id"\s*:\s*"([A-Z]?[0-9]+)"')
+_QID = re.compile(QID_PATTERN)
 
 
 def known_wikipedias(table: Path = TABLE) -> frozenset[str]:
@@ -144,6 +149,40 @@ def iter_entities(path: Path, qids: Collection[str] | None = None) -> Iterator[d
             yield entity
 
 
+def p31_classes(entity: dict) -> list[str]:
+    """The truthy P31 values of an entity's claims, as WDQS's ``wdt:P31`` gives them: the
+    preferred statements if there are any, else the normal ones (never the deprecated), and
+    only values that are items (no "unknown value", no "no value")."""
+    claims = entity.get("claims")
+    statements = claims.get("P31") if isinstance(claims, dict) else None
+    if not isinstance(statements, list):
+        return []
+    ranked: dict[str, list[str]] = {"preferred": [], "normal": []}
+    for statement in statements:
+        if not isinstance(statement, dict):
+            continue
+        snak = statement.get("mainsnak")
+        if not isinstance(snak, dict) or snak.get("snaktype", "value") != "value":
+            continue
+        cls = _item_id((snak.get("datavalue") or {}).get("value"))
+        rank = statement.get("rank", "normal")
+        if rank in ranked and cls is not None:
+            ranked[rank].append(cls)
+    return sorted(set(ranked["preferred"] or ranked["normal"]), key=lambda c: int(c[1:]))
+
+
+def _item_id(value: object) -> str | None:
+    """The QID of an item value: ``{"id": "Q5"}``, or ``{"entity-type": "item",
+    "numeric-id": 5}`` as older dumps write it; ``None`` for anything else."""
+    if not isinstance(value, dict):
+        return None
+    cls = value.get("id")
+    if cls is None and value.get("entity-type") == "item" and isinstance(
+            value.get("numeric-id"), int):
+        cls = f"Q{value['numeric-id']}"
+    return cls if isinstance(cls, str) and _QID.fullmatch(cls) else None
+
+
 def iter_sitelinks(
     path: Path,
     qids: Collection[str] | None = None,
@@ -151,11 +190,15 @@ def iter_sitelinks(
     chunk_rows: int = 200_000,
     stats: DumpStats | None = None,
     wikipedias: Collection[str] | None = None,
+    classes: list[tuple[str, str]] | None = None,
+    all_sitelinks: dict[str, int] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Frames of at most *chunk_rows* Wikipedia sitelinks (``qid, wiki, title, badges, redirect``).
 
     *qids*: the item set (``None``: every item). An item of the set with no Wikipedia sitelink
-    yields no row; :attr:`DumpStats.found` tells which items the dump had.
+    yields no row; :attr:`DumpStats.found` tells which items the dump had. *classes*, when
+    given, gets ``(qid, class)`` for each P31 class of each kept item (:func:`p31_classes`);
+    *all_sitelinks* each kept item's number of sitelinks in every project.
     """
     known = known_wikipedias() if wikipedias is None else frozenset(wikipedias)
     wanted = None if qids is None else set(qids)
@@ -173,6 +216,10 @@ def iter_sitelinks(
         links = entity.get("sitelinks") or {}
         if not isinstance(links, dict):
             raise DumpError(f"{path}: {qid} has sitelinks that are not an object")
+        if classes is not None:
+            classes.extend((qid, cls) for cls in p31_classes(entity))
+        if all_sitelinks is not None:
+            all_sitelinks[qid] = len(links)
         for key in sorted(links):
             if not is_wikipedia(key, known):
                 stats.other_sitelinks += 1

@@ -1,4 +1,5 @@
-"""Facts from a SPARQL endpoint, in batches: Wikipedia sitelinks, badges, labels and P31 classes.
+"""Facts from a SPARQL endpoint, in batches: Wikipedia sitelinks, badges, labels, P31 classes and
+each item's count of sitelinks in every project.
 
 Selection and detail are two steps. The selection (a query projecting ``?item``, or a pinned
 list) names the items (:mod:`bot.sources.partition`); the details are then asked for in batches
@@ -93,6 +94,11 @@ def labels_any_query(qids: Sequence[str]) -> str:
 def types_query(qids: Sequence[str]) -> str:
     """The P31 classes query for one batch (golden-tested)."""
     return _template("types.rq").substitute(items=values_block(qids))
+
+
+def sitelink_counts_query(qids: Sequence[str]) -> str:
+    """The query for each item's sitelinks in every project, for one batch (golden-tested)."""
+    return _template("sitelink_counts.rq").substitute(items=values_block(qids))
 
 
 def batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -343,6 +349,36 @@ def fetch_types(
         {"q": out["qid"].str[1:].astype("int64"), "c": out["class"].str[1:].astype("int64")}
     )
     return out.loc[order.sort_values(["q", "c"]).index].reset_index(drop=True)
+
+
+def fetch_all_sitelinks(
+    endpoint: Endpoint,
+    qids: Sequence[str],
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    failures: list[FailedPart] | None = None,
+) -> pd.DataFrame:
+    """Each item's number of sitelinks in every Wikimedia project (``wikibase:sitelinks``):
+    columns ``qid, sitelinks`` (int64), one row per item the endpoint has a count of (none
+    for the others: unknown). Batches that could not be fetched are appended to *failures*
+    (raised when it is ``None``)."""
+    frames = _select_batches(
+        endpoint, qids, sitelink_counts_query, ("item", "sitelinks"), stage="sitelink counts",
+        batch_size=batch_size, progress=progress, failures=failures,
+    )
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if raw.empty:
+        return pd.DataFrame({"qid": pd.Series(dtype=object), "sitelinks": pd.Series(dtype="int64")})
+    raw = raw.dropna(subset=["sitelinks"])
+    counts = pd.to_numeric(raw["sitelinks"], errors="coerce")
+    if counts.isna().any() or (counts < 0).any() or (counts % 1 != 0).any():
+        bad = raw["sitelinks"][counts.isna() | (counts < 0) | (counts % 1 != 0)].iloc[0]
+        raise MalformedResultsError(f"expected a count of sitelinks, got {str(bad)[:40]!r}")
+    out = pd.DataFrame({"qid": qids_of(raw["item"]).astype(object),
+                        "sitelinks": counts.astype("int64")})
+    out = out.drop_duplicates("qid")
+    return out.sort_values("qid", key=_qid_sort_key, ignore_index=True)
 
 
 def _qid_sort_key(column: pd.Series) -> pd.Series:

@@ -10,8 +10,13 @@ Wikipedia is left out. Titles are not kept for Parquet: the run asks for those o
 pages list, and they are read again, a row group at a time (:class:`Lookups`).
 
 **Members.** CSV with a header, or Parquet, with the columns ``itemset, goal, qid`` (``goal``
-1–17; an item set has one goal). A row that breaks a rule is named in a one-line
-:class:`bot.errors.ConfigError`.
+1–17; an item set has one goal) and optionally ``types``: the item's P31 classes, QIDs
+separated by spaces or ``|`` (empty: unknown), for sources that have them — Parquet sitelinks
+carry no P31. A row that breaks a rule is named in a one-line :class:`bot.errors.ConfigError`.
+
+**What counts as a topic.** The Wikimedia-internal items (:mod:`bot.topics`) are left out
+before anything is counted: their P31 comes from a dump's claims and from the members file's
+``types``; an item whose classes neither gives is kept.
 
 **Observed.** Such a source holds every Wikipedia sitelink of its items, so every Wikipedia in
 which it holds an article of one of the run's items is observed (``Facts.observed`` ``None``:
@@ -31,7 +36,7 @@ import pyarrow.parquet as pq
 
 from bot.errors import ConfigError, DumpError, InvalidQidError
 from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
-from bot.ids import REDIRECT_BADGES, goal_of_text
+from bot.ids import QID_PATTERN, REDIRECT_BADGES, goal_of_text
 from bot.sources.dump import (
     DumpStats,
     is_wikipedia,
@@ -39,6 +44,7 @@ from bot.sources.dump import (
     iter_sitelinks,
     known_wikipedias,
 )
+from bot.topics import split_topics
 
 SITELINK_COLUMNS = ("qid", "wiki", "title", "badges")
 MEMBER_COLUMNS = ("itemset", "goal", "qid")
@@ -107,10 +113,26 @@ def read_members(path: Path) -> pd.DataFrame:
     keys = codes * (int(qnum.max()) + 1 if len(qnum) else 1) + qnum
     _, first = np.unique(keys, return_index=True)
     first.sort()
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "itemset": sets[first], "goal": goals[first],
         "qid": pd.array(qid.take(pa.array(first)), dtype="str"), "qnum": qnum[first],
     })
+    if "types" in table.column_names:
+        out["types"] = _types(path, table["types"], first)
+    return out
+
+
+def _types(path: Path, column, rows: np.ndarray) -> pd.Series:
+    """The optional ``types`` column (an item's P31 classes, QIDs separated by spaces or |)
+    for the kept ``rows``; a row that is not such a list is named."""
+    words = pd.Series(pc.fill_null(column.cast(pa.string()), "").to_pandas())
+    words = words.str.replace("|", " ", regex=False)
+    bad = ~words.str.fullmatch(rf"\s*({QID_PATTERN}(\s+{QID_PATTERN})*)?\s*")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ConfigError(f"{path} row {row + 2}: types {words.iloc[row][:60]!r} are not "
+                          "QIDs separated by spaces or |")
+    return words.iloc[rows].str.strip().reset_index(drop=True)
 
 
 def _goals(path: Path, column) -> np.ndarray:
@@ -135,6 +157,15 @@ def _goals(path: Path, column) -> np.ndarray:
             f"{path} row {row + 2}: goal {str(shown)!r} is not a goal (a number 1–17)"
         )
     return values
+
+
+def member_types(members: pd.DataFrame) -> pd.DataFrame:
+    """``qid, class`` from a members file's ``types`` column (none when it has no such column)."""
+    if "types" not in members:
+        return pd.DataFrame({"qid": pd.Series(dtype=object), "class": pd.Series(dtype=object)})
+    pairs = members[["qid", "types"]].assign(**{"class": members["types"].str.split()})
+    pairs = pairs.explode("class").dropna(subset=["class"])
+    return pairs[["qid", "class"]].drop_duplicates().reset_index(drop=True)
 
 
 # ---- Parquet sitelinks -------------------------------------------------------------------------
@@ -255,7 +286,12 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
     kind = kind_of(path)
     no_labels = pd.DataFrame({"qid": [], "lang": [], "label": []})
     numbers = None
+    types = [member_types(members)]
+    members = members[[c for c in (*MEMBER_COLUMNS, "qnum") if c in members]]
+    all_sitelinks: dict[str, int] = {}
     if kind == "parquet":
+        topics = split_topics(members, types[0])
+        members = topics.members
         articles, counts, numbers = (None, {}, None) if engine_reads else parquet_articles(
             path, members)
         lookups = Lookups(
@@ -264,9 +300,18 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
         )
     else:
         stats = DumpStats()
-        rows = [] if engine_reads else list(iter_sitelinks(path, set(members["qid"]), stats=stats))
+        classes: list[tuple[str, str]] = []
+        rows = [] if engine_reads else list(iter_sitelinks(
+            path, set(members["qid"]), stats=stats, classes=classes,
+            all_sitelinks=all_sitelinks))
         frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
             {"qid": [], "wiki": [], "title": [], "redirect": []}).astype({"redirect": bool})
+        # With Spark reading the dump, Spark reads the P31 classes too (bot.engines.spark_io)
+        # and applies the same rule; here the classes of the members file only.
+        types.append(pd.DataFrame(classes, columns=["qid", "class"]))
+        topics = split_topics(members, pd.concat(types, ignore_index=True))
+        members = topics.members
+        frame = frame[frame["qid"].isin(set(members["qid"]))] if len(frame) else frame
         kept = frame.loc[~frame["redirect"].astype(bool), ["qid", "wiki", "title"]]
         articles = None if engine_reads else articles_frame(
             qid_numbers(kept["qid"]), kept["wiki"])
@@ -280,9 +325,14 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
             labels=lambda qids, languages: dump_labels(path, qids, languages),
         )
     counts["items"] = int(members["qid"].nunique())
+    kept_qids = set(members["qid"]) if all_sitelinks else set()
+    counted = {q: n for q, n in all_sitelinks.items() if q in kept_qids}
     facts = Facts(
         members=members, observed=None, articles=articles,
         files=(kind, str(path)) if engine_reads else None, counts=counts, item_numbers=numbers,
+        left_out=topics,
+        all_sitelinks=pd.DataFrame({"qnum": qid_numbers(list(counted)), "sitelinks": np.array(
+            list(counted.values()), dtype=np.int64)}),
     )
     return facts, lookups
 
