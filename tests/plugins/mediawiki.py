@@ -275,6 +275,22 @@ def _reset(plan: _Plan) -> None:
     plan.overrides.unlink(missing_ok=True)
 
 
+def _forget_bot_sessions() -> None:
+    """Make this process's pywikibot forget the sessions the reset took from the wiki.
+
+    The reset empties the wiki's session store; pywikibot, which caches one Site per process,
+    would go on trusting the login it remembers. After a test that ended between a login and a
+    save (a crash), that stale login made every later wiki test of the process fail with
+    "Unable to continue login": one failure became twenty. Each test starts as a fresh bot
+    process does: no cached site, no cookies.
+    """
+    import pywikibot  # imported here: the plugin must not import it before configuring it
+    from pywikibot.comms import http
+
+    pywikibot._sites.clear()
+    http.cookie_jar.clear()
+
+
 @pytest.fixture(scope="session")
 def mediawiki():
     """This process's wiki, installed and served for the whole session."""
@@ -292,6 +308,7 @@ def mediawiki():
 def wiki(mediawiki):
     """A freshly reset wiki and the helpers to look at it from outside pywikibot."""
     _reset(mediawiki)
+    _forget_bot_sessions()
     test_wiki = TestWiki(mediawiki)
     yield test_wiki
     test_wiki.close()
