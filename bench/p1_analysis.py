@@ -8,7 +8,7 @@ and the process's peak resident memory (input included). Ours is what a run does
 and the sitelinks read by :mod:`bot.sources.files`, then the default engine's
 :meth:`~bot.engines.compact.CompactEngine.tables` with ``gaps_per_wiki=100``. The tables
 compared: coverage per goal × wiki, per item set × wiki, the first 100 gaps of every goal ×
-wiki, and the translation source of each listed gap (no page size is known, so the preference
+wiki × kind (translate, scratch), and the translation source of each listed gap (no page size is known, so the preference
 rule). :func:`compare` checks them equal row for row.
 
     python -m bench.p1_analysis ours DATA_DIR OUT_DIR
@@ -33,8 +33,9 @@ PREFERENCE = ("enwiki", "frwiki", "eswiki", "ruwiki", "zhwiki", "arwiki",
 # become numbers, the cells (items × observed wikis) are never listed. An item's item sets
 # within a goal form its profile; items per (goal, wiki) are counted per profile; articles are
 # kept only where their cell is known; the gaps of a (goal, wiki) are looked for only among the
-# first 100 + articles + unknown positions of the goal's ranking (the first 100 gaps must lie
-# there), by an equality join on (goal, position) and an anti join with the articles.
+# first 100 + articles + unknown positions of the goal's ranking of each kind (translate: the
+# item has an article in an observed wiki; scratch: none; the first 100 gaps of a kind must lie
+# there), by an equality join on (goal, kind, position) and an anti join with the articles.
 DUCKDB_SQL = f"""
 CREATE TEMP TABLE members AS
   SELECT DISTINCT goal, itemset, CAST(substr(qid, 2) AS BIGINT) AS qnum
@@ -74,22 +75,24 @@ CREATE TEMP TABLE cov_sets AS
              JOIN observed o ON o.itemset = m.itemset AND o.wiki = a.wiki
              GROUP BY m.itemset, a.wiki) k ON k.itemset = o.itemset AND k.wiki = o.wiki;
 CREATE TEMP TABLE ranked AS
-  SELECT g.goal, g.qnum, g.pid, coalesce(s.sitelinks, 0) AS sitelinks,
-         row_number() OVER (
-           PARTITION BY g.goal ORDER BY coalesce(s.sitelinks, 0) DESC, g.qnum
-         ) AS pos
-  FROM gp g
-  LEFT JOIN (SELECT goal, qnum, count(*) AS sitelinks FROM known GROUP BY goal, qnum) s
-    ON s.goal = g.goal AND s.qnum = g.qnum;
+  SELECT goal, qnum, pid, sitelinks, kind,
+         row_number() OVER (PARTITION BY goal, kind ORDER BY sitelinks DESC, qnum) AS pos
+  FROM (SELECT g.goal, g.qnum, g.pid, coalesce(s.sitelinks, 0) AS sitelinks,
+               CASE WHEN coalesce(s.sitelinks, 0) > 0 THEN 'translate' ELSE 'scratch' END AS kind
+        FROM gp g
+        LEFT JOIN (SELECT goal, qnum, count(*) AS sitelinks FROM known GROUP BY goal, qnum) s
+          ON s.goal = g.goal AND s.qnum = g.qnum);
 CREATE TEMP TABLE candidates AS
-  SELECT c.goal, c.wiki,
-         unnest(range(1, CAST({TOP} + c.articles + (t.total - c.items) + 1 AS BIGINT))) AS pos
-  FROM cov c JOIN (SELECT goal, count(*) AS total FROM gp GROUP BY goal) t ON t.goal = c.goal;
+  SELECT c.goal, c.wiki, k.kind,
+         unnest(range(1, CAST({TOP} + (CASE WHEN k.kind = 'translate' THEN c.articles ELSE 0 END)
+                               + (t.total - c.items) + 1 AS BIGINT))) AS pos
+  FROM cov c JOIN (SELECT goal, count(*) AS total FROM gp GROUP BY goal) t ON t.goal = c.goal
+  CROSS JOIN (VALUES ('translate'), ('scratch')) k(kind);
 CREATE TEMP TABLE gaps AS
-  SELECT r.goal, c.wiki, r.qnum, r.sitelinks,
-         row_number() OVER (PARTITION BY r.goal, c.wiki ORDER BY r.pos) AS rank
+  SELECT r.goal, c.wiki, r.qnum, r.sitelinks, r.kind,
+         row_number() OVER (PARTITION BY r.goal, c.wiki, r.kind ORDER BY r.pos) AS rank
   FROM candidates c
-  JOIN ranked r ON r.goal = c.goal AND r.pos = c.pos
+  JOIN ranked r ON r.goal = c.goal AND r.kind = c.kind AND r.pos = c.pos
   JOIN profile_wikis pw ON pw.pid = r.pid AND pw.wiki = c.wiki
   ANTI JOIN known k ON k.goal = r.goal AND k.qnum = r.qnum AND k.wiki = c.wiki
   QUALIFY rank <= {TOP};
@@ -149,8 +152,8 @@ def run_duckdb(data: Path, out: Path) -> dict:
     tables = {
         "coverage": con.execute("SELECT * FROM cov ORDER BY goal, wiki").df(),
         "coverage_itemsets": con.execute("SELECT * FROM cov_sets ORDER BY itemset, wiki").df(),
-        "gaps": con.execute("SELECT goal, wiki, rank, 'Q' || qnum AS qid, sitelinks FROM gaps "
-                            "ORDER BY goal, wiki, rank").df(),
+        "gaps": con.execute("SELECT goal, wiki, rank, 'Q' || qnum AS qid, sitelinks, kind "
+                            "FROM gaps ORDER BY goal, wiki, kind, rank").df(),
         "sources": con.execute("SELECT 'Q' || qnum AS qid, source_wiki FROM sources "
                                "ORDER BY qnum").df(),
     }
@@ -171,7 +174,7 @@ def _normal(frame: pd.DataFrame, sort: list[str]) -> pd.DataFrame:
 TABLES = {
     "coverage": (["goal", "wiki", "items", "articles"], ["goal", "wiki"]),
     "coverage_itemsets": (["itemset", "wiki", "items", "articles"], ["itemset", "wiki"]),
-    "gaps": (["goal", "wiki", "rank", "qid", "sitelinks"], ["goal", "wiki", "rank"]),
+    "gaps": (["goal", "wiki", "kind", "rank", "qid", "sitelinks"], ["goal", "wiki", "kind", "rank"]),
     "sources": (["qid", "source_wiki"], ["qid"]),
 }
 
