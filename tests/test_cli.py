@@ -50,6 +50,18 @@ def test_every_command_has_help(command, capsys):
     assert len([line for line in text.splitlines() if line.strip()]) >= 3
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c], ids=" ".join)
+def test_every_command_is_in_the_readme(command):
+    """A command users cannot find in the README is as good as missing (sqlite-utils habit):
+    the README shows ``sdg-gaps <command>`` for every command and subcommand."""
+    assert f"sdg-gaps {' '.join(command)}" in README.read_text(encoding="utf-8"), (
+        f"README.md never shows `sdg-gaps {' '.join(command)}`"
+    )
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
