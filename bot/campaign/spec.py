@@ -37,19 +37,10 @@ import mwparserfromhell
 
 from bot.errors import ConfigError
 from bot.ids import parse_goals_and_targets
-from bot.onwiki import (
-    CAMPAIGN_TEMPLATE,
-    MAX_ROWS,
-    ConfigMessage,
-    ReportSpec,
-    _line,
-    _norm_key,
-    _read_languages,
-    _short,
-    _template_name,
-    _title_problem,
-    resolve_report,
-)
+from bot.onwiki.fields import _read_languages, _short, _title_problem
+from bot.onwiki.model import CAMPAIGN_TEMPLATE, MAX_ROWS, ConfigMessage, ReportSpec
+from bot.onwiki.parse import _line, _norm_key, _template_name
+from bot.onwiki.resolve import resolve_report
 
 DEFAULT_ROWS = 100
 KEYS = {

@@ -1,0 +1,97 @@
+"""Reading one parameter's value: goals and targets, QIDs, language codes, days, titles.
+
+Each reader takes the text an organizer wrote and returns what it means; what it cannot read
+is left out and said (through the *say* it is given), with what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalogue import QID_RE, TARGET_RE
+from bot.onwiki.model import WORDS
+
+
+def _short(value: str, size: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= size else value[: size - 1] + "…"
+
+
+def _title_problem(title: str) -> str | None:
+    if not title:
+        return "no page given"
+    bad = sorted({ch for ch in title if ch in "[]{}|<>#"})
+    if bad:
+        return f"“{_short(title)}” cannot be a page title (it contains {' '.join(bad)})"
+    if "~~~" in title:
+        return f"“{_short(title)}” cannot be a page title (it contains ~~~)"
+    if len(title.encode("utf-8")) > 255:
+        return "the page title is longer than 255 bytes"
+    return None
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in re.split(r"[,;\s]+", text) if part]
+
+
+def _read_goal_number(text: str) -> int | None:
+    text = text.strip().lower().removeprefix("sdg").strip()
+    if text.isdigit() and 1 <= int(text) <= 17:
+        return int(text)
+    return None
+
+
+def _read_goals(text: str, say) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    goals: list[int] = []
+    targets: list[str] = []
+    # "SDG 13" is one goal, not two words.
+    text = re.sub(r"(?i)\bsdg\s+(?=\d)", "", text)
+    for part in _split(text):
+        word = part.lower().removeprefix("sdg")
+        number = _read_goal_number(word)
+        if number is not None:
+            goals.append(number)
+        elif TARGET_RE.match(word) and 1 <= int(word.split(".")[0]) <= 17:
+            targets.append(word)
+        else:
+            say(f"“{_short(part)}” is not a goal or a target; it is left out. Expected goal "
+                "numbers 1–17 or targets like 15.8, separated by commas.")
+    return tuple(sorted(set(goals))), tuple(dict.fromkeys(targets))
+
+
+def _read_items(text: str, say) -> tuple[str, ...]:
+    qids: list[str] = []
+    wrong: list[str] = []
+    for part in _split(text):
+        word = part.strip().upper()
+        if QID_RE.match(word):
+            qids.append(word)
+        else:
+            wrong.append(part)
+    if wrong:
+        say(f"{len(wrong)} entr{'y is' if len(wrong) == 1 else 'ies are'} not a Wikidata item "
+            f"(“{_short(wrong[0], 30)}”…); left out. Expected QIDs like Q7942, separated by "
+            "spaces, commas or new lines.")
+    return tuple(sorted(set(qids), key=lambda q: int(q[1:])))
+
+
+def _read_languages(text: str, say) -> tuple[str, ...] | None:
+    words = [w.strip().lower() for w in _split(text)]
+    if words == ["all"]:
+        return None
+    good = []
+    for word in words:
+        if re.fullmatch(r"[a-z][a-z0-9-]{0,15}(wiki)?", word):
+            good.append(word)
+        else:
+            say(f"“{_short(word)}” is not a language code; it is left out. Expected Wikipedia "
+                "language codes like fr, de, sw, separated by commas, or all.")
+    return tuple(dict.fromkeys(good)) if good else None
+
+
+def _read_every(text: str) -> float | None:
+    word = text.strip().lower()
+    if word in WORDS:
+        return WORDS[word]
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(d|day|days)?", word)
+    return float(match.group(1)) if match else None
