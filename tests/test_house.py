@@ -8,6 +8,8 @@ Every ``import`` and ``from … import`` statement of every module is read with 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
@@ -102,3 +104,11 @@ def test_the_cycle_finder_finds_a_function_level_cycle(tmp_path):
     (package / "b.py").write_text("def g():\n    from . import c\n    import pkg.a\n")
     (package / "c.py").write_text("import os\n")
     assert cycles(graph_of(package)) == [["pkg.a", "pkg.b"]]
+
+
+def test_a_light_module_of_the_report_package_does_not_load_pandas():
+    """``bot.report`` is a front door: importing ``bot.report.escape`` loads no page builder."""
+    code = "import sys, bot.report.escape; print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=BOT.parent, check=True)
+    assert done.stdout.strip() == "False"

@@ -38,7 +38,7 @@ def wanted(campaigns, page: str | None, titles) -> list:
 def run_campaigns(text: str, config_title: str, config_revid, history, opened, result, options,
                   *, not_due, outcome, snapshot_qids=None) -> None:
     """Run the campaign templates of the configuration page *text* into *result* (its messages
-    and its reports, as :class:`bot.schedule.ReportOutcome` made by *outcome*); *not_due* is
+    and its reports, as :class:`bot.schedule_data.ReportOutcome` made by *outcome*); *not_due* is
     the schedule's rule (spec, root page, history, now) → why not due, or None."""
     from bot.campaign.impact import impact
     from bot.campaign.publish import open_campaign, publish

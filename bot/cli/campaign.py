@@ -72,7 +72,7 @@ def add_parser(subparsers) -> None:
 
 
 def _languages() -> list[str]:
-    from bot.report.pages import report_languages
+    from bot.report.text import report_languages
 
     return report_languages()
 

@@ -258,7 +258,7 @@ def _demand_from(text: str) -> tuple[str, ...]:
 
 def add_report_options(parser) -> None:
     """The report's language and quality thresholds (run, worklist, campaign)."""
-    from bot.report.pages import report_languages
+    from bot.report.text import report_languages
 
     group = parser.add_argument_group("report")
     group.add_argument(

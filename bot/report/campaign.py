@@ -1,13 +1,13 @@
 """A campaign's pages: its root page, one worklist per language, and its page collection.
 
 Built once as :mod:`bot.report.model` blocks and rendered as wikitext and HTML, like a report's
-pages (:mod:`bot.report.pages` gives the worklist tables). The page collection is the one page
-whose wikitext is not rendered from the model: it is the markup Wikimedia's page collections
-use, as the ``WikimediaCampaignEvents`` extension's parser tag reads it (the attributes
-``name``, ``description`` and ``end-date``; the tag itself renders nothing and puts the page in
-the tracking category "Pages including a page collection") and as Wikimedia's translation
-recommendation service reads the page (its interwiki links whose title is a QID and whose URL
-is Wikidata's)::
+pages (:func:`bot.report.pages.worklist_page` gives the worklist tables). The page collection is
+the one page whose wikitext is not rendered from the model: it is the markup Wikimedia's page
+collections use, as the ``WikimediaCampaignEvents`` extension's parser tag reads it (the attributes
+``name``, ``description`` and ``end-date``; the tag itself renders nothing and puts the page in the
+tracking category "Pages including a page collection") and as Wikimedia's translation
+recommendation service reads the page (its interwiki links whose title is a QID and whose URL is
+Wikidata's)::
 
     <page-collection name="…" description="…" end-date="2027-06-30"></page-collection>
     * [[d:Q7942]] – label
@@ -46,7 +46,8 @@ from bot.report.model import (
     cell,
     span,
 )
-from bot.report.pages import data_section, worklist_page
+from bot.report.pages import worklist_page
+from bot.report.summary import data_section
 from bot.report.wikitext import WikitextRenderer
 
 COLLECTION = "collection"

@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # files only: never a screen
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bot.report.pages import messages  # noqa: E402
+from bot.report.text import messages  # noqa: E402
 
 COLOURS = {"long": "#14866d", "article": "#36c", "stub": "#a2a9b1"}
 # Bars per goal: past this, a chart shows the Wikipedias with the most articles of the goal and

@@ -29,7 +29,7 @@ from bot.report.model import (
     Table,
     cell,
 )
-from bot.report.pages import Text
+from bot.report.text import Text
 from bot.report.wikitext import WikitextRenderer
 
 IMPACT = "impact"

@@ -7,7 +7,7 @@ roots allowed (with the line of the configuration page naming the root, the root
 the roots allowed), the query time used, how fresh the data is, and every mistake found on the
 configuration page. A root the bot refused is shown as text, not linked.
 
-Rendered from a :class:`bot.schedule.ScheduleResult`; page titles, reasons and configuration
+Rendered from a :class:`bot.schedule_data.ScheduleResult`; page titles, reasons and configuration
 messages pass through :mod:`bot.report.escape` like every other untrusted text.
 """
 

@@ -1,0 +1,202 @@
+"""The page of one Wikipedia, and the tables of missing articles it shares with the worklists.
+
+Per goal: the coverage line with its bar, the quality line, the targets' lines
+(:func:`target_lines`), the missing articles — those to translate (an article exists in another
+Wikipedia) and those to write from scratch (:func:`gap_lists`), ranked as :func:`ranking_line`
+says — how many are not shown, the query listing them all, and what changed since the last run
+(:mod:`bot.report.changes`). :func:`gap_table` is the table of missing articles, with the
+article to translate from and its Content Translation link.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bot.report import changes, links
+from bot.report.context import Context, goal_short, present, target_title
+from bot.report.model import (
+    Bar,
+    Bullets,
+    ExtLink,
+    GapTable,
+    Heading,
+    Msg,
+    Number,
+    PageModel,
+    Para,
+)
+
+
+def gap_table(ctx: Context, gaps: pd.DataFrame, target_subdomain: str) -> GapTable:
+    """The missing articles: rank, item, label, Wikipedias, source, its size, CX link.
+
+    *gaps* has ``rank, qid, label, sitelinks`` and, from the sources table, ``source_wiki,
+    source_title, source_bytes`` (missing when the item has no article anywhere known).
+    """
+    t = ctx.t
+    columns = {c: gaps[c].tolist() for c in ("rank", "qid", "label", "sitelinks")}
+    for c in ("source_wiki", "source_title", "source_bytes"):
+        columns[c] = gaps[c].tolist() if c in gaps else [None] * len(gaps)
+    sources, sizes, cx = [], [], []
+    for qid, source_wiki, source_title, size in zip(
+        columns["qid"], columns["source_wiki"], columns["source_title"], columns["source_bytes"],
+        strict=True,
+    ):
+        if isinstance(source_wiki, str):
+            source = ctx.subdomain(source_wiki)
+            sources.append(source)
+            sizes.append(int(size) if present(size) else None)
+            titled = isinstance(source_title, str)
+            cx.append(links.cx_url(target_subdomain, source, source_title)
+                      if titled and qid not in ctx.not_articles else None)
+        else:
+            sources.append(None)
+            sizes.append(None)
+            cx.append(None)
+    return GapTable(
+        headers=tuple(
+            t.plain(k)
+            for k in (
+                "col.rank", "col.item", "col.label", "col.sitelinks", "col.source",
+                "col.source_size", "col.translate",
+            )
+        ),
+        ranks=tuple(int(r) for r in columns["rank"]),
+        qids=tuple(columns["qid"]),
+        labels=tuple(str(label) for label in columns["label"]),
+        sitelinks=tuple(int(n) for n in columns["sitelinks"]),
+        sources=tuple(sources),
+        sizes=tuple(sizes),
+        links=tuple(cx),
+        translate=t("link.translate"),
+        none=t.plain("word.none"),
+    )
+
+
+def ranking_line(ctx: Context) -> Msg:
+    """How the lists to translate are ranked: by sitelinks, or by the page views of the
+    Wikipedias named (``--rank demand``)."""
+    demand = ctx.analysis.demand
+    if ctx.analysis.rank == "demand" and demand:
+        names = ", ".join(ctx.language_name(w) for w in demand.get("wikis", ()))
+        return ctx.t("rank.demand", wikis=names)
+    return ctx.t("rank.sitelinks")
+
+
+def gap_lists(ctx: Context, shown: pd.DataFrame, code: str) -> list:
+    """One goal's gaps on a language page: the topics to translate (an article exists in
+    another Wikipedia), then those to write from scratch, each under its own heading."""
+    if "kind" not in shown:
+        return [gap_table(ctx, shown, code)]
+    blocks: list = []
+    for kind in ("translate", "scratch"):
+        part = shown[shown["kind"] == kind]
+        if len(part):
+            blocks.append(Heading(3, ctx.t(f"kind.{kind}")))
+            if kind == "scratch":
+                blocks.append(Para(ctx.t("rank.scratch")))
+            blocks.append(gap_table(ctx, part.sort_values("rank"), code))
+    return blocks
+
+
+def with_sources(gaps: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
+    if sources is None or gaps.empty:
+        return gaps
+    return gaps.merge(sources, on="qid", how="left")
+
+
+_EMPTY = pd.DataFrame({"rank": [], "qid": [], "label": [], "sitelinks": []})
+
+
+def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel, int, int]:
+    """The page of one Wikipedia; *shown_gaps* maps (wiki, goal) to the gap rows to show."""
+    analysis, t, lang = ctx.analysis, ctx.t, ctx.lang
+    cov = analysis.coverage[analysis.coverage["wiki"] == wiki]
+    code = ctx.subdomain(wiki)
+    quality = ctx.quality
+    blocks: list = [Para(t("lang.intro")), Para(ranking_line(ctx)), *ctx.how_to_help()]
+    shown_total = gaps_total = 0
+    for row in cov.sort_values("goal").itertuples(index=False):
+        goal = analysis.goals[row.goal]
+        set_ids = ctx.sets_of_goal.get(row.goal, [])
+        shown = shown_gaps.get((wiki, row.goal), _EMPTY)
+        shown_total += len(shown)
+        gaps_total += int(row.missing)
+        url = ctx.drill.coverage(set_ids, wiki, f"SDG {row.goal} in {wiki}")
+        line = t(
+            "lang.goal_line",
+            articles=Number(row.articles),
+            items=Number(row.items),
+            pct=Number(row.coverage_pct, 2),
+            missing=Number(row.missing),
+        )
+        if url:
+            line = Msg("{line} ({link})", (("line", line), ("link", ExtLink(url, t("link.query")))))
+        blocks += [
+            Heading(2, t("goal.heading", goal=row.goal, short=goal_short(goal, lang))),
+            Para(Msg("{line} {bar}", (("line", line), ("bar", Bar(float(row.coverage_pct)))))),
+        ]
+        if quality is not None:
+            r = ctx.quality_of(row.goal, wiki)
+            if r is not None and bool(r["sized"]) and present(r["score"]):
+                blocks.append(
+                    Para(
+                        t(
+                            "lang.quality_line",
+                            score=Number(float(r["score"]), 2),
+                            stub=Number(int(r["stub"])),
+                            article=Number(int(r["article"])),
+                            long=Number(int(r["long"])),
+                        )
+                    )
+                )
+            else:
+                blocks.append(Para(t("lang.quality_unknown")))
+        blocks += target_lines(ctx, row.goal, wiki)
+        if len(shown):
+            blocks += gap_lists(ctx, shown, code)
+        else:
+            blocks.append(Para(t("lang.none")))
+        if len(shown) < int(row.missing):
+            blocks.append(
+                Para(t("lang.shown", shown=Number(len(shown)), missing=Number(int(row.missing))))
+            )
+        list_url = ctx.drill.gaps(set_ids, wiki, f"missing articles of SDG {row.goal} in {wiki}")
+        if list_url and int(row.missing):
+            blocks.append(Para(t("lang.list_query", link=ExtLink(list_url, t("link.query")))))
+        blocks += changes.language_blocks(ctx, row.goal, wiki)
+    blocks += ctx.legend(
+        gaps=True, quality=True, set_ids=[s for g in cov["goal"] for s in ctx.sets_of_goal[g]]
+    )
+    title = t.plain("lang.heading", name=ctx.language_name(wiki), code=code)
+    return PageModel(f"lang-{code}", code, title, blocks), shown_total, gaps_total
+
+
+def target_lines(ctx: Context, goal_number: int, wiki: str) -> list:
+    analysis, t = ctx.analysis, ctx.t
+    table = analysis.coverage_targets
+    if table is None:
+        return []
+    lines = []
+    for code, target in analysis.targets.items():
+        if target.goal != goal_number:
+            continue
+        part = table[(table["target"] == code) & (table["wiki"] == wiki)]
+        if not len(part):
+            continue
+        r = part.iloc[0]
+        line = t(
+            "lang.target_line",
+            code=code,
+            title=target_title(target, ctx.lang),
+            articles=Number(int(r["articles"])),
+            items=Number(int(r["items"])),
+            pct=Number(float(r["coverage_pct"]), 2),
+        )
+        sets = ctx.sets_of_goal.get(goal_number, [])
+        tied = [s for s in sets if code in ctx.drill.sets[s].targets]
+        url = ctx.drill.coverage(tied, wiki, f"target {code} in {wiki}")
+        if url:
+            line = Msg("{line} ({link})", (("line", line), ("link", ExtLink(url, t("link.query")))))
+        lines.append(line)
+    return [Bullets(tuple(lines))] if lines else []
