@@ -300,7 +300,8 @@ def test_every_wikimedia_internal_class_is_traced_or_to_verify_live():
 
 
 def test_check_names_an_internal_class_no_source_vouches_for(catalogue, monkeypatch):
-    monkeypatch.setattr(cat, "WIKIMEDIA_INTERNAL_CLASSES", frozenset({"Q4167836", "Q987654321"}))
+    monkeypatch.setattr(cat.queries, "WIKIMEDIA_INTERNAL_CLASSES",
+                        frozenset({"Q4167836", "Q987654321"}))
     findings = [str(f) for f in cat.check_catalogue(catalogue)]
     assert (
         "bot/ids.py: Q987654321 is traceable to no source file and is not listed in "

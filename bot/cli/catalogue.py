@@ -49,7 +49,7 @@ def add_parser(subparsers) -> None:
             action="append",
             default=[],
             metavar="FILE",
-            help="an organizer's item-set file (TOML, see bot/catalogue.py); repeatable",
+            help="an organizer's item-set file (TOML, see bot/catalogue/loading.py); repeatable",
         )
     catalogue.set_defaults(handler=handle)
 
