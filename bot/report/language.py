@@ -36,7 +36,7 @@ GAP_FIELDS = ("rank", "qid", "label", "sitelinks", "source_wiki", "source_title"
 @dataclass(frozen=True)
 class GapRows:
     """The gaps of one goal × wiki × kind as column lists (:data:`GAP_FIELDS`), cut out of
-    one sorted frame by :func:`shown_gap_rows`; *kind* is None for gaps of no kind."""
+    one sorted frame by :class:`ShownGaps`; *kind* is None for gaps of no kind."""
 
     kind: str | None
     columns: dict[str, list]
@@ -50,30 +50,41 @@ def _columns(gaps: pd.DataFrame) -> dict[str, list]:
     return {c: gaps[c].tolist() if c in gaps else [None] * len(gaps) for c in GAP_FIELDS}
 
 
-def shown_gap_rows(gaps: pd.DataFrame) -> dict[tuple[str, int], list[GapRows]]:
-    """*gaps* (with their labels and sources) by (wiki, goal): the kinds in order, translate
-    then scratch, each ranked. One sort and one list per column for the whole report, so that
-    a page of 17 goals costs no pandas operation per goal (hundreds of pages, millions of
-    rows at full scale)."""
-    if gaps.empty:
-        return {}
-    has_kind = "kind" in gaps
-    order = {kind: i for i, kind in enumerate(GAP_KINDS)}
-    kind_code = gaps["kind"].map(order).to_numpy("int64") if has_kind else np.zeros(len(gaps), int)
-    frame = gaps.assign(_kind=kind_code).sort_values(
-        ["wiki", "goal", "_kind", "rank"], kind="stable", ignore_index=True)
-    columns = _columns(frame)
-    wiki = frame["wiki"].to_numpy(object)
-    goal = frame["goal"].to_numpy("int64")
-    kinds = frame["_kind"].to_numpy("int64")
-    cuts = np.flatnonzero((wiki[1:] != wiki[:-1]) | (goal[1:] != goal[:-1])
-                          | (kinds[1:] != kinds[:-1])) + 1
-    shown: dict[tuple[str, int], list[GapRows]] = {}
-    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(frame)], strict=True):
-        kind = GAP_KINDS[kinds[start]] if has_kind else None
-        part = GapRows(kind, {c: values[start:end] for c, values in columns.items()})
-        shown.setdefault((wiki[start], int(goal[start])), []).append(part)
-    return shown
+class ShownGaps:
+    """The gaps the language pages show, with their labels and sources, sorted once: by wiki,
+    goal, kind (translate, then scratch) and rank. :meth:`of_wiki` cuts one Wikipedia's rows
+    into column lists per goal and kind, so that a page of 17 goals costs no pandas operation
+    per goal, and only one page's rows are Python objects at a time (hundreds of pages,
+    millions of rows at full scale)."""
+
+    def __init__(self, gaps: pd.DataFrame) -> None:
+        self.has_kind = "kind" in gaps
+        order = {kind: i for i, kind in enumerate(GAP_KINDS)}
+        codes = (gaps["kind"].map(order).to_numpy("int64") if self.has_kind
+                 else np.zeros(len(gaps), "int64"))
+        self.frame = gaps.assign(_kind=codes).sort_values(
+            ["wiki", "goal", "_kind", "rank"], kind="stable", ignore_index=True)
+        wikis = self.frame["wiki"].to_numpy(object)
+        cuts = np.flatnonzero(wikis[1:] != wikis[:-1]) + 1
+        starts, ends = [0, *cuts.tolist()], [*cuts.tolist(), len(wikis)]
+        self.bounds = {wikis[a]: (a, b) for a, b in zip(starts, ends, strict=True) if b > a}
+
+    def of_wiki(self, wiki: str) -> dict[int, list[GapRows]]:
+        """Goal → the gaps of *wiki* shown under it, one :class:`GapRows` per kind."""
+        if wiki not in self.bounds:
+            return {}
+        a, b = self.bounds[wiki]
+        frame = self.frame.iloc[a:b]
+        columns = _columns(frame)
+        goals = frame["goal"].to_numpy("int64")
+        kinds = frame["_kind"].to_numpy("int64")
+        cuts = np.flatnonzero((goals[1:] != goals[:-1]) | (kinds[1:] != kinds[:-1])) + 1
+        shown: dict[int, list[GapRows]] = {}
+        for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(frame)], strict=True):
+            kind = GAP_KINDS[kinds[start]] if self.has_kind else None
+            part = GapRows(kind, {c: values[start:end] for c, values in columns.items()})
+            shown.setdefault(int(goals[start]), []).append(part)
+        return shown
 
 
 def gap_table(ctx: Context, gaps: pd.DataFrame | GapRows, target_subdomain: str) -> GapTable:
@@ -149,19 +160,19 @@ def with_sources(gaps: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFra
     return gaps.merge(sources, on="qid", how="left")
 
 
-def language_page(ctx: Context, wiki: str, shown_gaps: dict) -> tuple[PageModel, int, int]:
-    """The page of one Wikipedia; *shown_gaps* maps (wiki, goal) to the gap rows to show
-    (:func:`shown_gap_rows`)."""
+def language_page(ctx: Context, wiki: str, shown_gaps: ShownGaps) -> tuple[PageModel, int, int]:
+    """The page of one Wikipedia, showing its rows of *shown_gaps*."""
     analysis, t, lang = ctx.analysis, ctx.t, ctx.lang
     cov = analysis.coverage[analysis.coverage["wiki"] == wiki]
     code = ctx.subdomain(wiki)
     quality = ctx.quality
     blocks: list = [Para(t("lang.intro")), Para(ranking_line(ctx)), *ctx.how_to_help()]
     shown_total = gaps_total = 0
+    of_goal = shown_gaps.of_wiki(wiki)
     for row in cov.sort_values("goal").itertuples(index=False):
         goal = analysis.goals[row.goal]
         set_ids = ctx.sets_of_goal.get(row.goal, [])
-        parts = shown_gaps.get((wiki, int(row.goal)), [])
+        parts = of_goal.get(int(row.goal), [])
         shown = sum(len(part) for part in parts)
         shown_total += shown
         gaps_total += int(row.missing)

@@ -34,11 +34,11 @@ from bot.report.context import (
 )
 from bot.report.goal import goal_page, quality_section, target_section
 from bot.report.language import (
+    ShownGaps,
     gap_lists,
     gap_table,
     language_page,
     ranking_line,
-    shown_gap_rows,
     with_sources,
 )
 from bot.report.model import Heading, Number, PageModel, Para
@@ -141,7 +141,7 @@ def build_models(ctx: Context) -> Iterator[tuple[PageModel, int, int, str]]:
         yield page, rows, gaps, f"SDG {g}: {gaps:,} gaps"
     shown = analysis.gaps[analysis.gaps["rank"] <= ctx.page_rows]
     shown = with_sources(shown, analysis.sources)
-    shown = shown_gap_rows(shown)
+    shown = ShownGaps(shown)
     for wiki in analysis.wikis:
         page, rows, gaps = language_page(ctx, wiki, shown)
         yield page, rows, gaps, f"{page.subpage}: {gaps:,} gaps"
