@@ -8,8 +8,8 @@ and the process's peak resident memory (input included). Ours is what a run does
 and the sitelinks read by :mod:`bot.sources.files`, then the default engine's
 :meth:`~bot.engines.compact.CompactEngine.tables` with ``gaps_per_wiki=100``. The tables
 compared: coverage per goal × wiki, per item set × wiki, the first 100 gaps of every goal ×
-wiki × kind (translate, scratch), and the translation source of each listed gap (no page size is known, so the preference
-rule). :func:`compare` checks them equal row for row.
+wiki × kind (translate, scratch), and the translation source of each listed gap (no page
+size is known, so the preference rule). :func:`compare` checks them equal row for row.
 
     python -m bench.p1_analysis ours DATA_DIR OUT_DIR
     python -m bench.p1_analysis duckdb DATA_DIR OUT_DIR
@@ -111,6 +111,17 @@ CREATE TEMP TABLE sources AS
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started (MB).
+
+    ``VmHWM``, the high-water mark of the process's own address space: ``ru_maxrss`` is not
+    that on Linux — a child started by a parent holding gigabytes (the bench, after making the
+    data) inherits the parent's high-water mark at exec and reports it as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -174,7 +185,8 @@ def _normal(frame: pd.DataFrame, sort: list[str]) -> pd.DataFrame:
 TABLES = {
     "coverage": (["goal", "wiki", "items", "articles"], ["goal", "wiki"]),
     "coverage_itemsets": (["itemset", "wiki", "items", "articles"], ["itemset", "wiki"]),
-    "gaps": (["goal", "wiki", "kind", "rank", "qid", "sitelinks"], ["goal", "wiki", "kind", "rank"]),
+    "gaps": (["goal", "wiki", "kind", "rank", "qid", "sitelinks"],
+             ["goal", "wiki", "kind", "rank"]),
     "sources": (["qid", "source_wiki"], ["qid"]),
 }
 
