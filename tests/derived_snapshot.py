@@ -2,7 +2,8 @@
 
 Only deletions: a copy may leave out some of the real sitelinks (every triple of those
 articles), never add a fact. The copy's manifest records the new checksum and triple count, so
-``open_snapshot`` accepts it exactly like the bundled one.
+``open_snapshot`` accepts it exactly like the bundled one. :func:`choose` picks real articles to
+leave out.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.snapshot import MANIFEST_FILE, NTRIPLES_FILE, default_snapshot_dir
 _ABOUT = "<http://schema.org/about>"
 _PART = "<http://schema.org/isPartOf>"
 _LINE = re.compile(r"^(<[^>]*>) (<[^>]*>) (.*) \.$")
+GOAL_15_PINNED = "queries/pinned/sdg15-eu-invasive-alien-species.txt"
 
 
 def sitelinks(source: Path | None = None) -> dict[tuple[str, str], str]:
@@ -74,3 +76,17 @@ def derive(target: Path, drop: Iterable[tuple[str, str]], source: Path | None = 
     manifest["triples"] = len(kept)
     (target / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return target
+
+
+def choose(count: dict[str, int]) -> dict[str, list[str]]:
+    """Real articles of the goal-15 items, in the order of the pinned list: *count* per wiki
+    (a subdomain such as ``"fr"``)."""
+    from bot.catalogue import ROOT as REPO
+    from bot.catalogue import read_pinned
+
+    links = sitelinks()
+    qids = read_pinned(REPO / GOAL_15_PINNED)
+    return {
+        sub: [q for q in qids if (q, f"https://{sub}.wikipedia.org/") in links][:n]
+        for sub, n in count.items()
+    }

@@ -10,9 +10,9 @@ API's ``application/problem+json``) where it holds no views, a 400 one for a mal
 requests with an error status, for tests of the retry policy.
 
 :data:`VIEWS`: the daily English Wikipedia page views of "Douglas Adams" that MediaWiki's
-``prop=pageviews`` returned in ../shared/data/mediawiki_api/wptools/querymore.json (siznax/wptools,
-tests/querymore.py, commit e14d548a, MIT; 2018-03-23 to 2018-05-21), summed over the one
-calendar month they cover whole, April 2018.
+``prop=pageviews`` returned in tests/fixtures/mediawiki_api/wptools/querymore.json (siznax/wptools,
+tests/querymore.py, commit e14d548a, MIT; 2018-03-23 to 2018-05-21; see tests/fixtures/SOURCES.md),
+summed over the one calendar month they cover whole, April 2018.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-QUERYMORE = (Path(__file__).resolve().parents[2] / "shared" / "data" / "mediawiki_api"
-             / "wptools" / "querymore.json")
+QUERYMORE = (Path(__file__).resolve().parent / "fixtures" / "mediawiki_api" / "wptools"
+             / "querymore.json")
 ACCESS = ("all-access", "desktop", "mobile-app", "mobile-web")
 AGENTS = ("all-agents", "user", "spider", "automated", "bot")
 PATH = re.compile(r"/api/rest_v1/metrics/pageviews/per-article/(?P<project>[^/]+)/"

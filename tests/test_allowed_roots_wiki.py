@@ -13,7 +13,7 @@ import pytest
 
 from bot.roots import SUMMARY_LIMIT, Origin
 from bot.wiki import PostOptions, post_report
-from tests.test_wiki_post import report
+from tests.report_bodies import report
 
 pytestmark = pytest.mark.wiki
 

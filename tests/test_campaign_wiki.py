@@ -28,7 +28,7 @@ from bot.report.pages import Context
 from bot.schedule import ScheduleOptions, run_schedule
 from bot.wiki import PostOptions, post_report
 from bot.worklist import build_worklist
-from tests.test_hostile_labels import EVERY_FRAGMENT, EVERY_PAIR, cells, shown
+from tests.hostile_labels import EVERY_FRAGMENT, EVERY_PAIR, cells, shown
 
 pytestmark = pytest.mark.wiki
 

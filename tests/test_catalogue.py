@@ -78,7 +78,8 @@ def test_goal_qids_agree_with_the_snapshot_manifest(catalogue):
     assert dict(snapshot.goal_qids) == {n: g.qid for n, g in catalogue.goals.items()}
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="needs the shared data folder")
+@pytest.mark.skipif(not SHARED.is_dir(),
+                    reason=f"the shared data folder {SHARED} is absent: the tables come from it")
 def test_tables_rebuild_byte_for_byte_from_the_shared_data():
     first = cat.build_tables(SHARED)
     second = cat.build_tables(SHARED)

@@ -25,7 +25,7 @@ from bot.engines import Plan, QualityScale, make_engine
 from bot.facts import Facts, articles_frame, qid_numbers
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
+FIXTURES = REPO / "tests" / "fixtures"  # copies of the real files; see its SOURCES.md
 WIKIBRAIN = "wikidata_entities/wikidata_dump_sample_2014/wikibrain_2014_wikipedia_sitelinks.tsv"
 PREFERENCE = ("enwiki", "frwiki", "eswiki", "ruwiki", "zhwiki", "arwiki",
               "dewiki", "itwiki", "ptwiki", "jawiki", "plwiki", "nlwiki")
@@ -243,7 +243,7 @@ def test_same_tables_with_overlapping_sets_on_the_snapshot_items(snapshot_facts)
 
 
 def test_same_tables_on_a_real_2014_dump_sample():
-    with (SHARED / WIKIBRAIN).open(encoding="utf-8", newline="") as handle:
+    with (FIXTURES / WIKIBRAIN).open(encoding="utf-8", newline="") as handle:
         links = [(r["qid"], r["site"]) for r in csv.DictReader(handle, delimiter="\t")]
     assert len(links) == 36391
     qids = sorted({q for q, _ in links}, key=lambda q: int(q[1:]))

@@ -25,8 +25,7 @@ import pytest
 from bot.history import History
 from bot.schedule import lock_path
 from bot.wiki import between, markers
-from tests.derived_snapshot import derive
-from tests.test_history_wiki import choose
+from tests.derived_snapshot import choose, derive
 
 pytestmark = pytest.mark.wiki
 
@@ -204,7 +203,7 @@ KILL_IN_TRANSACTION = r"""
 import sys, time
 from pathlib import Path
 from bot.history import History
-from tests.test_history import small_analysis
+from tests.plugins.analyses import small_analysis
 
 class Slow:
     def __init__(self, db):
@@ -226,7 +225,7 @@ history.record(small_analysis(["Q1", "Q2"], run_id="20261201T000000Z"), series="
 
 def test_a_run_killed_inside_its_history_transaction_leaves_no_trace(tmp_path):
     """Not left to chance: the kill lands after the run's rows are written, before COMMIT."""
-    from tests.test_history import small_analysis
+    from tests.plugins.analyses import small_analysis
 
     path = tmp_path / "history.sqlite"
     with History.open(path) as history:

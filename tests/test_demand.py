@@ -3,7 +3,8 @@
 * Offline: ``sdg-gaps run --rank demand`` on the Uganda sets orders Luganda's gaps to translate
   by English Wikipedia page views and its gaps to write from scratch by the items' sitelinks in
   every project — checked against a ranking computed here from the Uganda corpus with the csv
-  module only (the item sets as tests/test_independent_counts.py reads them from the sources).
+  module only (the item sets as tests/source_sets.py reads them from the sources, the copies in
+  tests/fixtures/).
 * Live: the page views come from the pageviews REST API. The tests cannot reach it, so a local
   server answers in its published format with real figures (tests/pageviews_server.py); the
   client's requests, sums, cache and retries are checked against it, and a live run (a real
@@ -23,12 +24,10 @@ from pathlib import Path
 import pytest
 
 from tests.pageviews_server import PageviewsServer, april_2018_douglas_adams
-from tests.test_independent_counts import SHARED, UGANDA, source_sets
+from tests.source_sets import FIXTURES, UGANDA, UGANDA_CLASSES, source_sets
 
 REPO = Path(__file__).resolve().parents[1]
 UGANDA_GOALS = (3, 4, 5, 6, 7, 10, 11, 15)
-
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared source data is absent")
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -42,8 +41,8 @@ def independent_lists(wiki: str, goals=UGANDA_GOALS):
     in another wiki one of its sets of the goal looked at, ranked by English page views (the
     corpus's en_views), then by those articles, then QID; scratch otherwise, ranked by the
     corpus's sitelink_count (0 for an item it lacks), then QID."""
-    sets = source_sets(SHARED)
-    corpus = {r["qitem"]: r for r in _csv(SHARED / UGANDA)}
+    sets = source_sets(FIXTURES)
+    corpus = {r["qitem"]: r for r in _csv(FIXTURES / UGANDA)}
     has = {(q, w) for s in sets.values() for w, qids in s.articles.items() for q in qids}
     out = {}
     for goal in goals:
@@ -68,7 +67,6 @@ def _run(*args: str) -> subprocess.CompletedProcess:
                           cwd=REPO, capture_output=True, text=True, timeout=900)
 
 
-@needs_shared
 def test_rank_demand_orders_lugandas_gaps_by_english_page_views(tmp_path):
     goals = ",".join(map(str, UGANDA_GOALS))
     done = _run("--rank", "demand", "--goals", goals, "--languages", "lg",
@@ -85,7 +83,7 @@ def test_rank_demand_orders_lugandas_gaps_by_english_page_views(tmp_path):
     expected = {k: v for k, v in independent_lists("lgwiki").items() if v}
     assert got == expected
     # English page views do decide: in the lists to translate, the order is not the sitelinks'
-    corpus = {r["qitem"]: int(r["en_views"]) for r in _csv(SHARED / UGANDA)}
+    corpus = {r["qitem"]: int(r["en_views"]) for r in _csv(FIXTURES / UGANDA)}
     water = got[(6, "translate")]
     assert [corpus.get(q, 0) for q in water] == sorted((corpus.get(q, 0) for q in water),
                                                        reverse=True)
@@ -98,7 +96,6 @@ def test_rank_demand_orders_lugandas_gaps_by_english_page_views(tmp_path):
     assert sorted(default) == sorted(water) and default != water
 
 
-@needs_shared
 def test_each_kind_is_bounded_on_its_own(tmp_path):
     done = _run("--rank", "demand", "--goals", "6", "--languages", "lg", "--gaps-per-wiki", "5",
                 "--out", str(tmp_path))
@@ -224,7 +221,6 @@ def test_a_throttled_request_is_retried_and_a_failing_api_is_given_up():
         broken.stop()
 
 
-@needs_shared
 @pytest.mark.server
 def test_a_live_run_asks_the_api_for_its_items_english_articles(oxigraph_snapshot_server,
                                                                 pageviews):
@@ -233,7 +229,6 @@ def test_a_live_run_asks_the_api_for_its_items_english_articles(oxigraph_snapsho
     from bot.catalogue import load_catalogue
     from bot.runs import RunRequest, run
     from bot.runs_facts import DataSource
-    from tests.test_independent_counts import UGANDA_CLASSES
 
     source = DataSource(endpoint=oxigraph_snapshot_server.query_url, contact="tests@localhost",
                         fallback="none", cache_dir=None, pagesizes=False,
@@ -242,7 +237,7 @@ def test_a_live_run_asks_the_api_for_its_items_english_articles(oxigraph_snapsho
     done = run(RunRequest(source=source, itemsets=(power,), languages=("lg",), rank="demand",
                           write=False))
     _goal, classes = UGANDA_CLASSES["sdg7-uganda-power"]
-    titles = {r["en_title"] for r in _csv(SHARED / UGANDA)
+    titles = {r["en_title"] for r in _csv(FIXTURES / UGANDA)
               if classes & set(r["types"].split("|")) and r["en_title"]}
     asked = {unquote(path.split("/user/")[1].split("/monthly/")[0]).replace("_", " ")
              for path, _ in pageviews.requests}

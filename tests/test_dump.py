@@ -1,4 +1,4 @@
-"""The Wikidata JSON dump reader, on the real samples in ../shared/data/wikidata_entities.
+"""The Wikidata JSON dump reader, on the real samples in tests/fixtures/wikidata_entities.
 
 * the 2014 dump sample (400 items, one entity per line in a JSON array) gives exactly the
   Wikipedia sitelinks of ``wikibrain_2014_wikipedia_sitelinks.tsv``, a table made from the same
@@ -32,18 +32,12 @@ from bot.sources.dump import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-ENTITIES = REPO.parent / "shared" / "data" / "wikidata_entities"
+ENTITIES = REPO / "tests" / "fixtures" / "wikidata_entities"  # see tests/fixtures/SOURCES.md
 OPENTAPIOCA = ENTITIES / "opentapioca" / "sample_wikidata_items.json.bz2"
 DUMP_2014 = (
     ENTITIES / "wikidata_dump_sample_2014" / "wikibrain_testDump_400items_1304props.json.bz2"
 )
 SITELINKS_2014 = ENTITIES / "wikidata_dump_sample_2014" / "wikibrain_2014_wikipedia_sitelinks.tsv"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def shared():
-    if not ENTITIES.is_dir():
-        pytest.fail(f"the shared data folder {ENTITIES} is missing (CI lays it beside the clone)")
 
 
 def test_the_2014_sample_gives_the_derived_table_exactly():

@@ -2,7 +2,7 @@
 service: ``sdg-gaps run --sitelinks DUMP --members M.csv`` against ``sdg-gaps run --endpoint
 URL --itemsets SET.toml`` on a real ``oxigraph serve`` loaded with the dump's sitelinks.
 
-The dump is the real 2014 sample in ../shared/data/wikidata_entities (400 items in 280
+The dump is the real 2014 sample in tests/fixtures/wikidata_entities (400 items in 280
 Wikipedias). Its Wikipedia sitelinks are written here as WDQS writes them (``schema:about``,
 ``schema:isPartOf`` the site, ``schema:name``, ``wikibase:badge``) and its truthy P31 classes
 (``wdt:P31``: the preferred values, else the normal ones) with pyoxigraph, straight from the
@@ -31,7 +31,7 @@ from bot.languages import load_wikis
 pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
-DUMP = (REPO.parent / "shared" / "data" / "wikidata_entities" / "wikidata_dump_sample_2014"
+DUMP = (REPO / "tests" / "fixtures" / "wikidata_entities" / "wikidata_dump_sample_2014"
         / "wikibrain_testDump_400items_1304props.json.bz2")
 S, WD = "http://schema.org/", "http://www.wikidata.org/entity/"
 

@@ -2,7 +2,6 @@
 `sdg-gaps run` / `sdg-gaps history` on changing snapshot data (no wiki needed)."""
 
 import csv
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pandas as pd
@@ -10,32 +9,7 @@ import pytest
 
 from bot.history import History, HistoryError, compute_changes
 from tests.derived_snapshot import derive
-
-
-def small_analysis(missing, *, members=("Q1", "Q2", "Q3", "Q4"), run_id="20261130T000000Z",
-                   wiki="frwiki", goal=15, complete=True, articles=None):
-    """An analysis of one goal in one wiki: *members* are the items, *missing* the gaps."""
-    members = list(members)
-    missing = [q for q in members if q in set(missing)]
-    items = len(members)
-    have = items - len(missing)
-    when = datetime.strptime(run_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-    coverage = pd.DataFrame({
-        "goal": [goal], "wiki": [wiki], "language": [wiki.removesuffix("wiki")],
-        "language_name": ["French"], "items": [items], "articles": [have],
-        "missing": [len(missing)], "coverage_pct": [round(100 * have / items, 2)],
-    })
-    gaps = pd.DataFrame({
-        "goal": goal, "wiki": wiki, "language": wiki.removesuffix("wiki"),
-        "rank": range(1, len(missing) + 1), "qid": missing,
-        "label": [f"label {q}" for q in missing], "sitelinks": 1,
-    })
-    return SimpleNamespace(
-        run_id=run_id, started=when, finished=when, endpoint={"name": "embedded", "url": None},
-        provenance={"test": True}, coverage=coverage, gaps=gaps,
-        members=pd.DataFrame({"itemset": "s", "goal": goal, "qid": members}),
-        articles=articles, counts={"queries": 1}, complete=complete,
-    )
+from tests.plugins.analyses import small_analysis
 
 
 def test_changes_list_closed_new_and_departed_gaps(tmp_path):
@@ -183,7 +157,7 @@ def cli(capsys, *args):
 
 
 def test_run_twice_on_changing_data_then_history_lists_and_trends(tmp_path, capsys):
-    from tests.test_history_wiki import choose
+    from tests.derived_snapshot import choose
 
     fr = choose({"fr": 3})["fr"]
     one = derive(tmp_path / "s1", [(q, "fr") for q in fr])

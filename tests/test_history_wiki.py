@@ -10,9 +10,8 @@ import re
 
 import pytest
 
-from bot.catalogue import read_pinned
 from bot.schedule import ScheduleOptions, run_schedule
-from tests.derived_snapshot import derive, sitelinks
+from tests.derived_snapshot import choose, derive
 
 pytestmark = pytest.mark.wiki
 
@@ -27,20 +26,7 @@ CONFIG_TEXT = f"""Reports of our project.
 | rows      = 100
 }}}}
 """
-PINNED = "queries/pinned/sdg15-eu-invasive-alien-species.txt"
 ITEM = re.compile(r"https://www\.wikidata\.org/wiki/(Q\d+)")
-
-
-def choose(count: dict[str, int]) -> dict[str, list[str]]:
-    """Real articles of the goal-15 items, in the order of the pinned list: *count* per wiki."""
-    from bot.catalogue import ROOT as REPO
-
-    links = sitelinks()
-    qids = read_pinned(REPO / PINNED)
-    return {
-        sub: [q for q in qids if (q, f"https://{sub}.wikipedia.org/") in links][:n]
-        for sub, n in count.items()
-    }
 
 
 def schedule(tmp_path, snapshot, **options):

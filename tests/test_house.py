@@ -8,6 +8,7 @@ Every ``import`` and ``from … import`` statement of every module is read with 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,63 @@ def test_a_light_module_of_the_report_package_does_not_load_pandas():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=BOT.parent, check=True)
     assert done.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------------------------
+# No test module imports another: what tests share lives in helper modules (tests/*.py not named
+# test_*, tests/plugins/), so that a test file can be run, moved or deleted on its own.
+
+TESTS = Path(__file__).resolve().parent
+_TEST_IMPORT_IN_TEXT = re.compile(
+    r"^\s*(?:from\s+tests\.(test_\w+)\s+import|import\s+tests\.(test_\w+))", re.M)
+
+
+def imported_test_modules(path: Path) -> set[str]:
+    """The ``tests.test_*`` modules *path* imports, wherever the statement stands — and in a
+    string of code (a script handed to a subprocess), as ``from tests.test_x import`` lines."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative, from within tests/
+                base = (node.module or "").split(".")[0]
+                found |= ({f"tests.{base}"} if base else
+                          {f"tests.{alias.name}" for alias in node.names})
+            elif node.module == "tests":
+                found |= {f"tests.{alias.name}" for alias in node.names}
+            elif node.module:
+                found.add(node.module)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found |= {f"tests.{a or b}" for a, b in _TEST_IMPORT_IN_TEXT.findall(node.value)}
+    return {name for name in found if re.fullmatch(r"tests\.test_\w+(\.\w+)*", name)}
+
+
+def test_no_test_module_imports_another():
+    offenders = {
+        path.name: sorted(imported_test_modules(path))
+        for path in sorted(TESTS.glob("test_*.py"))
+    }
+    offenders = {name: found for name, found in offenders.items() if found}
+    assert len(list(TESTS.glob("test_*.py"))) > 40
+    assert not offenders, "move what they share into a helper module (not test_*.py): " + "; ".join(
+        f"{name} imports {', '.join(found)}" for name, found in offenders.items())
+
+
+def test_the_test_import_check_finds_every_form(tmp_path):
+    """The check itself can fail: each way of importing a test module is found (MOD stands for
+    a test module's name, so that this file does not import one in a string)."""
+    forms = {
+        "a.py": "from tests.MOD import y\n",
+        "b.py": "def f():\n    import tests.MOD.z\n",
+        "c.py": "from tests import MOD, helpers\n",
+        "d.py": "from .MOD import y\n",
+        "e.py": "from . import MOD\n",
+        "f.py": 'SCRIPT = """\nimport sys\nfrom tests.MOD import y\n"""\n',
+    }
+    for name, text in forms.items():
+        (tmp_path / name).write_text(text.replace("MOD", "test_x"))
+        assert imported_test_modules(tmp_path / name) <= {"tests.test_x", "tests.test_x.z"}
+        assert imported_test_modules(tmp_path / name), name
+    (tmp_path / "ok.py").write_text("from tests.report_bodies import report\nimport tests\n")
+    assert imported_test_modules(tmp_path / "ok.py") == set()

@@ -14,13 +14,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from bot.report import pages as report_pages
+from tests.source_sets import CLIMATE, FIXTURES, WIKIMEDIA_INTERNAL
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-CLIMATE_CSV = (
-    SHARED / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
-)
-SIZES_TSV = SHARED / "topics/climate_change_25langs/climate_items_sitelinks_with_pagesize.tsv"
+CLIMATE_CSV = FIXTURES / CLIMATE
+SIZES_TSV = FIXTURES / "topics/climate_change_25langs/climate_items_sitelinks_with_pagesize.tsv"
 NON_ARTICLE = ("Category:", "Template:", "Portal:", "Draft:", "Wikipedia:", "Help:", "Module:")
 
 
@@ -57,8 +55,6 @@ def table_rows(text: str) -> list[list[str]]:
 def source_facts():
     """From the source files: each topic's Wikipedias (an item whose instance_types include a
     Wikimedia-internal class is no topic), titles and known page sizes."""
-    from tests.test_independent_counts import WIKIMEDIA_INTERNAL
-
     langs_of: dict[str, set[str]] = {}
     with CLIMATE_CSV.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -80,8 +76,6 @@ def source_facts():
 
 
 def test_french_sdg13_page_lists_the_missing_articles_ranked_with_cx_links(french):
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared source data is absent ({SHARED}); only CI and developers have it")
     langs_of, titles, sizes = source_facts()
     wikitext = (french / "wikitext" / "lang-fr.wiki").read_text(encoding="utf-8")
     section = sections(wikitext)[

@@ -4,17 +4,15 @@ from the source page sizes (csv module only, no pandas, no bot code), and on sma
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from bot.engines import Plan, QualityScale, make_engine
 from bot.facts import Facts, articles_frame, qid_numbers
+from tests.source_sets import FIXTURES, WIKIMEDIA_INTERNAL
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-CLIMATE = SHARED / "topics" / "climate_change_25langs"
+CLIMATE = FIXTURES / "topics" / "climate_change_25langs"
 SIZES_TSV = CLIMATE / "climate_items_sitelinks_with_pagesize.tsv"
 ITEMS_TSV = CLIMATE / "climate_items.tsv"
 LANGS = "en ja de fr es it zh pt pl id ru nl hi sv cs ko uk fi hu ar he ro da el bg".split()
@@ -30,8 +28,6 @@ def independent_quality(stub_below=10_000, long_from=30_000):
     4, 9; a wiki with no known size has no score. The items are the topics: an item whose
     instance_types include a Wikimedia-internal class is not counted.
     """
-    from tests.test_independent_counts import WIKIMEDIA_INTERNAL
-
     with ITEMS_TSV.open(encoding="utf-8", newline="") as handle:
         items = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")
                  if not {c.strip(" '") for c in row["instance_types"].strip("[]").split(",")}
@@ -66,13 +62,6 @@ def independent_quality(stub_below=10_000, long_from=30_000):
     return out
 
 
-@pytest.fixture(scope="module")
-def shared():
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared source data is absent ({SHARED}); only CI and developers have it")
-    return SHARED
-
-
 def analyse_climate(scale=None):
     """The analysis of goal 13 on the bundled snapshot, with its page sizes (in-process)."""
     from bot.engines import QualityScale
@@ -104,7 +93,7 @@ def _as_tuple(row):
     )
 
 
-def test_quality_scores_of_the_25_climate_languages_match_the_source(shared, climate_report):
+def test_quality_scores_of_the_25_climate_languages_match_the_source(climate_report):
     expected = independent_quality()
     found = _read(climate_report / "quality.csv")
     assert sorted(found) == sorted(expected) and len(found) == 25
@@ -126,7 +115,7 @@ def test_the_goal_page_states_thresholds_and_unknowns(climate_report):
         assert row.count("unknown") == 5, row  # stubs, articles, long, size unknown, score
 
 
-def test_thresholds_are_configurable(shared, tmp_path):
+def test_thresholds_are_configurable(tmp_path):
     from bot.report import write_report
 
     expected = independent_quality(5_000, 50_000)
@@ -149,7 +138,7 @@ def test_bad_thresholds_are_one_line(tmp_path, capsys):
     assert status == 2 and "--quality-thresholds" in capsys.readouterr().err
 
 
-def test_best_source_is_the_largest_known_article(shared, climate_report):
+def test_best_source_is_the_largest_known_article(climate_report):
     biggest: dict[str, tuple[int, str, str]] = {}
     with SIZES_TSV.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):

@@ -1,8 +1,9 @@
 """The bundled snapshot against its sources, read again here with the csv module only.
 
 Each fact of the triples (articles and their titles, P31 classes, English labels, page views)
-is recounted from the files in ../shared/data/topics/, and the builder's own completeness
-checks are shown to refuse a source that does not agree with itself.
+is recounted from the source files (tests/fixtures/topics/, copies of ../shared/data's; see
+tests/fixtures/SOURCES.md), and the builder's own completeness checks are shown to refuse a
+source that does not agree with itself (on edited copies of the whole ../shared/data folder).
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from bot.errors import SnapshotError
 from bot.snapshot import article_url, build_snapshot, open_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-TOPICS = SHARED / "topics"
+SHARED = REPO.parent / "shared" / "data"  # only for the builder's checks, which build from it
+TOPICS = REPO / "tests" / "fixtures" / "topics"
 BUNDLE = REPO / "bot" / "data" / "snapshot"
 ENTITY = "http://www.wikidata.org/entity/"
 SCHEMA = "http://schema.org/"
 LINKED_PAGE = "https://www.wikidata.org/wiki/Special:GoToLinkedPage/"
 
-pytestmark = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"the shared source data ({SHARED}) is absent"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"the shared data folder {SHARED} is absent: the build reads it"
 )
 
 
@@ -211,6 +212,7 @@ def _build(source: Path, tmp_path: Path) -> None:
     build_snapshot(source, out / "snapshot", out / "pinned", out / "wikipedias.tsv")
 
 
+@needs_shared
 def test_a_wiki_whose_counts_disagree_with_the_source_is_refused(tmp_path):
     source = _copy_with(tmp_path, "topics/uganda_content_gap/ug_coverage_by_language.csv",
                         lambda text: text.replace("\nlg,3592,", "\nlg,3593,"))
@@ -218,6 +220,7 @@ def test_a_wiki_whose_counts_disagree_with_the_source_is_refused(tmp_path):
         _build(source, tmp_path)
 
 
+@needs_shared
 def test_an_incomplete_humaniki_extract_is_refused(tmp_path):
     source = _copy_with(tmp_path, "topics/humaniki_denelezh/denelezh_human_sitelink_500.tsv",
                         lambda text: text.replace("\n320\tfrwiki\n", "\n", 1))
@@ -225,6 +228,7 @@ def test_an_incomplete_humaniki_extract_is_refused(tmp_path):
         _build(source, tmp_path)
 
 
+@needs_shared
 def test_a_nominatim_cut_without_an_article_the_dump_has_is_refused(tmp_path):
     def drop_rhine_in_german(text: str) -> str:
         lines = text.splitlines(keepends=True)

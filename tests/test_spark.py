@@ -3,7 +3,7 @@
 Every table of :mod:`bot.engines.base` (coverage by goal, item set and target, quality, ranked
 gaps, sources) is compared value for value: on the bundled snapshot (its item sets, sitelinks
 and page sizes, as a run asks for them), and on the real entity files in
-../shared/data/wikidata_entities (the opentapioca sample, the 2014 dump sample, the eight
+tests/fixtures/wikidata_entities (the opentapioca sample, the 2014 dump sample, the eight
 wikibase-sdk entities re-wrapped one per line as a dump has them), which Spark reads three ways:
 from the run's frames, straight from the dump files, and from Parquet. Then ``sdg-gaps run
 --engine spark --sitelinks DUMP`` writes the same report files as the default engine.
@@ -36,7 +36,7 @@ from bot.sources import files  # noqa: E402
 from bot.sources.dump import iter_sitelinks, write_parquet  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-ENTITIES = REPO.parent / "shared" / "data" / "wikidata_entities"
+ENTITIES = REPO / "tests" / "fixtures" / "wikidata_entities"  # see tests/fixtures/SOURCES.md
 OPENTAPIOCA = ENTITIES / "opentapioca" / "sample_wikidata_items.json.bz2"
 DUMP_2014 = (
     ENTITIES / "wikidata_dump_sample_2014" / "wikibrain_testDump_400items_1304props.json.bz2"

@@ -17,8 +17,8 @@ from bot.sparql import EmbeddedEndpoint, HttpEndpoint
 from bot.topics import split_topics
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-ST14 = SHARED / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
+FIXTURES = REPO / "tests" / "fixtures"  # copies of the real files; see its SOURCES.md
+ST14 = FIXTURES / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
 
 # Real rows of the climate set (climate_items.tsv: qid, English title, instance_types).
 CLIMATE_ROWS = [
@@ -102,7 +102,6 @@ def _climate_qids() -> list[str]:
     return read_pinned(REPO / "queries" / "pinned" / "sdg13-climate-change.txt")
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared source data is absent")
 def test_climate_set_left_out_per_class_equals_an_independent_count(embedded):
     """A reference count straight from st14's instance_types column (csv only)."""
     internal = {"Q4167836", "Q15647814", "Q24046192", "Q30432511", "Q56428020", "Q59541917",

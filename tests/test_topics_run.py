@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-ST14 = SHARED / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
-DUMP_2014 = (SHARED / "wikidata_entities" / "wikidata_dump_sample_2014"
+FIXTURES = REPO / "tests" / "fixtures"  # copies of the real files; see its SOURCES.md
+ST14 = FIXTURES / "topics/climate_change_25langs/wellesley_st14_climate_items_25lang_sitelinks.csv"
+DUMP_2014 = (FIXTURES / "wikidata_entities" / "wikidata_dump_sample_2014"
              / "wikibrain_testDump_400items_1304props.json.bz2")
 
 # The Wikimedia-internal classes, as bot/ids.py lists them (tests/test_independent_counts.py
@@ -31,9 +31,6 @@ INTERNAL = frozenset({
     "Q11753321", "Q4167410", "Q22808320", "Q4663903", "Q15184295", "Q14204246", "Q17362920",
     "Q21450877", "Q21623879",
 })
-
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared source data is absent")
-
 
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:

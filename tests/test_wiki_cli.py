@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_wiki_post import ROOT, report
+from tests.report_bodies import ROOT, report
 
 pytestmark = pytest.mark.wiki
 

@@ -6,35 +6,9 @@ import time
 import pytest
 
 from bot.wiki import PostOptions, between, markers, post_report
-from tests.report_bodies import gap_table
+from tests.report_bodies import ROOT, RUN, report
 
 pytestmark = pytest.mark.wiki
-
-# In the main namespace, which the bot writes in only where a maintainer allowed it: these
-# tests allow it (see tests/test_allowed_roots_wiki.py for the rule itself).
-ROOT = "SDG knowledge gaps"
-RUN = "20261130T091500Z"
-
-
-def gaps(qids, heading="Missing articles"):
-    """A report body like the generator's: a heading, a line of prose, a gap table."""
-    table = gap_table([f"Q{q}" for q in qids], [f"Item {q}" for q in qids],
-                      [100 - i % 50 for i in range(len(qids))])
-    return f"== {heading} ==\n{len(qids):,} articles are missing.\n{table}\n"
-
-
-def report(report_dir, goal_qids, lang_qids=(), run_id=RUN, **kwargs):
-    pages = [
-        {"id": "summary", "subpage": "", "body": "== Summary ==\nTwo pages.\n",
-         "summary": "2 goals, 59 wikis"},
-        {"id": "goal-13", "subpage": "SDG 13", "body": gaps(goal_qids),
-         "gaps": len(goal_qids), "summary": f"SDG 13: {len(goal_qids):,} gaps"},
-    ]
-    if lang_qids:
-        pages.append({"id": "lang-fr", "subpage": "fr", "body": gaps(lang_qids),
-                      "gaps": len(lang_qids), "summary": f"fr: {len(lang_qids):,} gaps"})
-    return report_dir(pages, run_id=run_id, **kwargs)
-
 
 def post(directory, echo=None, **options):
     lines = []

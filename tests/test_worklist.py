@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-INVASIVE = SHARED / "topics" / "invasive_species_eu"
+FIXTURES = REPO / "tests" / "fixtures"  # copies of the real files; see its SOURCES.md
+INVASIVE = FIXTURES / "topics" / "invasive_species_eu"
 QIDS_CSV = INVASIVE / "unionconcern_invasive_species_qnumbers_2025.csv"
 LINKS_CSV = INVASIVE / "unionconcern_invasive_species_wikipedia_links_2025.csv"
 LIMIT = 50
@@ -40,8 +40,6 @@ def independent_ranking(language: str, limit: int):
 
 @pytest.fixture(scope="module")
 def worklist(tmp_path_factory):
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared source data is absent ({SHARED}); only CI and developers have it")
     out = tmp_path_factory.mktemp("worklist")
     result = subprocess.run(
         [
@@ -73,8 +71,6 @@ def test_worklist_is_exactly_the_independent_top_of_each_language(worklist, lang
 def test_the_limit_cuts_the_list(tmp_path, capsys):
     from bot.cli import main
 
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared source data is absent ({SHARED})")
     args = ["worklist", "--goals", "15", "--languages", "pl,de", "--limit", "7"]
     assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
     assert "pl 7, de 7" in capsys.readouterr().out
