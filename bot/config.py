@@ -10,7 +10,14 @@ from pathlib import Path
 from bot.errors import UsageError
 from bot.ids import parse_goals  # noqa: F401  (the one grammar; re-exported for the CLI)
 
-REPORTS_DIR = Path(__file__).resolve().parents[1] / "reports"
+PACKAGE = Path(__file__).resolve().parent
+# Where queries/ is: beside the package in a checkout (an editable install), inside it once
+# installed (the wheel carries a copy, through the bot/queries link to the top-level folder).
+CHECKOUT = (PACKAGE.parent / "setup.cfg").is_file() and (PACKAGE.parent / "queries").is_dir()
+ROOT = PACKAGE.parent if CHECKOUT else PACKAGE
+QUERIES_DIR = ROOT / "queries"
+# Reports go to the checkout's reports/, or, installed, to reports/ in the current directory.
+REPORTS_DIR = ROOT / "reports" if CHECKOUT else Path("reports")
 # Missing articles listed per goal and Wikipedia (gaps.csv and the pages; coverage stays exact):
 # `--gaps-per-wiki` and the on-wiki `rows`.
 DEFAULT_GAPS_PER_WIKI = 200

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.config import ROOT  # the checkout, or the installed package
 from bot.errors import ConfigError
 from bot.ids import QID_PATTERN, qid_sort_key
 
-ROOT = Path(__file__).resolve().parents[2]
 SDG_DIR = ROOT / "queries" / "sdg"
 GOALS_TSV = SDG_DIR / "goals.tsv"
 TARGETS_TSV = SDG_DIR / "targets.tsv"

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from string import Template
 
 import pandas as pd
 
+from bot.config import QUERIES_DIR
 from bot.errors import (
     BudgetExhaustedError,
     ConfigError,
@@ -34,7 +34,7 @@ from bot.ids import ENTITY, QID_PATTERN, REDIRECT_BADGES, check_qid, qid_of_iri
 from bot.languages import Wikis
 from bot.sparql import Endpoint
 
-QUERY_LIB = Path(__file__).resolve().parents[2] / "queries" / "lib"
+QUERY_LIB = QUERIES_DIR / "lib"
 
 DEFAULT_BATCH = 400
 
