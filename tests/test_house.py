@@ -173,3 +173,14 @@ def test_the_test_import_check_finds_every_form(tmp_path):
         assert imported_test_modules(tmp_path / name), name
     (tmp_path / "ok.py").write_text("from tests.report_bodies import report\nimport tests\n")
     assert imported_test_modules(tmp_path / "ok.py") == set()
+
+
+def test_no_module_in_bot_is_over_450_lines():
+    """Rooms of about 400 lines: a module past 450 is cut along its seams, not grown."""
+    big = {
+        str(path.relative_to(BOT.parent)): n
+        for path in sorted(BOT.rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450
+    }
+    assert len(list(BOT.rglob("*.py"))) > 100
+    assert not big, f"over 450 lines: {big}"

@@ -10,10 +10,9 @@ long column repeats (an item or a wiki is on many rows). The values never become
 the Arrow arrays are the frame's ``str`` columns (:func:`bot.sparql.results.results_frame`).
 Rare cells (escapes, a mix of kinds of terms) go through a regular expression.
 
-It gives exactly the exact reader's frame — IRIs without brackets, literals' lexical forms,
-missing for unbound — or ``None`` when the answer is anything but plain (a cut or malformed
-answer, single-quoted literals, escapes in IRIs, carriage returns), and the exact reader then
-decides and words the error.
+It gives exactly the exact reader's frame, or ``None`` when the answer is anything but plain
+(cut, malformed, single-quoted literals, escapes in IRIs, carriage returns): the exact reader
+then decides and words the error.
 """
 
 from __future__ import annotations
@@ -388,11 +387,8 @@ def plain_tsv_frame(body: bytes, engine: str = "auto") -> pd.DataFrame | None:
 
 
 def parse_results_tsv_fast(body: bytes, where: str, expect: Sequence[str] = ()) -> pd.DataFrame:
-    """:func:`parse_results_tsv`'s frame, read a column at a time when the answer is large.
-
-    A plain answer is read by :func:`plain_tsv_frame` (a C CSV reader, one regular expression
-    per distinct value); anything else (small, cut, malformed, unusual) by the exact reader,
-    which words the errors.
+    """:func:`parse_results_tsv`'s frame: a large plain answer read by :func:`plain_tsv_frame`,
+    anything else (small, cut, malformed, unusual) by the exact reader, which words the errors.
     """
     if len(body) >= 1 << 16:
         frame = plain_tsv_frame(body)
