@@ -94,6 +94,9 @@ def generate(shape: Shape = Shape()) -> dict[str, pd.DataFrame]:
     """``members``, ``observed``, ``articles`` (and ``meta``): SYNTHETIC, seeded."""
     rng = np.random.default_rng(shape.seed)
     pool = _unique(rng.integers(1, 130_000_000, size=int(shape.items * 1.02) + 16))
+    while len(pool) < shape.items:  # at millions of items, 2 % more draws collide too often
+        more = rng.integers(1, 130_000_000, size=shape.items - len(pool) + 16)
+        pool = _unique(np.concatenate([pool, more]))
     qnum = rng.permutation(pool)[: shape.items]
     qids = np.array([f"Q{n}" for n in qnum.tolist()], dtype=object)
 
