@@ -4,9 +4,12 @@
   bundled snapshot (the HTTP SPARQL path, queried with SPARQLWrapper exactly as WDQS is).
 - ``tests.plugins.mediawiki``: a real MediaWiki 1.39 (Debian package) served by ``php -S`` on
   127.0.0.1, with a bot account and a BotPassword, reset from a pristine copy between tests.
+- ``tests.plugins.sources``: the maintainers' ``../shared/data``, for the few checks that
+  rebuild committed data from it (skipped, in one line, on a clone without it).
 """
 
-pytest_plugins = ["tests.plugins.oxigraph_server", "tests.plugins.mediawiki"]
+pytest_plugins = ["tests.plugins.oxigraph_server", "tests.plugins.mediawiki",
+                  "tests.plugins.sources"]
 
 
 def pytest_configure(config):

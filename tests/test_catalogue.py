@@ -24,7 +24,6 @@ from bot.sparql import EmbeddedEndpoint, HttpEndpoint
 from tests.plugins.oxigraph_server import start_oxigraph
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 
 # The UN's goal → Wikidata matches, as quoted in shared/data/SOURCES.md from
 # sdg/un_sdg_goals_metadata.ttl (skos:exactMatch).
@@ -78,16 +77,15 @@ def test_goal_qids_agree_with_the_snapshot_manifest(catalogue):
     assert dict(snapshot.goal_qids) == {n: g.qid for n, g in catalogue.goals.items()}
 
 
-@pytest.mark.skipif(not SHARED.is_dir(),
-                    reason=f"the shared data folder {SHARED} is absent: the tables come from it")
-def test_tables_rebuild_byte_for_byte_from_the_shared_data():
-    first = cat.build_tables(SHARED)
-    second = cat.build_tables(SHARED)
+def test_tables_rebuild_byte_for_byte_from_the_shared_data(maintainers_data):
+    first = cat.build_tables(maintainers_data)
+    second = cat.build_tables(maintainers_data)
     assert first == second
     for rel, text in first.items():
         assert (ROOT / rel).read_text(encoding="utf-8") == text, rel
     # and independently of the builder: the UN map's QIDs and target lists
-    with open(SHARED / "sdg" / "un_sdg_goals_wikidata_map.csv", encoding="utf-8") as stream:
+    un_map = maintainers_data / "sdg" / "un_sdg_goals_wikidata_map.csv"
+    with open(un_map, encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     loaded = cat.load_targets()
     for row in rows:
@@ -96,14 +94,17 @@ def test_tables_rebuild_byte_for_byte_from_the_shared_data():
         assert mine == row["targets"].split()
 
 
-def test_build_script_check_mode_passes_and_help_prints_docstring():
+def test_build_script_check_mode_passes(maintainers_data):
+    script = ROOT / "scripts" / "build_catalogue.py"
+    out = subprocess.run([sys.executable, str(script), "-check", f"-data:{maintainers_data}"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_build_script_help_prints_docstring_and_a_missing_folder_is_refused():
     script = ROOT / "scripts" / "build_catalogue.py"
     out = subprocess.run([sys.executable, str(script), "-help"], capture_output=True, text=True)
     assert out.returncode == 0 and "Rebuild the catalogue's SDG tables" in out.stdout
-    if SHARED.is_dir():
-        out = subprocess.run([sys.executable, str(script), "-check"], capture_output=True,
-                             text=True)
-        assert out.returncode == 0, out.stderr
     bad = subprocess.run([sys.executable, str(script), "-data:/nonexistent"], capture_output=True,
                          text=True)
     assert bad.returncode == 1 and "not found" in bad.stderr

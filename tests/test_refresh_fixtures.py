@@ -7,11 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "refresh_fixtures.py"
-SHARED = REPO.parent / "shared" / "data"
 EDITED = "topics/climate_change_25langs/climate_items.tsv"  # a file copied whole
 
 
@@ -20,13 +17,13 @@ def refresh(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-def _linked_copy(tmp_path: Path, edited: str) -> Path:
+def _linked_copy(shared: Path, tmp_path: Path, edited: str) -> Path:
     """A data folder of links to the shared one's files, but for *edited*: a copy, one line
     shorter."""
     root = tmp_path / "data"
-    for path in sorted(SHARED.rglob("*")):
+    for path in sorted(shared.rglob("*")):
         if path.is_file():
-            rel = path.relative_to(SHARED).as_posix()
+            rel = path.relative_to(shared).as_posix()
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if rel == edited:
@@ -37,14 +34,13 @@ def _linked_copy(tmp_path: Path, edited: str) -> Path:
     return root
 
 
-@pytest.mark.skipif(not SHARED.is_dir(),
-                    reason=f"the shared data folder {SHARED} is absent: no source to rebuild from")
-def test_committed_fixtures_are_what_the_script_makes_from_the_shared_data(tmp_path):
+def test_committed_fixtures_are_what_the_script_makes_from_the_shared_data(maintainers_data,
+                                                                          tmp_path):
     done = refresh("--check")
     assert done.returncode == 0, "rebuild with scripts/refresh_fixtures.py:\n" + done.stdout
     assert done.stdout == ""
     # and the check can fail: one line, naming the one file that would change
-    other = refresh("-check", f"-data:{_linked_copy(tmp_path, EDITED)}")
+    other = refresh("-check", f"-data:{_linked_copy(maintainers_data, tmp_path, EDITED)}")
     assert other.returncode == 1
     [line] = other.stdout.splitlines()
     assert line.startswith(f"differs  tests/fixtures/{EDITED} ")

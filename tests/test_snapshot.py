@@ -25,7 +25,6 @@ from bot.snapshot import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"  # only to rebuild the snapshot from its sources
 FIXTURES = REPO / "tests" / "fixtures"  # copies of the real files; see its SOURCES.md
 BUNDLE = REPO / "bot" / "data" / "snapshot"
 PINNED = REPO / "queries" / "pinned"
@@ -37,8 +36,6 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LINKED_PAGE = "https://www.wikidata.org/wiki/Special:GoToLinkedPage/"
 
-REBUILD_SKIP = f"the shared data folder {SHARED} is absent: the snapshot is rebuilt from it"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=REBUILD_SKIP)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -49,16 +46,15 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def _build(target: Path) -> Path:
-    build_snapshot(SHARED, target / "snapshot", target / "pinned", target / "wikipedias.tsv")
+def _build(source: Path, target: Path) -> Path:
+    build_snapshot(source, target / "snapshot", target / "pinned", target / "wikipedias.tsv")
     return target
 
 
 @pytest.fixture(scope="module")
-def built_twice(tmp_path_factory):
-    if not SHARED.is_dir():
-        pytest.skip(REBUILD_SKIP)
-    return _build(tmp_path_factory.mktemp("a")), _build(tmp_path_factory.mktemp("b"))
+def built_twice(tmp_path_factory, maintainers_data):
+    return (_build(maintainers_data, tmp_path_factory.mktemp("a")),
+            _build(maintainers_data, tmp_path_factory.mktemp("b")))
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +63,11 @@ def triples():
         return list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.N_TRIPLES))
 
 
-@needs_shared
 def test_build_is_deterministic(built_twice):
     first, second = built_twice
     assert _tree(first) == _tree(second)
 
 
-@needs_shared
 def test_committed_bundle_is_reproducible(built_twice):
     built = built_twice[0]
     hint = f"rebuild with scripts/build_snapshot.py (zlib {zlib.ZLIB_RUNTIME_VERSION})"

@@ -22,16 +22,12 @@ from bot.errors import SnapshotError
 from bot.snapshot import article_url, build_snapshot, open_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"  # only for the builder's checks, which build from it
 TOPICS = REPO / "tests" / "fixtures" / "topics"
 BUNDLE = REPO / "bot" / "data" / "snapshot"
 ENTITY = "http://www.wikidata.org/entity/"
 SCHEMA = "http://schema.org/"
 LINKED_PAGE = "https://www.wikidata.org/wiki/Special:GoToLinkedPage/"
 
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"the shared data folder {SHARED} is absent: the build reads it"
-)
 
 
 def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
@@ -181,16 +177,16 @@ def test_uganda_sets_are_the_items_of_their_classes(manifest, uganda):
 # The builder's checks refuse a source that disagrees with itself
 
 
-def _copy_with(tmp_path: Path, rel: str, edit) -> Path:
-    """A source folder like the shared one, where only the file *rel* is edited (its folder
-    is copied; everything else is linked)."""
+def _copy_with(shared: Path, tmp_path: Path, rel: str, edit) -> Path:
+    """A source folder like *shared*, where only the file *rel* is edited (its folder is
+    copied; everything else is linked)."""
     root = tmp_path / "data"
-    folder = (SHARED / rel).parent
-    for entry in SHARED.iterdir():
+    folder = (shared / rel).parent
+    for entry in shared.iterdir():
         if entry.name != "topics":
             (root / entry.name).parent.mkdir(parents=True, exist_ok=True)
             (root / entry.name).symlink_to(entry)
-    for entry in (SHARED / "topics").iterdir():
+    for entry in (shared / "topics").iterdir():
         target = root / "topics" / entry.name
         target.parent.mkdir(parents=True, exist_ok=True)
         if entry == folder:
@@ -212,24 +208,23 @@ def _build(source: Path, tmp_path: Path) -> None:
     build_snapshot(source, out / "snapshot", out / "pinned", out / "wikipedias.tsv")
 
 
-@needs_shared
-def test_a_wiki_whose_counts_disagree_with_the_source_is_refused(tmp_path):
-    source = _copy_with(tmp_path, "topics/uganda_content_gap/ug_coverage_by_language.csv",
-                        lambda text: text.replace("\nlg,3592,", "\nlg,3593,"))
+def test_a_wiki_whose_counts_disagree_with_the_source_is_refused(maintainers_data, tmp_path):
+    source = _copy_with(
+        maintainers_data, tmp_path, "topics/uganda_content_gap/ug_coverage_by_language.csv",
+        lambda text: text.replace("\nlg,3592,", "\nlg,3593,"))
     with pytest.raises(SnapshotError, match="lgwiki cannot be claimed observed"):
         _build(source, tmp_path)
 
 
-@needs_shared
-def test_an_incomplete_humaniki_extract_is_refused(tmp_path):
-    source = _copy_with(tmp_path, "topics/humaniki_denelezh/denelezh_human_sitelink_500.tsv",
-                        lambda text: text.replace("\n320\tfrwiki\n", "\n", 1))
+def test_an_incomplete_humaniki_extract_is_refused(maintainers_data, tmp_path):
+    source = _copy_with(
+        maintainers_data, tmp_path, "topics/humaniki_denelezh/denelezh_human_sitelink_500.tsv",
+        lambda text: text.replace("\n320\tfrwiki\n", "\n", 1))
     with pytest.raises(SnapshotError, match="Q320 counts .* the extract is not complete"):
         _build(source, tmp_path)
 
 
-@needs_shared
-def test_a_nominatim_cut_without_an_article_the_dump_has_is_refused(tmp_path):
+def test_a_nominatim_cut_without_an_article_the_dump_has_is_refused(maintainers_data, tmp_path):
     def drop_rhine_in_german(text: str) -> str:
         lines = text.splitlines(keepends=True)
         kept = [line for line in lines
@@ -237,7 +232,8 @@ def test_a_nominatim_cut_without_an_article_the_dump_has_is_refused(tmp_path):
         assert len(kept) == len(lines) - 1
         return "".join(kept)
 
-    source = _copy_with(tmp_path, "topics/nominatim_places/wikimedia-importance.csv.gz",
-                        drop_rhine_in_german)
+    source = _copy_with(
+        maintainers_data, tmp_path, "topics/nominatim_places/wikimedia-importance.csv.gz",
+        drop_rhine_in_german)
     with pytest.raises(SnapshotError, match="Q584 has articles in de that the Nominatim cut"):
         _build(source, tmp_path)
