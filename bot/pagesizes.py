@@ -29,12 +29,12 @@ import pandas as pd
 import requests
 
 from bot import TOOL_NAME, __version__, retry
+from bot.errors import Unanswered
 from bot.languages import Wikis
 from bot.retry import (
     Ended,
     Failure,
     RetryPolicy,
-    Unanswered,
     check_status,
     requests_failure,
     retry_after_seconds,
@@ -198,7 +198,7 @@ class PageSizeFetcher:
 
 
 def _body(answer: requests.Response) -> dict:
-    """The body of a good answer; :class:`bot.retry.Unanswered` for what went wrong with it
+    """The body of a good answer; :class:`bot.errors.Unanswered` for what went wrong with it
     (``maxlag`` waits the ``Retry-After`` the API sends, 5 s without one)."""
     if answer.status_code != 200:
         raise Unanswered(Failure(f"HTTP {answer.status_code}", retry.FINAL))

@@ -61,6 +61,8 @@ import requests
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
+from bot.errors import Unanswered
+
 RETRY = "retry"
 GIVE_UP = "give up"
 SMALLER = "smaller"
@@ -109,15 +111,6 @@ class Ended:
     decision: Decision
     failure: Failure | None = None
     error: Exception | None = None
-
-
-class Unanswered(Exception):
-    """Raised by a client's *send* for an answer that is a failure (an HTTP error status, an
-    error in the body): it carries the :class:`Failure`."""
-
-    def __init__(self, failure: Failure):
-        super().__init__(failure.what)
-        self.failure = failure
 
 
 @dataclass

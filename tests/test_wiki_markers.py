@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.errors import Refusal
 from bot.wiki import (
     HEADER,
-    Refusal,
     Stats,
     check_splice,
     count_rows,

@@ -31,7 +31,7 @@ This package is the front door; it re-exports and holds no logic:
 """
 
 from bot.catalogue.build import build_tables, trace_index, traced_table
-from bot.catalogue.check import check_catalogue, check_query_text, default_data_dir
+from bot.catalogue.check import check_catalogue, check_query_text
 from bot.catalogue.listing import list_catalogue
 from bot.catalogue.live import check_live, live_query
 from bot.catalogue.loading import (
@@ -85,7 +85,6 @@ __all__ = [
     "check_live",
     "check_query_text",
     "code_identifiers",
-    "default_data_dir",
     "identifiers_in",
     "list_catalogue",
     "live_query",

@@ -75,7 +75,7 @@ def build_tables(data: Path) -> dict[str, str]:
     data = Path(data)
     for rel in (UN_TTL, UN_MAP, UN_LABELS):
         if not (data / rel).is_file():
-            raise ConfigError(f"{data / rel}: not found (is -data: the shared data folder?)")
+            raise ConfigError(f"{data / rel}: not found (is {data} the shared data folder?)")
     ttl_goals, ttl_targets = _read_un_ttl(data / UN_TTL)
     if sorted(ttl_goals) != list(range(1, 18)):
         raise ConfigError(f"{data / UN_TTL}: expected goals 1-17, found {sorted(ttl_goals)}")

@@ -3,8 +3,9 @@
 :func:`check_catalogue` checks, offline, the tables, the item sets and every query: portable
 SPARQL 1.1 that parses, each QID/PID traced to a source file (``queries/sdg/traced.tsv``) or
 listed in ``queries/verify-live.tsv``, and stated in the query's header; the goal QIDs agree
-with the UN's matches, the snapshot's and (when the shared data folder is at hand) the UN map
-itself. Given an endpoint, it also looks every identifier up live (:mod:`bot.catalogue.live`).
+with the UN's matches, the snapshot's and (when given the shared data folder, which lies
+outside the package: ``--data DIR``) the UN map itself. Given an endpoint, it also looks every
+identifier up live (:mod:`bot.catalogue.live`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from bot.catalogue.tables import (
     load_traced,
     load_verify_live,
 )
-from bot.errors import ConfigError, SdgGapsError
+from bot.errors import ConfigError, SdgGapsError, UsageError
 
 SELECT_ITEM_RE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[^{]*\?item\b", re.I | re.S)
 SERVICE_RE = re.compile(r"\bSERVICE\b", re.I)
@@ -226,7 +227,7 @@ def _check_identifier_files(
 
 
 def _check_against_data(data_dir: Path) -> list[Finding]:
-    """With the shared data folder at hand: are the committed tables what it gives today?"""
+    """Given the shared data folder: are the committed tables what it gives today?"""
     try:
         tables = build_tables(data_dir)
     except ConfigError as exc:
@@ -246,10 +247,6 @@ def _check_against_data(data_dir: Path) -> list[Finding]:
     return found
 
 
-def default_data_dir() -> Path:
-    return ROOT.parent / "shared" / "data"
-
-
 def check_catalogue(
     catalogue: Catalogue,
     endpoint=None,
@@ -265,9 +262,18 @@ def check_catalogue(
     (``queries/sdg/traced.tsv``) or listed in ``queries/verify-live.tsv``, and its header says
     where each comes from; so is every QID ``bot/ids.py`` relies on (the redirect badges, the
     Wikimedia-internal classes); goal QIDs agree with the UN's matches (and with the
-    snapshot's, and, when the shared data folder is at hand, with the UN map itself). With
+    snapshot's, and, given *data_dir*, the shared data folder, with the UN map itself). With
     *endpoint*: every identifier is looked up in one batched query (see :func:`check_live`).
+
+    Without *data_dir* the tables are not compared with their sources: the shared data folder
+    is the maintainers', outside the package, and there is no default. A *data_dir* that is not
+    a folder is a :class:`bot.errors.UsageError`.
     """
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise UsageError(
+            f"catalogue check: {data_dir} is not a folder: pass the shared data folder the "
+            "tables are built from (laid out as its SOURCES.md says)"
+        )
     found = [Finding("snapshot", p) for p in catalogue.problems]
     found += _check_tables(catalogue)
     found += _check_itemsets(catalogue)
@@ -287,9 +293,8 @@ def check_catalogue(
         snapshot, _why = _open_bundled_snapshot()
     goal_qids = dict(snapshot.goal_qids) if snapshot else None
     found += _check_identifier_files(catalogue, traced, verify, used, goal_qids)
-    data_dir = default_data_dir() if data_dir is None else data_dir
-    if data_dir.is_dir():
-        found += _check_against_data(data_dir)
+    if data_dir is not None:
+        found += _check_against_data(Path(data_dir))
     if endpoint is not None:
         expected = {e.id: e.expected_label_en for e in verify.values()}
         ids = sorted(set(used) | set(verify) | {g.qid for g in catalogue.goals.values()},

@@ -5,7 +5,9 @@ A thin layer: it parses options, calls the library and prints; one module per su
 ``campaign``), the option
 groups they share in :mod:`bot.cli.common`. Every
 :class:`bot.errors.SdgGapsError` becomes one line on stderr (``sdg-gaps: error: …``) and a
-non-zero exit status; nothing else is caught, so a real bug still shows its traceback.
+non-zero exit status; nothing else is caught, so a real bug still shows its traceback. A reader
+that stops early (``sdg-gaps catalogue list | head -1``) ends the command quietly with exit
+status 141, as a command killed by SIGPIPE has in a shell.
 
 Subcommands:
 
@@ -30,6 +32,7 @@ Subcommands:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -66,7 +69,41 @@ def split_pywikibot_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return ours, theirs
 
 
+# 128 + SIGPIPE, what a shell reports for a command whose reader went away (``| head``), as
+# 130 (128 + SIGINT) is for an interrupted one.
+PIPE_CLOSED = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; its exit status (argparse's ``--help`` and usage errors raise SystemExit).
+
+    Output goes to stdout through buffered writes, so a reader that closed the pipe shows as a
+    BrokenPipeError on a write, or on the flush done here before returning; either way stdout is
+    pointed at the null device, so that the flush at the interpreter's exit does not fail again,
+    and the command ends with :data:`PIPE_CLOSED` and nothing on stderr (the recipe of the
+    :mod:`signal` documentation, "Note on SIGPIPE").
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return PIPE_CLOSED
+
+
+def _stdout_to_devnull() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stdout without a file (a test's, a wrapper's)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     ours, pywikibot_args = split_pywikibot_args(argv)
     parser = build_parser()

@@ -36,12 +36,22 @@ def add_parser(subparsers) -> None:
             "parse, every query is portable SPARQL and every QID/PID in it is traced to a "
             "source file or listed in queries/verify-live.tsv, goal QIDs match the UN's. With "
             "--endpoint: each identifier is looked up in one batched query and drift (label "
-            "changed, merged, deleted) is reported. Exits 1 when anything is found."
+            "changed, merged, deleted) is reported. With --data: the committed tables are "
+            "compared with what the shared data folder gives today. Exits 1 when anything is "
+            "found."
         ),
         epilog=common.EPILOG,
     )
     check.add_argument("--endpoint", metavar="NAME|URL", help="wdqs, qlever or a SPARQL URL")
     check.add_argument("--contact", help="contact sent in the User-Agent")
+    check.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="the shared data folder the tables are built from (maintainers; laid out as its "
+        "SOURCES.md says): compare the committed tables with it. No default: without it the "
+        "tables are not compared",
+    )
     for sub in (listing, check):
         sub.add_argument(
             "--itemsets",
@@ -70,10 +80,12 @@ def handle(args) -> int:
                 "the bundled snapshot has no labels to check"
             )
         endpoint, _ = make_endpoint(args.endpoint, contact=args.contact, snapshot_dir=None)
-    findings = cat.check_catalogue(loaded, endpoint)
+    findings = cat.check_catalogue(loaded, endpoint, data_dir=args.data)
     for finding in findings:
         print(finding)
     where = f" and against {endpoint.name}" if endpoint is not None else " offline"
+    if args.data is not None:
+        where += f", tables against {args.data}"
     if findings:
         print(f"catalogue check{where}: {len(findings)} problem(s)", file=sys.stderr)
         return 1

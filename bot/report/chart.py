@@ -1,25 +1,34 @@
 """The PNG charts of a report: coverage, and quality-weighted coverage, by language.
 
 Titles come from the message files, like the pages' text; the SDG short titles from the UN's
-translations in the catalogue.
+translations in the catalogue. matplotlib is loaded when the first chart is drawn
+(:func:`pyplot`, which every chart of :mod:`bot.report` draws with), never on import.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")  # files only: never a screen
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from bot.report.text import messages  # noqa: E402
+from bot.report.text import messages
 
 COLOURS = {"long": "#14866d", "article": "#36c", "stub": "#a2a9b1"}
 # Bars per goal: past this, a chart shows the Wikipedias with the most articles of the goal and
 # its title says how many of how many it shows (340 bars would be a chart no one can read).
 MAX_BARS = 40
+
+
+def pyplot():
+    """matplotlib's :mod:`matplotlib.pyplot`, drawing to files only (the Agg backend: never a
+    screen). Loaded here, at the first chart, so that importing a report module costs nothing
+    of matplotlib's."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _capped(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -46,6 +55,7 @@ def _margins(figure, height: float) -> None:
 
 def coverage_chart(coverage: pd.DataFrame, goals: dict, path: Path, lang: str = "en") -> None:
     """Horizontal bars of coverage % per language, best covered on top, for each goal."""
+    plt = pyplot()
     words = messages(lang)
     numbers = sorted(coverage["goal"].unique())
     heights = [max(2.0, 0.22 * min(MAX_BARS, (coverage["goal"] == g).sum()) + 1.0)
@@ -78,6 +88,7 @@ def quality_chart(
 ) -> None:
     """Stacked bars per language: the share of items with a long article, an article, a stub
     (articles of unknown size are not drawn), for the languages whose page sizes are known."""
+    plt = pyplot()
     words = messages(lang)
     sized = quality[quality["sized"]] if quality is not None else None
     if sized is None or sized.empty:

@@ -99,11 +99,9 @@ def impact_page(t: Text, wikis, campaign, measured, frozen, lang: str = "en") ->
 def impact_chart(months, wikis, path: Path, title: str) -> None:
     """Articles created per month: one solid line per language (worklist), dashed for its
     comparison group."""
-    import matplotlib
+    from bot.report.chart import pyplot  # and pandas with it: only when drawing
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(8, 4))
     for number, (wiki, part) in enumerate(months.groupby("wiki", sort=False)):
         colour = f"C{number % 10}"

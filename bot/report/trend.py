@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")  # files only: never a screen
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from bot.report.chart import pyplot
 
 CHANGES_COLUMNS = ["change", "goal", "wiki", "language", "qid", "name", "reason", "baseline_run"]
 
@@ -52,6 +50,7 @@ def trend_chart(trend: pd.DataFrame, path: Path, *, title: str = "Coverage over 
     """
     if trend is None or trend.empty:
         return False
+    plt = pyplot()
     frame = trend.copy()
     frame["when"] = pd.to_datetime(frame["finished"], utc=True, format="ISO8601")
     goals = sorted(frame["goal"].unique())

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from bot.errors import MalformedResultsError, TruncatedResultsError
+from bot.errors import BadTerm, MalformedResultsError, TruncatedResultsError
 
 
 def results_frame(columns: Mapping[str, Any], variables: Sequence[str]) -> pd.DataFrame:
@@ -113,10 +113,6 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
-class _BadTerm(ValueError):
-    pass
-
-
 _NOT_IN_IRI = re.compile(r'[<>"{}|^`\x00-\x20]')
 _SUFFIX = re.compile(_LANGTAG + "|" + _DATATYPE)
 
@@ -128,27 +124,27 @@ def _term(cell: str) -> str | None:
     first = cell[0]
     if first == "<":
         if cell[-1] != ">" or len(cell) < 2:
-            raise _BadTerm(cell)
+            raise BadTerm(cell)
         value = cell[1:-1]
         if _NOT_IN_IRI.search(value):
-            raise _BadTerm(cell)
+            raise BadTerm(cell)
         return _unescape(value) if "\\" in value else value
     if first == '"' or first == "'":
         end = cell.rfind(first)
         if end == 0:
-            raise _BadTerm(cell)
+            raise BadTerm(cell)
         if end != len(cell) - 1 and not _SUFFIX.fullmatch(cell, end + 1):
-            raise _BadTerm(cell)
+            raise BadTerm(cell)
         value = cell[1:end]
         if first in value:  # an escaped quote inside: check the whole literal
             if not _LITERAL.match(cell):
-                raise _BadTerm(cell)
+                raise BadTerm(cell)
         return _unescape(value) if "\\" in value else value
     if first == "_" and cell.startswith("_:"):
         return cell
     if _BARE.match(cell):
         return cell
-    raise _BadTerm(cell)
+    raise BadTerm(cell)
 
 
 _IRI_FORBIDDEN = re.compile(r'["{}|^`\x00-\x09\x0b-\x20]')  # besides < > and the \n between
@@ -222,7 +218,7 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
         column = cells[k::width]
         try:
             columns[name] = _column(column)
-        except (_BadTerm, ValueError):
+        except (BadTerm, ValueError):
             bad = next(i for i, cell in enumerate(column) if not _is_term(cell))
             what = f"not an RDF term: {column[bad][:40]!r}"
             raise _tsv_error(where, bad, len(rows), what) from None
@@ -232,7 +228,7 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
 def _is_term(cell: str) -> bool:
     try:
         _term(cell)
-    except (_BadTerm, ValueError):
+    except (BadTerm, ValueError):
         return False
     return True
 

@@ -49,7 +49,6 @@ from bot.wiki.plan import STATUSES, PageOutcome, PostOptions, edit_summary
 from bot.wiki.session import PageText, read_pages
 from bot.wiki.text import (
     HEADER,
-    Refusal,
     Stats,
     between,
     check_splice,
@@ -64,7 +63,7 @@ from bot.wiki.text import (
 from bot.wiki.writer import ReportBot, post_page, post_report
 
 __all__ = [
-    "HEADER", "STATUSES", "PageOutcome", "PageText", "PostOptions", "Refusal", "ReportBot",
+    "HEADER", "STATUSES", "PageOutcome", "PageText", "PostOptions", "ReportBot",
     "Stats", "between", "check_root", "check_splice", "count_rows", "edit_summary",
     "item_links", "markers", "new_page_text", "post_page", "post_report", "read_pages",
     "region", "splice", "split_body",

@@ -20,12 +20,11 @@ from pathlib import Path
 import mwparserfromhell
 
 from bot import roots
-from bot.errors import UsageError, WikiError
+from bot.errors import Refusal, UsageError, WikiError
 from bot.markers import DEFAULT_MAX_SHRINK
 from bot.roots import Origin
 from bot.wiki.text import (
     Part,
-    Refusal,
     Region,
     Stats,
     _locate,

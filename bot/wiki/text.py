@@ -3,12 +3,12 @@
 No pywikibot here: this is the writer's reading of wikitext, with mwparserfromhell. The markers
 are two HTML comments carrying the report's id (:func:`markers`); :func:`region` finds them (a
 marker quoted inside ``<nowiki>`` or ``<pre>`` is not one, and a page whose markers are missing,
-duplicated or unbalanced is a :class:`Refusal`), :func:`splice` replaces what lies between them
-and :func:`check_splice` makes sure a new text would be found again and changes nothing outside
-them. :class:`Stats` counts what a report holds (table rows, linked Wikidata items) for the
-shrink guard and the edit summaries. A body too large for one page is cut between table rows
-by :func:`split_body`, every part a valid page of its own, with :func:`index_body` on the
-report's own page.
+duplicated or unbalanced is a :class:`bot.errors.Refusal`), :func:`splice` replaces what lies
+between them and :func:`check_splice` makes sure a new text would be found again and changes
+nothing outside them. :class:`Stats` counts what a report holds (table rows, linked Wikidata
+items) for the shrink guard and the edit summaries. A body too large for one page is cut
+between table rows by :func:`split_body`, every part a valid page of its own, with
+:func:`index_body` on the report's own page.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from functools import lru_cache
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag, Wikilink
 
+from bot.errors import Refusal
+
 HEADER = (
     "''This page is updated by the sdg-gaps bot. Everything between the two sdg-gaps "
     "comments is replaced at each run; write above or below them and your text stays.''\n"
@@ -36,10 +38,6 @@ _ITEM_LINK = re.compile(r"^:d:(Q\d+)$")
 # mwparserfromhell takes about a second for 100 KB of table, so each text is parsed once and
 # what the writer needs from it (where the markers are, rows, item links) is remembered.
 _MEMORY = 64
-
-
-class Refusal(Exception):
-    """A page the bot must not write; the message says why."""
 
 
 @dataclass(frozen=True)
