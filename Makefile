@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint bench system-deps snapshot clean
+.PHONY: install run test test-fast lint bench system-deps snapshot clean
 
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,9 +30,13 @@ run: $(RUN_STAMP)
 system-deps:
 	bash tests/install-system-deps.sh
 
-## test: install everything the tests need, then run them (real oxigraph server, real wiki)
+## test: install everything the tests need, then run all three layers (unit, integration, wiki)
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+
+## test-fast: the unit layer only (tests/unit: no subprocess, no server, no wiki), under a minute
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ Labels come from Wikidata, where anyone can edit: :data:`HOSTILE` lists wikitext
 magic-link fragments a label might carry; :data:`EVERY_FRAGMENT`, :data:`THE_OTHER_FRAGMENTS`
 and :data:`EVERY_PAIR` are pages of :data:`ROWS` labels made of them. :func:`cells` parses an
 ``action=parse`` answer into its elements and table cells; :func:`shown` is a text as a reader
-compares it. Used by tests/test_hostile_labels.py and tests/test_campaign_wiki.py.
+compares it. Used by tests/wiki/test_hostile_labels.py and tests/wiki/test_campaign_wiki.py.
 """
 
 import re

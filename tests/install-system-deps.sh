@@ -8,9 +8,9 @@
 set -euo pipefail
 
 packages=(mediawiki php-cli php8.2-fpm php-sqlite3 php-intl php-mbstring php-xml php-apcu nginx)
-# The static HTML report is opened in headless Chromium by tests/test_html.py.
+# The static HTML report is opened in headless Chromium by tests/integration/test_html.py.
 packages+=(chromium)
-# The Spark engine's test (tests/test_spark.py) runs PySpark in local mode, which needs a JVM.
+# The Spark engine's test (tests/integration/test_spark.py) runs PySpark in local mode, which needs a JVM.
 if ! command -v java >/dev/null 2>&1; then
     packages+=(openjdk-17-jre-headless)
 fi

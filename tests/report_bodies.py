@@ -24,7 +24,7 @@ def gap_table(qids, labels, sitelinks) -> str:
 
 
 # In the main namespace, which the bot writes in only where a maintainer allowed it: the
-# wiki tests allow it (see tests/test_allowed_roots_wiki.py for the rule itself).
+# wiki tests allow it (see tests/wiki/test_allowed_roots_wiki.py for the rule itself).
 ROOT = "SDG knowledge gaps"
 RUN = "20261130T091500Z"
 

@@ -5,9 +5,10 @@ committed copies in tests/fixtures/ (see tests/fixtures/SOURCES.md). :func:`sour
 each bundled item set of the default run from them: the climate and invasive tables whole,
 Nominatim's article rows, and the Uganda corpus's items of the P31 classes listed in
 :data:`UGANDA_CLASSES` (its women: humans whose P21 is Q6581072). :data:`WIKIMEDIA_INTERNAL` is
-the topic rule's list of classes, as bot/ids.py lists them (tests/test_independent_counts.py
-checks that the two lists are the same). Used by tests/test_independent_counts.py,
-tests/test_demand.py, tests/test_report_pages.py and tests/test_report_quality.py.
+the topic rule's list of classes, as bot/ids.py lists them
+(tests/integration/test_independent_counts.py checks that the two lists are the same). Used by
+tests/integration/test_independent_counts.py, tests/integration/test_demand.py,
+tests/integration/test_report_pages.py and tests/unit/test_report_quality.py.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ NOMINATIM = "topics/nominatim_places/wikimedia-importance.csv.gz"
 
 LEAVE_OUT_WIKIMEDIA_INTERNAL = True
 
-# The Wikimedia-internal classes, as bot/ids.py lists them (tests/test_independent_counts.py
-# checks it).
+# The Wikimedia-internal classes, as bot/ids.py lists them
+# (tests/integration/test_independent_counts.py checks it).
 WIKIMEDIA_INTERNAL = frozenset({
     "Q4167836", "Q15647814", "Q24046192", "Q30432511", "Q56428020", "Q59541917", "Q11266439",
     "Q11753321", "Q4167410", "Q22808320", "Q4663903", "Q15184295", "Q14204246", "Q17362920",
@@ -35,7 +36,7 @@ WIKIMEDIA_INTERNAL = frozenset({
 })
 
 # The Uganda sets: (goal, the P31 classes that select them). Compared with the manifest by
-# tests/test_independent_counts.py.
+# tests/integration/test_independent_counts.py.
 UGANDA_CLASSES = {
     "sdg3-uganda-hospitals": (3, {
         "Q16917", "Q644264", "Q2387974", "Q5154967", "Q1059324", "Q64027457", "Q64027602"}),

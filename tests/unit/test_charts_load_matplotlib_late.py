@@ -12,8 +12,6 @@ import importlib
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
 HELPER = ("bot/report/chart.py", "pyplot")
@@ -67,9 +65,17 @@ def test_the_finder_sees_imports_and_use_calls_wherever_they_stand(tmp_path):
     ]
 
 
-def test_importing_the_chart_modules_does_not_load_matplotlib():
-    if any(name == "matplotlib" or name.startswith("matplotlib.") for name in sys.modules):
-        pytest.skip("matplotlib is already loaded in this process (another test drew a chart)")
+def test_importing_the_chart_modules_does_not_load_matplotlib(monkeypatch):
+    """Imported afresh, with matplotlib unloaded first (another test may have drawn a chart in
+    this process); the modules and matplotlib as they were are put back afterwards."""
+    for name in list(sys.modules):
+        if name in CHART_MODULES or name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.delitem(sys.modules, name)
+    package = importlib.import_module("bot.report")
+    for name in CHART_MODULES:
+        leaf = name.rpartition(".")[2]
+        if hasattr(package, leaf):
+            monkeypatch.setattr(package, leaf, getattr(package, leaf))
     for name in CHART_MODULES:
         importlib.import_module(name)
     assert "matplotlib" not in sys.modules
