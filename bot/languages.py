@@ -21,10 +21,14 @@ IRI (:func:`site_iri`, what Wikidata writes in ``schema:isPartOf``), an article'
 :func:`cx_language`); and back from a host or a site IRI to the subdomain
 (:func:`subdomain_of_host`, :func:`subdomain_of_site`) and the database name
 (:meth:`Wikis.wiki_of_site`, :func:`wiki_of_subdomain`).
+
+**The table.** :func:`read_table` is the one reader of ``bot/data/wikipedias.tsv``
+(:data:`COLUMNS`); the snapshot builder writes it.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,12 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from bot.errors import UsageError
+from bot.errors import SnapshotError, UsageError
 
 if TYPE_CHECKING:  # pandas is loaded by the readers only: the addresses stay light to import
     import pandas as pd
 
 TABLE = Path(__file__).resolve().parent / "data" / "wikipedias.tsv"
+COLUMNS = ("wiki", "subdomain", "language", "name_en", "autonym", "closed")
 
 DOMAIN = "wikipedia.org"
 _SUFFIX = "." + DOMAIN
@@ -246,10 +251,32 @@ def bcp47(code: str) -> str:
     return "-".join(out)
 
 
-def load_wikis(path: Path = TABLE) -> Wikis:
+def read_table(path: Path | None = None) -> pd.DataFrame:
+    """Read the table of Wikipedias (``bot/data/wikipedias.tsv`` by default).
+
+    Columns ``wiki`` (dbname, e.g. ``be_x_oldwiki``), ``subdomain`` (e.g. ``be-tarask``),
+    ``language`` (the sitematrix group code, e.g. ``be-x-old``), ``name_en``, ``autonym`` are
+    strings; ``closed`` is a bool. A table that cannot be read or has other columns raises
+    :class:`SnapshotError` naming the path.
+    """
     import pandas as pd
 
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    path = Path(path) if path is not None else TABLE
+    try:
+        frame = pd.read_csv(
+            path, sep="\t", dtype="str", keep_default_na=False, quoting=csv.QUOTE_NONE
+        )
+    except (OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise SnapshotError(f"{path}: cannot read the table of Wikipedias: {reason}") from exc
+    if tuple(frame.columns) != COLUMNS or not frame["closed"].isin(["0", "1"]).all():
+        raise SnapshotError(f"{path}: expected columns {', '.join(COLUMNS)} with closed 0/1")
+    frame["closed"] = frame["closed"] == "1"
+    return frame
+
+
+def load_wikis(path: Path | None = None) -> Wikis:
+    table = read_table(path)
     return Wikis(
         Wiki(
             wiki=row.wiki,
@@ -257,7 +284,7 @@ def load_wikis(path: Path = TABLE) -> Wikis:
             language=row.language,
             name=row.name_en or row.language,
             autonym=row.autonym or row.language,
-            closed=row.closed in ("1", "true", "True"),
+            closed=bool(row.closed),
         )
         for row in table.itertuples(index=False)
     )
