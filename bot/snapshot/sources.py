@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import SnapshotError
-from bot.ids import is_qid
+from bot.ids import GOALS, is_qid
 from bot.languages import subdomain_of_host
 from bot.snapshot.rdf import Sitelink, one_line
 
@@ -167,6 +167,6 @@ def read_goals(path: Path) -> list[dict]:
             raise SnapshotError(f"{path}: unexpected un_uri {un_uri!r}")
         goals.append({"goal": goal, "qid": check_qid(row["wikidata_qid"], path), "un_uri": un_uri})
     goals.sort(key=lambda g: g["goal"])
-    if [g["goal"] for g in goals] != list(range(1, 18)):
-        raise SnapshotError(f"{path}: expected the 17 goals once each")
+    if [g["goal"] for g in goals] != list(GOALS):
+        raise SnapshotError(f"{path}: expected the {len(GOALS)} goals once each")
     return goals
