@@ -11,7 +11,8 @@ engines may count items by number (:func:`qid_number`) and turn numbers back int
 **Goal** — one of the 17 Sustainable Development Goals, a whole number from 1 to 17
 (:data:`GOALS`). **Target** — ``<goal>.<n>`` or ``<goal>.<letter>`` (``15.8``, ``6.b``), as
 the UN numbers them. :func:`parse_goals_and_targets` is the one grammar for a list of them
-(``"13, 15.8"``), used by the command line and by the on-wiki configuration alike.
+(``"13, 15.8"``, ``"SDG 13; sdg15"``), used by the command line, the campaign files and the
+on-wiki configuration alike.
 
 **Badges** — :data:`REDIRECT_BADGES`: a sitelink carrying one of these badges points at a
 redirect and is not an article.
@@ -38,6 +39,7 @@ _QID = re.compile(QID_PATTERN, re.ASCII)
 GOALS = range(1, 18)
 TARGET_PATTERN = r"([1-9][0-9]?)\.([0-9]{1,2}|[a-z])"
 _TARGET = re.compile(TARGET_PATTERN, re.ASCII)
+_SDG_SPACE = re.compile(r"(?i)\bsdg\s+(?=\d)")  # "SDG 13" is one goal, not two words
 
 # Badges that mark a sitelink to a redirect ("sitelink to redirect", "intentional sitelink to
 # redirect"): such a sitelink is not an article. Listed in queries/verify-live.tsv.
@@ -155,19 +157,22 @@ def split_list(text: str) -> list[str]:
 def parse_goals_and_targets(text: str) -> tuple[tuple[int, ...], tuple[str, ...], list[str]]:
     """One grammar for a list of goals and targets: ``"13, 15.8"``.
 
-    Returns ``(goals, targets, wrong)``: the goals (sorted, distinct), the targets (in the order
+    Words are separated by commas, semicolons or spaces; a goal or a target may be written
+    with ``SDG`` before it (``SDG13``, ``SDG 13``, ``sdg15.8``), in any case. Returns
+    ``(goals, targets, wrong)``: the goals (sorted, distinct), the targets (in the order
     written, distinct) and the words that are neither. A target does not add its goal to the
     goals; callers decide what a target alone means.
     """
     goals: set[int] = set()
     targets: dict[str, None] = {}
     wrong: list[str] = []
-    for word in split_list(text):
+    for word in split_list(_SDG_SPACE.sub("", text)):
         goal = goal_of_text(word)
+        code = word.lower().removeprefix("sdg")
         if goal is not None:
             goals.add(goal)
-        elif is_target(word.lower()):
-            targets[word.lower()] = None
+        elif is_target(code):
+            targets[code] = None
         else:
             wrong.append(word)
     return tuple(sorted(goals)), tuple(targets), wrong

@@ -30,7 +30,7 @@ import requests
 
 from bot import TOOL_NAME, __version__, retry
 from bot.errors import Unanswered
-from bot.languages import Wikis
+from bot.languages import Wikis, api_url
 from bot.retry import (
     Ended,
     Failure,
@@ -54,10 +54,6 @@ def user_agent(contact: str | None) -> str:
     """The User-Agent for MediaWiki API calls: tool/version (contact) library/version."""
     library = f"requests/{requests.__version__}"
     return f"{TOOL_NAME}/{__version__} ({contact or DEFAULT_CONTACT}) {library}"
-
-
-def api_url(subdomain: str) -> str:
-    return f"https://{subdomain}.wikipedia.org/w/api.php"
 
 
 @dataclass

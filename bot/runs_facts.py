@@ -282,7 +282,8 @@ def _from_endpoint(request, opened: Opened, catalogue, itemsets, wikis, chosen, 
 
 
 def _fetch_sizes(facts: Facts, articles, wikis, source: DataSource, notify, progress) -> int:
-    from bot.pagesizes import PageSizeFetcher, api_url
+    from bot.languages import api_url
+    from bot.pagesizes import PageSizeFetcher
 
     template = source.pagesize_api
     url_for = api_url if not template else (lambda subdomain: template.format(

@@ -36,8 +36,7 @@ from pathlib import Path
 import mwparserfromhell
 
 from bot.errors import ConfigError
-from bot.ids import parse_goals_and_targets
-from bot.onwiki.fields import _read_languages, _short, _title_problem
+from bot.onwiki.fields import _read_goals, _read_languages, _short, _title_problem
 from bot.onwiki.model import CAMPAIGN_TEMPLATE, MAX_ROWS, ConfigMessage, ReportSpec
 from bot.onwiki.parse import _line, _norm_key, _template_name
 from bot.onwiki.resolve import resolve_report
@@ -134,10 +133,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
     if problem:
         say("page", f"{problem}; this campaign is skipped. Expected: {KEYS['page']}.")
         return None
-    goals, targets, wrong = parse_goals_and_targets(text.get("goals", ""))
-    for word in wrong:
-        say("goals", f"“{_short(word)}” is not a goal or a target; it is left out. Expected "
-            "goal numbers 1–17 or targets like 15.8, separated by commas.")
+    goals, targets = _read_goals(text.get("goals", ""), lambda m: say("goals", m))
     if not goals and not targets:
         say("goals", "no goal or target to work on; this campaign is skipped. Expected: "
             f"{KEYS['goals']}.")

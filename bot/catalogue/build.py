@@ -26,7 +26,7 @@ from bot.catalogue.model import _WD_ENTITY, LANGUAGES, QID_RE, _show
 from bot.catalogue.queries import code_identifiers, identifiers_in, query_files
 from bot.catalogue.tables import _tsv, load_verify_live
 from bot.errors import ConfigError
-from bot.ids import target_sort_key
+from bot.ids import GOALS, target_sort_key
 
 UN_TTL = "sdg/un_sdg_goals_metadata.ttl"
 UN_MAP = "sdg/un_sdg_goals_wikidata_map.csv"
@@ -77,7 +77,7 @@ def build_tables(data: Path) -> dict[str, str]:
         if not (data / rel).is_file():
             raise ConfigError(f"{data / rel}: not found (is {data} the shared data folder?)")
     ttl_goals, ttl_targets = _read_un_ttl(data / UN_TTL)
-    if sorted(ttl_goals) != list(range(1, 18)):
+    if sorted(ttl_goals) != list(GOALS):
         raise ConfigError(f"{data / UN_TTL}: expected goals 1-17, found {sorted(ttl_goals)}")
     with open(data / UN_MAP, encoding="utf-8", newline="") as stream:
         map_rows = {int(r["goal"]): r for r in csv.DictReader(stream)}
@@ -95,7 +95,7 @@ def build_tables(data: Path) -> dict[str, str]:
                 lang: " ".join((row[f"label_{lang}"] or "").split()) for lang in LANGUAGES
             }
     goal_rows = []
-    for number in range(1, 18):
+    for number in GOALS:
         uri, qid = ttl_goals[number]
         short = labels.get(("goal", str(number), "short"))
         title = labels.get(("goal", str(number), "title"))

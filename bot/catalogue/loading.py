@@ -50,6 +50,7 @@ from bot.catalogue.model import (
 from bot.catalogue.queries import parse_query_header
 from bot.catalogue.tables import load_goals, load_targets
 from bot.errors import ConfigError, SnapshotError
+from bot.ids import is_goal
 
 
 def _query_itemset(
@@ -91,7 +92,7 @@ def _goal_number(value: object, where: str) -> int:
         goal = int(str(value).strip())
     except ValueError:
         raise ConfigError(f"{where}: goal must be a number from 1 to 17, got {value!r}") from None
-    if not 1 <= goal <= 17:
+    if not is_goal(goal):
         raise ConfigError(f"{where}: goal must be a number from 1 to 17, got {value!r}")
     return goal
 

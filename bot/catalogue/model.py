@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.config import ROOT  # the checkout, or the installed package
 from bot.errors import ConfigError
-from bot.ids import QID_PATTERN, qid_sort_key
+from bot.ids import QID_PATTERN, TARGET_PATTERN, qid_sort_key
 
 SDG_DIR = ROOT / "queries" / "sdg"
 GOALS_TSV = SDG_DIR / "goals.tsv"
@@ -30,7 +30,7 @@ LANGUAGES = ("en", "fr", "es", "ru", "zh-Hans", "ar", "de", "sw")
 
 QID_RE = re.compile(f"^{QID_PATTERN}$", re.ASCII)
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-TARGET_RE = re.compile(r"^([1-9][0-9]?)\.([0-9]{1,2}|[a-z])$")
+TARGET_RE = re.compile(f"^{TARGET_PATTERN}$", re.ASCII)
 ENTITY_ID_RE = re.compile(r"^[QP][1-9][0-9]*$")
 
 _WD_ENTITY = "http://www.wikidata.org/entity/"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import default_contact
 from bot.errors import UsageError
+from bot.languages import api_url
 
 EPILOG = "Errors print one line and exit non-zero. Docs: README.md."
 
@@ -207,7 +208,7 @@ def add_source_options(parser, *, files: bool = True) -> None:
         "--pagesize-api",
         metavar="URL",
         help="the MediaWiki API page sizes are asked of; {subdomain} stands for the wiki's "
-        "(default https://{subdomain}.wikipedia.org/w/api.php)",
+        f"(default {api_url('{subdomain}')})",
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.catalogue import QID_RE, TARGET_RE
+from bot.ids import is_qid, parse_goals_and_targets, sorted_qids, split_list
 from bot.onwiki.model import WORDS
 
 
@@ -30,41 +30,21 @@ def _title_problem(title: str) -> str | None:
     return None
 
 
-def _split(text: str) -> list[str]:
-    return [part for part in re.split(r"[,;\s]+", text) if part]
-
-
-def _read_goal_number(text: str) -> int | None:
-    text = text.strip().lower().removeprefix("sdg").strip()
-    if text.isdigit() and 1 <= int(text) <= 17:
-        return int(text)
-    return None
-
-
 def _read_goals(text: str, say) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    goals: list[int] = []
-    targets: list[str] = []
-    # "SDG 13" is one goal, not two words.
-    text = re.sub(r"(?i)\bsdg\s+(?=\d)", "", text)
-    for part in _split(text):
-        word = part.lower().removeprefix("sdg")
-        number = _read_goal_number(word)
-        if number is not None:
-            goals.append(number)
-        elif TARGET_RE.match(word) and 1 <= int(word.split(".")[0]) <= 17:
-            targets.append(word)
-        else:
-            say(f"“{_short(part)}” is not a goal or a target; it is left out. Expected goal "
-                "numbers 1–17 or targets like 15.8, separated by commas.")
-    return tuple(sorted(set(goals))), tuple(dict.fromkeys(targets))
+    """Goals and targets by :func:`bot.ids.parse_goals_and_targets`; each other word is said."""
+    goals, targets, wrong = parse_goals_and_targets(text)
+    for word in wrong:
+        say(f"“{_short(word)}” is not a goal or a target; it is left out. Expected goal "
+            "numbers 1–17 or targets like 15.8, separated by commas.")
+    return goals, targets
 
 
 def _read_items(text: str, say) -> tuple[str, ...]:
     qids: list[str] = []
     wrong: list[str] = []
-    for part in _split(text):
+    for part in split_list(text):
         word = part.strip().upper()
-        if QID_RE.match(word):
+        if is_qid(word):
             qids.append(word)
         else:
             wrong.append(part)
@@ -72,11 +52,11 @@ def _read_items(text: str, say) -> tuple[str, ...]:
         say(f"{len(wrong)} entr{'y is' if len(wrong) == 1 else 'ies are'} not a Wikidata item "
             f"(“{_short(wrong[0], 30)}”…); left out. Expected QIDs like Q7942, separated by "
             "spaces, commas or new lines.")
-    return tuple(sorted(set(qids), key=lambda q: int(q[1:])))
+    return tuple(sorted_qids(qids))
 
 
 def _read_languages(text: str, say) -> tuple[str, ...] | None:
-    words = [w.strip().lower() for w in _split(text)]
+    words = [w.strip().lower() for w in split_list(text)]
     if words == ["all"]:
         return None
     good = []

@@ -17,9 +17,9 @@ import re
 import mwparserfromhell
 
 from bot.engines.base import RANKS
+from bot.ids import goal_of_text
 from bot.onwiki.fields import (
     _read_every,
-    _read_goal_number,
     _read_goals,
     _read_items,
     _read_languages,
@@ -167,7 +167,7 @@ def _read_report(node, number: int, text: str, start: int):
             spec["items_page"] = title
     if spec.get("items") or spec.get("items_page"):
         goal_text = values.get("items goal", ("", 0))[0]
-        goal = _read_goal_number(goal_text)
+        goal = goal_of_text(goal_text)
         if goal is None:
             say("items goal", (f"“{_short(goal_text)}” is not a goal" if goal_text else
                                "missing") + "; your items are left out. Expected: the goal "

@@ -10,28 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot import languages
+from bot.ids import is_qid
 from bot.report.escape import url_component, wiki_title
 
-# Content Translation names a few languages differently from their Wikipedia's subdomain
-# (nb for no.wikipedia.org, …). This is Wikimedia's $wgContentTranslationDomainCodeMapping
-# (CX language code → subdomain), as Wikipedia serves it in mw.config; inverted here.
-CX_DOMAIN_CODES = {
-    "be-tarask": "be-x-old",
-    "bho": "bh",
-    "crh-latn": "crh",
-    "gsw": "als",
-    "lzh": "zh-classical",
-    "nan": "zh-min-nan",
-    "nb": "no",
-    "rup": "roa-rup",
-    "sgs": "bat-smg",
-    "simple": "simple",
-    "vro": "fiu-vro",
-    "yue": "zh-yue",
-}
-_CX_CODE_OF_SUBDOMAIN = {domain: code for code, domain in CX_DOMAIN_CODES.items()}
 _SUBDOMAIN = re.compile(r"^[a-z][a-z0-9-]*$")
-_QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 def _subdomain(value: str) -> str:
@@ -40,28 +23,16 @@ def _subdomain(value: str) -> str:
     return value
 
 
-def cx_language(subdomain: str) -> str:
-    """The language code Content Translation uses for the Wikipedia at *subdomain*."""
-    return _CX_CODE_OF_SUBDOMAIN.get(subdomain, subdomain)
-
-
 def cx_url(target: str, source: str, title: str) -> str:
-    """Content Translation on the *target* Wikipedia, translating *title* from *source*.
-
-    ``https://<target>.wikipedia.org/wiki/Special:ContentTranslation?from=…&to=…&page=…``;
-    *target* and *source* are subdomains, *title* the article's title in the source wiki.
-    """
+    """Content Translation on the *target* Wikipedia, translating *title* from *source*
+    (:func:`bot.languages.content_translation_url`; *target* and *source* are subdomains,
+    *title* the article's title in the source wiki)."""
     return _cx_prefix(target, source) + _page(title)
 
 
 @lru_cache(maxsize=1 << 12)
 def _cx_prefix(target: str, source: str) -> str:
-    return (
-        f"https://{_subdomain(target)}.wikipedia.org/wiki/Special:ContentTranslation"
-        f"?from={url_component(cx_language(_subdomain(source)))}"
-        f"&to={url_component(cx_language(target))}"
-        "&page="
-    )
+    return languages.content_translation_url(_subdomain(target), _subdomain(source))
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
@@ -78,13 +49,13 @@ def _page(title: str) -> str:
 
 
 def wikidata_url(qid: str) -> str:
-    if not _QID.match(qid):
+    if not is_qid(qid):
         raise ValueError(f"not a Wikidata item id: {qid!r}")
     return f"https://www.wikidata.org/wiki/{qid}"
 
 
 def article_url(subdomain: str, title: str) -> str:
-    return f"https://{_subdomain(subdomain)}.wikipedia.org/wiki/{wiki_title(title)}"
+    return languages.article_url(_subdomain(subdomain), wiki_title(title))
 
 
 # Namespaces of the English Wikipedia (canonical names, which it uses in its titles) whose pages

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.ids import REDIRECT_BADGES
+from bot.languages import site_iri
 from bot.report.escape import url_component
 
 SERVICES = {
@@ -86,10 +87,6 @@ def query_items(text: str) -> Items:
         else:
             body.append(stripped)
     return Items("{ " + "\n".join(body) + " }", tuple(prefixes))
-
-
-def site_iri(subdomain: str) -> str:
-    return f"https://{subdomain}.wikipedia.org/"
 
 
 def _prologue(blocks: Sequence[Block]) -> str:

@@ -5,7 +5,7 @@ Wikidata in ``bot/data/snapshot``. This package is the one front door to it; it 
 holds no logic:
 
 * :mod:`bot.snapshot.load` opens and verifies a snapshot (:func:`open_snapshot`,
-  :class:`Snapshot`, :func:`load_wikipedias`);
+  :class:`Snapshot`; the table of Wikipedias is :func:`bot.languages.read_table`'s);
 * :mod:`bot.snapshot.build` builds one from the shared data folder (:func:`build_snapshot`),
   with one reader per source (:mod:`~bot.snapshot.climate`, :mod:`~bot.snapshot.invasive`,
   :mod:`~bot.snapshot.uganda`, :mod:`~bot.snapshot.humaniki`, :mod:`~bot.snapshot.nominatim`)
@@ -22,12 +22,9 @@ from bot.snapshot.load import (
     PAGESIZES_FILE,
     PAGEVIEWS_COLUMNS,
     PAGEVIEWS_FILE,
-    WIKIPEDIAS_COLUMNS,
     ItemSetInfo,
     Snapshot,
     default_snapshot_dir,
-    default_wikipedias_path,
-    load_wikipedias,
     open_snapshot,
 )
 from bot.snapshot.rdf import article_url, linked_page_iri, title_from_url
@@ -41,15 +38,12 @@ __all__ = [
     "PAGESIZES_FILE",
     "PAGEVIEWS_COLUMNS",
     "PAGEVIEWS_FILE",
-    "WIKIPEDIAS_COLUMNS",
     "ItemSetInfo",
     "Snapshot",
     "article_url",
     "build_snapshot",
     "default_snapshot_dir",
-    "default_wikipedias_path",
     "linked_page_iri",
-    "load_wikipedias",
     "open_snapshot",
     "title_from_url",
 ]

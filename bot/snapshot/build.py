@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bot.errors import SnapshotError
 from bot.ids import ENTITY, sorted_qids
+from bot.languages import COLUMNS as WIKIPEDIAS_COLUMNS
 from bot.snapshot.climate import (
     CLIMATE_CSV,
     CLIMATE_PAGESIZES,
@@ -50,7 +51,6 @@ from bot.snapshot.load import (
     PAGESIZES_FILE,
     PAGEVIEWS_COLUMNS,
     PAGEVIEWS_FILE,
-    WIKIPEDIAS_COLUMNS,
 )
 from bot.snapshot.nominatim import read_nominatim
 from bot.snapshot.rdf import (

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.errors import SnapshotError
 from bot.ids import ENTITY
+from bot.languages import article_url
 from bot.snapshot.rdf import Sitelink, one_line, title_from_url
 from bot.snapshot.sources import SourceSet, check_qid, dbname, read_csv
 
@@ -84,7 +85,7 @@ def read_climate(path: Path, dbname_of: dict[str, str]) -> SourceSet:
             url = row[f"article_{lang}"]
             if not url:
                 continue
-            prefix = f"https://{lang}.wikipedia.org/wiki/"
+            prefix = article_url(lang, "")
             if not url.startswith(prefix):
                 raise SnapshotError(
                     f"{path}: {qid} article_{lang} is not on {lang}.wikipedia: {url}"

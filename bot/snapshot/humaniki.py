@@ -10,10 +10,10 @@ Wikidata's ``Special:GoToLinkedPage/<wiki>/<QID>`` and no ``schema:name``
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.errors import SnapshotError
+from bot.languages import subdomain_of_site, wiki_of_subdomain
 from bot.snapshot.rdf import Sitelink
 from bot.snapshot.sources import SourceSet, Wikipedias, check_qid, need_columns, read_csv
 
@@ -24,8 +24,6 @@ LABELS = FOLDER + "denelezh_label_500.tsv"
 PROJECTS = FOLDER + "denelezh_project.tsv"
 FEMALE = "6581072"  # Q6581072, "female" in the Uganda corpus's gender column
 SET_ID = "sdg5-humaniki-women"
-
-_HOST = re.compile(r"https://([a-z0-9-]+)\.wikipedia\.org/?")
 
 META = {
     "id": SET_ID,
@@ -137,10 +135,10 @@ def _observed_wikipedias(path: Path, wikipedias: Wikipedias) -> tuple[list[str],
         if code in known:
             subdomain[code] = known[code]
             continue
-        match = _HOST.fullmatch(row["url"])
-        if not match or match.group(1).replace("-", "_") + "wiki" != code:
+        found = subdomain_of_site(row["url"])
+        if found is None or wiki_of_subdomain(found) != code:
             raise SnapshotError(f"{path}: {code}: URL {row['url']!r} does not name its wiki")
-        subdomain[code] = match.group(1)
+        subdomain[code] = found
     if not subdomain:
         raise SnapshotError(f"{path}: no Wikipedia")
     return sorted(w for w in subdomain if w not in closed), subdomain

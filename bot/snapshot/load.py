@@ -4,14 +4,14 @@
 every data file, that each gzip file decompresses) and returns a :class:`Snapshot`, which
 describes the item sets and reads the side tables: the page sizes of the climate articles
 (:meth:`Snapshot.pagesizes`) and the English Wikipedia page views of the Uganda items
-(:meth:`Snapshot.pageviews`). :func:`load_wikipedias` reads the table of Wikipedias. Running
-SPARQL over the triples is not done here: the query engine loads :attr:`Snapshot.ntriples_path`
-itself. Every problem raises :class:`bot.errors.SnapshotError` with one line naming the path.
+(:meth:`Snapshot.pageviews`). The table of Wikipedias is read by its one reader,
+:func:`bot.languages.read_table`. Running SPARQL over the triples is not done here: the query
+engine loads :attr:`Snapshot.ntriples_path` itself. Every problem raises
+:class:`bot.errors.SnapshotError` with one line naming the path.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import json
@@ -31,7 +31,6 @@ PAGESIZES_FILE = "pagesizes.tsv.gz"
 PAGEVIEWS_FILE = "pageviews.tsv.gz"
 MANIFEST_FILE = "manifest.json"
 DATA_FILES = (NTRIPLES_FILE, PAGESIZES_FILE, PAGEVIEWS_FILE)
-WIKIPEDIAS_COLUMNS = ("wiki", "subdomain", "language", "name_en", "autonym", "closed")
 PAGESIZES_COLUMNS = ("qid", "wiki", "pagesize_bytes")
 PAGEVIEWS_COLUMNS = ("qid", "wiki", "views")
 
@@ -39,11 +38,6 @@ PAGEVIEWS_COLUMNS = ("qid", "wiki", "views")
 def default_snapshot_dir() -> Path:
     """The snapshot bundled with the package, ``bot/data/snapshot``."""
     return Path(__file__).resolve().parents[1] / "data" / "snapshot"
-
-
-def default_wikipedias_path() -> Path:
-    """The bundled table of Wikipedias, ``bot/data/wikipedias.tsv``."""
-    return Path(__file__).resolve().parents[1] / "data" / "wikipedias.tsv"
 
 
 @dataclass(frozen=True)
@@ -229,26 +223,3 @@ def _verify_file(path: Path, expected: object) -> None:
         except (OSError, EOFError, zlib.error) as exc:
             raise SnapshotError(f"{path}: not a readable gzip file: {one_line(exc)}") from exc
 
-
-def load_wikipedias(path: Path | None = None) -> pd.DataFrame:
-    """Read the table of Wikipedias (``bot/data/wikipedias.tsv`` by default).
-
-    Columns ``wiki`` (dbname, e.g. ``be_x_oldwiki``), ``subdomain`` (e.g. ``be-tarask``),
-    ``language`` (the sitematrix group code, e.g. ``be-x-old``), ``name_en``, ``autonym`` are
-    strings; ``closed`` is a bool.
-    """
-    path = Path(path) if path is not None else default_wikipedias_path()
-    try:
-        frame = pd.read_csv(
-            path, sep="\t", dtype="str", keep_default_na=False, quoting=csv.QUOTE_NONE
-        )
-    except (OSError, ValueError) as exc:
-        raise SnapshotError(
-            f"{path}: cannot read the table of Wikipedias: {one_line(exc)}"
-        ) from exc
-    if tuple(frame.columns) != WIKIPEDIAS_COLUMNS or not frame["closed"].isin(["0", "1"]).all():
-        raise SnapshotError(
-            f"{path}: expected columns {', '.join(WIKIPEDIAS_COLUMNS)} with closed 0/1"
-        )
-    frame["closed"] = frame["closed"] == "1"
-    return frame

@@ -17,6 +17,7 @@ import io
 import urllib.parse
 from dataclasses import dataclass
 
+from bot import languages
 from bot.errors import SnapshotError
 from bot.ids import ENTITY, check_qid
 
@@ -54,17 +55,17 @@ class Sitelink:
 
     @property
     def site(self) -> str:
-        return f"https://{self.subdomain}.wikipedia.org/"
+        return languages.site_iri(self.subdomain)
 
 
 def article_url(subdomain: str, title: str) -> str:
-    """Return the article URL WDQS uses for ``title`` on ``https://<subdomain>.wikipedia.org``.
+    """Return the article URL WDQS uses for ``title`` on the Wikipedia at *subdomain*.
 
     Spaces become underscores and the title is percent-encoded (UTF-8, upper-case hex) the way
     MediaWiki's ``wfUrlencode`` does, which reproduces the URLs in the st14 climate table.
     """
     path = urllib.parse.quote(title.replace(" ", "_"), safe=TITLE_SAFE)
-    return f"https://{subdomain}.wikipedia.org/wiki/{path}"
+    return languages.article_url(subdomain, path)
 
 
 def title_from_url(url: str) -> str:

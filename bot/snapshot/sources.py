@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import SnapshotError
-from bot.ids import is_qid
+from bot.ids import GOALS, is_qid
+from bot.languages import subdomain_of_host
 from bot.snapshot.rdf import Sitelink, one_line
 
 GOALS_CSV = "sdg/un_sdg_goals_wikidata_map.csv"
@@ -132,13 +133,13 @@ def read_sitematrix(path: Path) -> Wikipedias:
             for site in group.get("site", []):
                 if site.get("code") != "wiki":
                     continue
-                host = urllib.parse.urlsplit(site["url"]).hostname or ""
-                if not host.endswith(".wikipedia.org"):
+                subdomain = subdomain_of_host(urllib.parse.urlsplit(site["url"]).hostname or "")
+                if subdomain is None:
                     raise ValueError(f"unexpected Wikipedia URL {site['url']}")
                 closed = "closed" in site and site["closed"] is not False
                 fields = (
                     site["dbname"],
-                    host.removesuffix(".wikipedia.org"),
+                    subdomain,
                     group["code"],
                     group.get("localname", ""),
                     group.get("name", ""),
@@ -166,6 +167,6 @@ def read_goals(path: Path) -> list[dict]:
             raise SnapshotError(f"{path}: unexpected un_uri {un_uri!r}")
         goals.append({"goal": goal, "qid": check_qid(row["wikidata_qid"], path), "un_uri": un_uri})
     goals.sort(key=lambda g: g["goal"])
-    if [g["goal"] for g in goals] != list(range(1, 18)):
-        raise SnapshotError(f"{path}: expected the 17 goals once each")
+    if [g["goal"] for g in goals] != list(GOALS):
+        raise SnapshotError(f"{path}: expected the {len(GOALS)} goals once each")
     return goals

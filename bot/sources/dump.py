@@ -40,7 +40,7 @@ import pandas as pd
 
 from bot.errors import DumpError
 from bot.ids import QID_PATTERN, REDIRECT_BADGES
-from bot.languages import TABLE
+from bot.languages import Wikis, load_wikis
 
 COLUMNS = ["qid", "wiki", "title", "badges", "redirect"]
 
@@ -79,9 +79,9 @@ _ID = re.compile(rb'"id"\s*:\s*"([A-Z]?[0-9]+)"')
 _QID = re.compile(QID_PATTERN)
 
 
-def known_wikipedias(table: Path = TABLE) -> frozenset[str]:
-    frame = pd.read_csv(table, sep="\t", dtype=str, keep_default_na=False, usecols=["wiki"])
-    return frozenset(frame["wiki"])
+def known_wikipedias(wikis: Wikis | None = None) -> frozenset[str]:
+    """The database names of the Wikipedias in *wikis* (the bundled table by default)."""
+    return (wikis if wikis is not None else load_wikis()).names()
 
 
 def is_wikipedia(key: str, known: Collection[str]) -> bool:

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from bot.errors import ConfigError, DumpError, InvalidQidError
 from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
-from bot.ids import QID_PATTERN, REDIRECT_BADGES, goal_of_text
+from bot.ids import GOALS, QID_PATTERN, REDIRECT_BADGES, goal_of_text
 from bot.sources.dump import (
     DumpStats,
     is_wikipedia,
@@ -139,7 +139,7 @@ def _goals(path: Path, column) -> np.ndarray:
     """The goal column as numbers 1–17; a row that is not a goal is named."""
     if pa.types.is_integer(column.type):
         values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
-        bad = (values < 1) | (values > 17)
+        bad = (values < GOALS.start) | (values >= GOALS.stop)
         if column.null_count:
             bad |= np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False))
         text = None

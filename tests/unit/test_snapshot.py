@@ -13,13 +13,13 @@ import pyoxigraph
 import pytest
 
 from bot.errors import SnapshotError
+from bot.languages import read_table
 from bot.snapshot import (
     DATA_FILES,
     MANIFEST_FILE,
     ItemSetInfo,
     article_url,
     build_snapshot,
-    load_wikipedias,
     open_snapshot,
 )
 
@@ -137,7 +137,7 @@ def test_pageviews_frame():
 
 
 def test_wikipedias_table():
-    frame = load_wikipedias()
+    frame = read_table()
     assert len(frame) == 299 and frame["wiki"].is_unique
     assert list(frame["wiki"]) == sorted(frame["wiki"])
     assert frame["closed"].dtype == bool
