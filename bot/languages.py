@@ -136,9 +136,18 @@ def wiki_of_subdomain(subdomain: str) -> str:
 
 @dataclass(frozen=True)
 class Wiki:
+    """One Wikipedia, in each of the forms its identity takes.
+
+    A run's tables and pages (``coverage.csv``'s ``language`` column, the pages' "code") name
+    a wiki's language by its :attr:`subdomain`, the code readers see in its address and
+    Wikidata uses for labels (``be-tarask``); :attr:`site_code` is the site matrix's own code
+    for it, which differs for one open Wikipedia (``be-x-old``) and is used only to look its
+    language up (:func:`bcp47`, a user's choice of language).
+    """
+
     wiki: str  # database name, e.g. "frwiki"
     subdomain: str  # "fr" in fr.wikipedia.org
-    language: str  # language code, e.g. "fr"
+    site_code: str  # the site matrix's language code, e.g. "fr" ("be-x-old" for be-tarask)
     name: str  # English name, e.g. "French"
     autonym: str  # "français"
     closed: bool = False
@@ -187,7 +196,7 @@ class Wikis:
         text = subdomain_of_host(text) or text
         found = self._by_wiki.get(text) or self._by_subdomain.get(text)
         if found is None:
-            found = next((w for w in self._by_wiki.values() if w.language == text), None)
+            found = next((w for w in self._by_wiki.values() if w.site_code == text), None)
         if found is None:
             raise UsageError(
                 f"unknown language {code!r}: not a Wikipedia language code (e.g. fr, sw, zh)"
@@ -206,7 +215,7 @@ class Wikis:
         """How many people speak the language of Wikipedia *wiki* (CLDR), or None if unknown."""
         from language_data.population_data import LANGUAGE_SPEAKING_POPULATION
 
-        figure = LANGUAGE_SPEAKING_POPULATION.get(bcp47(self.get(wiki).language))
+        figure = LANGUAGE_SPEAKING_POPULATION.get(bcp47(self.get(wiki).site_code))
         return int(figure) if figure else None
 
     def frame(self, wikis: Iterable[str]) -> pd.DataFrame:
@@ -281,7 +290,7 @@ def load_wikis(path: Path | None = None) -> Wikis:
         Wiki(
             wiki=row.wiki,
             subdomain=row.subdomain,
-            language=row.language,
+            site_code=row.language,
             name=row.name_en or row.language,
             autonym=row.autonym or row.language,
             closed=bool(row.closed),

@@ -150,7 +150,7 @@ def _analysis(request, got: Gathered, tables, wikis, started, opened) -> Analysi
                         tables.sources[["qid", "source_wiki"]].rename(
                             columns={"source_wiki": "wiki"})], ignore_index=True)
     gap_articles = got.lookups.articles(wanted["qid"].tolist(), wanted["wiki"].tolist())
-    wiki_language = {w: wikis.get(w).language for w in gaps["wiki"].unique()}
+    wiki_language = {w: wikis.get(w).subdomain for w in gaps["wiki"].unique()}
     labels = got.lookups.labels(gap_qids, sorted(set(wiki_language.values())))
     gaps["label"] = display_labels(gaps, labels, gap_articles, wiki_language)
     titles = gap_articles.drop_duplicates(["qid", "wiki"]).rename(
