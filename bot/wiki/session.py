@@ -6,7 +6,8 @@ BotPassword or OAuth from ``user-config.py``, throttling, maxlag, and the global
 :func:`global_options` and put back afterwards. Passwords and tokens are blanked in
 pywikibot's logs; a password file other users could read is refused before pywikibot reads it;
 a wiki that cannot be logged in to stops the call before any page. :func:`read_pages` reads
-pages for the scheduler (:mod:`bot.schedule`), logged in as the bot.
+pages for the scheduled runs (:mod:`bot.schedule`, :mod:`bot.campaign.scheduled`), logged in as
+the bot.
 """
 
 from __future__ import annotations
