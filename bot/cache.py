@@ -1,7 +1,8 @@
-"""An on-disk cache of SPARQL answers, keyed by (endpoint URL, query text), with a max age.
+"""An on-disk cache of answers, keyed by (endpoint URL, query text), with a max age.
 
 A re-run within the max age sends no query: :class:`bot.sparql.HttpEndpoint` asks the cache
 first and stores every answer that parsed whole (never an error, never a truncated answer).
+:mod:`bot.pageviews` keeps its answers here too, keyed by the request's URL and an empty query.
 Entries are the raw answer bytes (gzip) and a small JSON record of what was asked; they are
 parsed again on use, so a cached answer goes through exactly the checks a fresh one does and
 nothing executable is ever read back. The embedded store is never cached.

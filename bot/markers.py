@@ -1,4 +1,7 @@
-"""How a report lives on a wiki page, apart from pywikibot: the limits every writer applies.
+"""The shrink limit every writer of report pages applies, apart from pywikibot.
+
+(The markers themselves, and the rest of how a report lives on a page, are
+:mod:`bot.wiki.text`'s.)
 
 The writer (:mod:`bot.wiki`) refuses to save a page that would lose more than
 :data:`DEFAULT_MAX_SHRINK` of its table rows unless told otherwise (``--max-shrink``,

@@ -1,9 +1,9 @@
 """One run of a report, from request to result: the only place a run is written down.
 
-``sdg-gaps run``, ``schedule`` and ``worklist`` all call :func:`run` with a :class:`RunRequest`
-— the item sets (goals, organizers' files, or a scheduled report's own), the languages, where
-the facts come from (:class:`DataSource`: an endpoint, or sitelinks and members files), the
-engine, the report's options, and optionally a post and a history — and get a
+``sdg-gaps run``, ``schedule``, ``worklist`` and ``campaign`` all call :func:`run` with a
+:class:`RunRequest` — the item sets (goals, organizers' files, or a scheduled report's own),
+the languages, where the facts come from (:class:`DataSource`: an endpoint, or sitelinks and
+members files), the engine, the report's options, and optionally a post and a history — and get a
 :class:`RunResult`: the analysis, the report directory, the pages' outcomes, the history
 record and the exit status. In order:
 

@@ -2,10 +2,12 @@
 
 ``sdg-gaps worklist --goals 15 --targets 15.8 --languages de,pl --limit 50`` runs the analysis
 (the bundled snapshot by default) and writes, for each language, the first *limit* missing
-articles in the report's ranking — the ranking of ``gaps.csv``: most Wikipedias with an article
-first, then the lower numeric QID — with, for each one, everything a partner organisation needs
-to start it: the item, its label in the language (fallback chain), the number of Wikipedias with
-an article, the suggested source (language, title, page size) and a Content Translation link.
+articles, most Wikipedias with an article first, then the lower numeric QID (the default order
+of ``gaps.csv``'s topics to translate; the topics to write from scratch, in no Wikipedia looked
+at, follow by QID, and ``rank`` is the gap's rank in ``gaps.csv`` within its kind) — with, for
+each one, everything a partner organisation needs to start it: the item, its label in the
+language (fallback chain), the number of Wikipedias with an article, the suggested source
+(language, title, page size) and a Content Translation link.
 
 Files written to the output directory:
 

@@ -36,9 +36,9 @@ from pathlib import Path
 import mwparserfromhell
 
 from bot.errors import ConfigError
-from bot.onwiki.fields import _read_goals, _read_languages, _short, _title_problem
+from bot.onwiki.fields import read_goals, read_languages, shorten, title_problem
 from bot.onwiki.model import CAMPAIGN_TEMPLATE, MAX_ROWS, ConfigMessage, ReportSpec
-from bot.onwiki.parse import _line, _norm_key, _template_name
+from bot.onwiki.parse import line_at, norm_key, template_name
 from bot.onwiki.resolve import resolve_report
 
 DEFAULT_ROWS = 100
@@ -129,11 +129,11 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
             f"{KEYS['name']}.")
         return None
     page = text.get("page", "")
-    problem = _title_problem(page)
+    problem = title_problem(page)
     if problem:
         say("page", f"{problem}; this campaign is skipped. Expected: {KEYS['page']}.")
         return None
-    goals, targets = _read_goals(text.get("goals", ""), lambda m: say("goals", m))
+    goals, targets = read_goals(text.get("goals", ""), lambda m: say("goals", m))
     if not goals and not targets:
         say("goals", "no goal or target to work on; this campaign is skipped. Expected: "
             f"{KEYS['goals']}.")
@@ -144,7 +144,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
             f"{KEYS['languages']}.")
         return None
     if text.get("languages"):
-        languages = _read_languages(text["languages"], lambda m: say("languages", m)) or ()
+        languages = read_languages(text["languages"], lambda m: say("languages", m)) or ()
     if not languages:
         say("languages", "no language given; this campaign is skipped. Expected: "
             f"{KEYS['languages']}.")
@@ -152,7 +152,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
     start = _date(text.get("start", ""))
     if start is None:
         given = text.get("start")
-        say("start", (f"“{_short(given)}” is not a date" if given else "no start date given")
+        say("start", (f"“{shorten(given)}” is not a date" if given else "no start date given")
             + "; this campaign is skipped. Expected: the first day as YYYY-MM-DD, e.g. "
             "2026-12-01.")
         return None
@@ -160,7 +160,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
     if text.get("end"):
         end = _date(text["end"])
         if end is None:
-            say("end", f"“{_short(text['end'])}” is not a date; it is left out (the campaign "
+            say("end", f"“{shorten(text['end'])}” is not a date; it is left out (the campaign "
                 "has no end date). Expected: the last day as YYYY-MM-DD, e.g. 2027-06-30.")
         elif end < start:
             say("end", f"{end.isoformat()} is before the start ({start.isoformat()}); it is "
@@ -172,7 +172,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
         if raw.isdigit() and 1 <= int(raw) <= MAX_ROWS:
             rows = int(raw)
         else:
-            say("rows", f"“{_short(text['rows'])}” is not a row limit; {DEFAULT_ROWS} is used. "
+            say("rows", f"“{shorten(text['rows'])}” is not a row limit; {DEFAULT_ROWS} is used. "
                 f"Expected a whole number from 1 to {MAX_ROWS:,}.")
     return Campaign(name=" ".join(name.split()), page=page, goals=goals, targets=targets,
                     languages=tuple(languages), start=start, end=end,
@@ -181,7 +181,7 @@ def check(values: dict, lines: dict, *, number: int | None, line: int,
 
 
 def _key(raw: str, line: int, number: int | None, messages: list) -> str | None:
-    key = _norm_key(raw)
+    key = norm_key(raw)
     key = ALIASES.get(key, key)
     if key in KEYS:
         return key
@@ -211,12 +211,12 @@ def read_file(path: Path) -> Campaign:
     for number, text in enumerate(raw.splitlines(), start=1):
         match = re.match(r"\s*([A-Za-z_ \"'-]+?)\s*=", text)
         if match:
-            where.setdefault(_norm_key(match.group(1).strip("\"'")), number)
+            where.setdefault(norm_key(match.group(1).strip("\"'")), number)
     messages: list[ConfigMessage] = []
     checked: dict = {}
     lines: dict = {}
     for raw_key, value in values.items():
-        line = where.get(_norm_key(raw_key), 1)
+        line = where.get(norm_key(raw_key), 1)
         key = _key(raw_key, line, None, messages)
         if key is not None:
             checked[key], lines[key] = value, line
@@ -247,7 +247,7 @@ def parse_campaigns(text: str) -> tuple[list[Campaign], list[ConfigMessage]]:
         start = offset
         offset += len(str(node))
         if not (isinstance(node, mwparserfromhell.nodes.Template)
-                and _template_name(node.name) == CAMPAIGN_TEMPLATE):
+                and template_name(node.name) == CAMPAIGN_TEMPLATE):
             continue
         number += 1
         found: list[ConfigMessage] = []
@@ -256,13 +256,13 @@ def parse_campaigns(text: str) -> tuple[list[Campaign], list[ConfigMessage]]:
         position = start + 2 + len(str(node.name))
         for param in node.params:
             position += 1  # the "|"
-            line = _line(text, position)
+            line = line_at(text, position)
             position += len(str(param))
             value = str(param.value).strip()
             if not param.showkey:
                 if value:
                     found.append(ConfigMessage(
-                        line, f"“{_short(value)}” has no parameter name. Expected name = value, "
+                        line, f"“{shorten(value)}” has no parameter name. Expected name = value, "
                         "e.g. goals = 6.", number, None, None, "campaign"))
                 continue
             key = _key(str(param.name).strip(), line, number, found)
@@ -272,7 +272,7 @@ def parse_campaigns(text: str) -> tuple[list[Campaign], list[ConfigMessage]]:
                 found.append(ConfigMessage(line, f"given twice (also on line {lines[key]}); the "
                                            "last value is used.", number, None, key, "campaign"))
             values[key], lines[key] = value, line
-        template_line = _line(text, start)
+        template_line = line_at(text, start)
 
         def say(key: str, message: str, lines=lines, found=found, number=number,
                 template_line=template_line) -> None:

@@ -22,11 +22,11 @@ import csv
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.catalogue.model import _WD_ENTITY, LANGUAGES, QID_RE, _show
+from bot.catalogue.model import LANGUAGES, QID_RE, shown
 from bot.catalogue.queries import code_identifiers, identifiers_in, query_files
-from bot.catalogue.tables import _tsv, load_verify_live
+from bot.catalogue.tables import load_verify_live, tsv_text
 from bot.errors import ConfigError
-from bot.ids import GOALS, target_sort_key
+from bot.ids import ENTITY, GOALS, target_sort_key
 
 UN_TTL = "sdg/un_sdg_goals_metadata.ttl"
 UN_MAP = "sdg/un_sdg_goals_wikidata_map.csv"
@@ -57,8 +57,8 @@ def _read_un_ttl(path: Path) -> tuple[dict[int, tuple[str, str]], dict[int, set[
             continue
         number = int(s.rstrip("/").rsplit("/", 1)[1])
         uris[number] = s
-        if t.predicate.value == _SKOS + "exactMatch" and t.object.value.startswith(_WD_ENTITY):
-            qids.setdefault(number, set()).add(t.object.value[len(_WD_ENTITY):])
+        if t.predicate.value == _SKOS + "exactMatch" and t.object.value.startswith(ENTITY):
+            qids.setdefault(number, set()).add(t.object.value[len(ENTITY):])
         if t.predicate.value == _SDGO + "hasTarget":
             targets.setdefault(number, set()).add(t.object.value.rsplit("/", 1)[1])
     out = {}
@@ -121,8 +121,8 @@ def build_tables(data: Path) -> dict[str, str]:
     index = trace_index(data, {n: (qid, labels[("goal", str(n), "short")]["en"])
                                for n, (_uri, qid) in ttl_goals.items()})
     return {
-        "queries/sdg/goals.tsv": _tsv(goal_cols, goal_rows, UN_LABELS),
-        "queries/sdg/targets.tsv": _tsv(target_cols, target_rows, UN_LABELS),
+        "queries/sdg/goals.tsv": tsv_text(goal_cols, goal_rows, UN_LABELS),
+        "queries/sdg/targets.tsv": tsv_text(target_cols, target_rows, UN_LABELS),
         "queries/sdg/traced.tsv": traced_table(index),
     }
 
@@ -208,7 +208,7 @@ def traced_table(index: Mapping[str, tuple[str, str, str]]) -> str:
     used: dict[str, set[str]] = code_identifiers()
     for path in query_files():
         for ident in identifiers_in(path.read_text(encoding="utf-8")):
-            used.setdefault(ident, set()).add(_show(path))
+            used.setdefault(ident, set()).add(shown(path))
     rows = []
     for ident in sorted(used, key=lambda i: (i[0], int(i[1:]))):
         if ident in index:
@@ -219,4 +219,4 @@ def traced_table(index: Mapping[str, tuple[str, str, str]]) -> str:
             raise ConfigError(
                 f"{files}: {ident} is in no source file and not listed in queries/verify-live.tsv"
             )
-    return _tsv(["id", "label_en", "source", "evidence"], rows, "traced identifiers")
+    return tsv_text(["id", "label_en", "source", "evidence"], rows, "traced identifiers")

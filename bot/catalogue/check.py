@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.catalogue.build import UN_MAP, build_tables
 from bot.catalogue.live import check_live
-from bot.catalogue.loading import _open_bundled_snapshot
+from bot.catalogue.loading import open_bundled_snapshot
 from bot.catalogue.model import (
     GOALS_TSV,
     LANGUAGES,
@@ -27,9 +27,9 @@ from bot.catalogue.model import (
     VERIFY_LIVE_TSV,
     Catalogue,
     Finding,
-    _id_key,
-    _show,
+    id_key,
     read_pinned,
+    shown,
 )
 from bot.catalogue.queries import (
     code_identifiers,
@@ -71,7 +71,7 @@ def _empty_endpoint():
 
 def check_query_text(path: Path, text: str, *, selection: bool) -> list[Finding]:
     """Portability and shape of one query file (no identifiers: see check_catalogue)."""
-    where = _show(path)
+    where = shown(path)
     found = []
     body = "\n".join(strip_comment(line) for line in text.splitlines())
     for pattern, what in NON_PORTABLE:
@@ -86,23 +86,23 @@ def _check_tables(catalogue: Catalogue) -> list[Finding]:
     found = []
     goals, targets = catalogue.goals, catalogue.targets
     if sorted(goals) != list(GOALS):
-        found.append(Finding(_show(GOALS_TSV), f"expected goals 1-17, found {sorted(goals)}"))
+        found.append(Finding(shown(GOALS_TSV), f"expected goals 1-17, found {sorted(goals)}"))
     if len(targets) != 169:
-        found.append(Finding(_show(TARGETS_TSV), f"expected 169 targets, found {len(targets)}"))
+        found.append(Finding(shown(TARGETS_TSV), f"expected 169 targets, found {len(targets)}"))
     for number, goal in goals.items():
         if not any(t.goal == number for t in targets.values()):
-            found.append(Finding(_show(TARGETS_TSV), f"goal {number} has no target"))
+            found.append(Finding(shown(TARGETS_TSV), f"goal {number} has no target"))
         if goal.un_uri != f"http://metadata.un.org/sdg/{number}":
-            found.append(Finding(_show(GOALS_TSV), f"goal {number}: unexpected UN URI"))
+            found.append(Finding(shown(GOALS_TSV), f"goal {number}: unexpected UN URI"))
         for lang in LANGUAGES:
             if not goal.title.get(lang) or not goal.short.get(lang):
-                found.append(Finding(_show(GOALS_TSV), f"goal {number}: no {lang} title"))
+                found.append(Finding(shown(GOALS_TSV), f"goal {number}: no {lang} title"))
     for code, target in targets.items():
         if target.goal not in goals:
-            found.append(Finding(_show(TARGETS_TSV), f"target {code}: unknown goal"))
+            found.append(Finding(shown(TARGETS_TSV), f"target {code}: unknown goal"))
         missing = [lang for lang in LANGUAGES if not target.title.get(lang)]
         if missing:
-            found.append(Finding(_show(TARGETS_TSV), f"target {code}: no title in {missing}"))
+            found.append(Finding(shown(TARGETS_TSV), f"target {code}: no title in {missing}"))
     return found
 
 
@@ -124,7 +124,7 @@ def _check_itemsets(catalogue: Catalogue) -> list[Finding]:
         if s.pinned is not None:
             try:
                 if not read_pinned(s.pinned):
-                    found.append(Finding(_show(s.pinned), "pinned list has no QID"))
+                    found.append(Finding(shown(s.pinned), "pinned list has no QID"))
             except ConfigError as exc:
                 found.append(Finding(where, str(exc)))
         if s.in_snapshot and not s.observed_wikis:
@@ -152,7 +152,7 @@ def _check_queries(
     owner = _goal_qid_owner(catalogue)
     syntax = _empty_endpoint()
     for path, selection in sorted(files.items()):
-        where = _show(path)
+        where = shown(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -200,7 +200,7 @@ def _check_identifier_files(
     snapshot_goal_qids: Mapping[int, str] | None,
 ) -> list[Finding]:
     found = []
-    vl, tr = _show(VERIFY_LIVE_TSV), _show(TRACED_TSV)
+    vl, tr = shown(VERIFY_LIVE_TSV), shown(TRACED_TSV)
     for ident, entry in verify.items():
         if not entry.used_in:
             found.append(Finding(vl, f"{ident}: used_in names no file"))
@@ -222,7 +222,7 @@ def _check_identifier_files(
             found.append(Finding(tr, f"goal {number}: {goal.qid} is not traced to the UN's "
                                      f"skos:exactMatch of {uri}"))
         if snapshot_goal_qids is not None and snapshot_goal_qids.get(number) != goal.qid:
-            found.append(Finding(_show(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
+            found.append(Finding(shown(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
                                  f"snapshot's UN match {snapshot_goal_qids.get(number)}"))
     return found
 
@@ -243,7 +243,7 @@ def _check_against_data(data_dir: Path) -> list[Finding]:
         un_map = {int(r["goal"]): r["wikidata_qid"] for r in csv.DictReader(stream)}
     for number, goal in load_goals().items():
         if un_map.get(number) != goal.qid:
-            found.append(Finding(_show(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
+            found.append(Finding(shown(GOALS_TSV), f"goal {number}: {goal.qid} differs from the "
                                  f"UN map {un_map.get(number)}"))
     return found
 
@@ -285,13 +285,13 @@ def check_catalogue(
         return found + [Finding("catalogue", str(exc))]
     query_found, used = _check_queries(catalogue, traced, verify)
     found += query_found
-    for ident, files in sorted(code_identifiers().items(), key=lambda kv: _id_key(kv[0])):
+    for ident, files in sorted(code_identifiers().items(), key=lambda kv: id_key(kv[0])):
         used.setdefault(ident, set()).update(files)
         if ident not in traced and ident not in verify:
             found.append(Finding("bot/ids.py", f"{ident} is traceable to no source file and is "
                                                "not listed in queries/verify-live.tsv"))
     if snapshot is None:
-        snapshot, _why = _open_bundled_snapshot()
+        snapshot, _why = open_bundled_snapshot()
     goal_qids = dict(snapshot.goal_qids) if snapshot else None
     found += _check_identifier_files(catalogue, traced, verify, used, goal_qids)
     if data_dir is not None:
@@ -299,6 +299,6 @@ def check_catalogue(
     if endpoint is not None:
         expected = {e.id: e.expected_label_en for e in verify.values()}
         ids = sorted(set(used) | set(verify) | {g.qid for g in catalogue.goals.values()},
-                     key=_id_key)
+                     key=id_key)
         found += check_live({i: expected.get(i) for i in ids}, endpoint)
     return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalogue.model import ENTITY_ID_RE, Catalogue, ItemSet, _show
+from bot.catalogue.model import ENTITY_ID_RE, Catalogue, ItemSet, shown
 from bot.errors import ConfigError
 
 
@@ -22,9 +22,9 @@ def _describe_source(s: ItemSet) -> list[str]:
             count = f"{len(s.pinned_qids()):,} items"
         except ConfigError as exc:
             count = f"unreadable: {exc}"
-        lines.append(f"pinned list {_show(s.pinned)} ({count})")
+        lines.append(f"pinned list {shown(s.pinned)} ({count})")
     if s.query is not None:
-        lines.append(f"selection query {_show(s.query)}")
+        lines.append(f"selection query {shown(s.query)}")
     src = dict(s.source)
     if s.in_snapshot:
         repo = src.get("repository", "?")

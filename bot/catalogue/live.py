@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.catalogue.model import _WD_ENTITY, ENTITY_ID_RE, Finding, _id_key
+from bot.catalogue.model import ENTITY_ID_RE, Finding, id_key
 from bot.errors import ConfigError
+from bot.ids import ENTITY
 
 LIVE_QUERY = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -49,7 +50,7 @@ def check_live(expected: Mapping[str, str | None], endpoint) -> list[Finding]:
     name = getattr(endpoint, "name", "endpoint")
     frame = endpoint.select(live_query(expected), expect=("id", "label", "redirect", "present"))
     rows: dict[str, dict] = {}
-    prefix = _WD_ENTITY
+    prefix = ENTITY
     for record in frame.to_dict("records"):
         # An unbound cell is missing (NaN), not a string: only strings are read.
         record = {k: v if isinstance(v, str) else "" for k, v in record.items()}
@@ -64,7 +65,7 @@ def check_live(expected: Mapping[str, str | None], endpoint) -> list[Finding]:
         if record["present"].lower() in ("true", "1"):
             row["present"] = True
     found = []
-    for ident in sorted(expected, key=_id_key):
+    for ident in sorted(expected, key=id_key):
         want = expected[ident]
         row = rows.get(ident, {"labels": set(), "redirects": set(), "present": False})
         where = f"{name} {ident}"

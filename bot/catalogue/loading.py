@@ -43,9 +43,9 @@ from bot.catalogue.model import (
     Catalogue,
     ItemSet,
     Target,
-    _id_key,
-    _show,
+    id_key,
     read_pinned,
+    shown,
 )
 from bot.catalogue.queries import parse_query_header
 from bot.catalogue.tables import load_goals, load_targets
@@ -67,8 +67,8 @@ def _query_itemset(
     title = str(header.get("title", "")).strip()
     if not title:
         raise ConfigError(f"{where}: no '# title:' line in the query header")
-    source = {"kind": "query", "file": _show(path)}
-    for ident, text in sorted(header.get("sources", {}).items(), key=lambda kv: _id_key(kv[0])):
+    source = {"kind": "query", "file": shown(path)}
+    for ident, text in sorted(header.get("sources", {}).items(), key=lambda kv: id_key(kv[0])):
         source[ident] = text
     return ItemSet(
         id=set_id,
@@ -104,8 +104,8 @@ def load_goal_queries(directory: Path = GOAL_QUERIES_DIR) -> list[ItemSet]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{_show(path)}: cannot read: {exc}") from exc
-        sets.append(_query_itemset(path, parse_query_header(path, text), _show(path)))
+            raise ConfigError(f"{shown(path)}: cannot read: {exc}") from exc
+        sets.append(_query_itemset(path, parse_query_header(path, text), shown(path)))
     return sorted(sets, key=lambda s: (s.goal, s.id))
 
 
@@ -114,7 +114,7 @@ _ITEMSET_KEYS = {"id", "goal", "targets", "title", "description", "pinned", "que
 
 def load_itemset_file(path: Path, targets: Mapping[str, Target] | None = None) -> list[ItemSet]:
     """Read an organizer's TOML item-set file (format in the module docstring)."""
-    where = _show(path)
+    where = shown(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -188,8 +188,8 @@ def load_itemset_file(path: Path, targets: Mapping[str, Target] | None = None) -
                 targets=tuple(raw_targets),
                 title=title.strip(),
                 description=description.strip(),
-                source=MappingProxyType({"kind": f"organizer {key}", "file": _show(path),
-                                         key: _show(file)}),
+                source=MappingProxyType({"kind": f"organizer {key}", "file": shown(path),
+                                         key: shown(file)}),
                 pinned=file if has_pinned else None,
                 query=file if has_query else None,
                 observed_wikis=None,
@@ -238,7 +238,7 @@ def snapshot_itemsets(snapshot, *, untitled: bool = False) -> list[ItemSet]:
     return sets
 
 
-def _open_bundled_snapshot():
+def open_bundled_snapshot():
     """The bundled snapshot, or ``(None, why)`` when its files are not there (yet)."""
     from bot.snapshot import open_snapshot
 
@@ -261,7 +261,7 @@ def load_catalogue(snapshot=None, extra: Sequence[Path] = ()) -> Catalogue:
     problems: list[str] = []
     sets: list[ItemSet] = []
     if snapshot is None:
-        snapshot, why = _open_bundled_snapshot()
+        snapshot, why = open_bundled_snapshot()
         if why:
             problems.append(f"bundled snapshot not loaded: {why}")
     if snapshot:

@@ -33,7 +33,6 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TARGET_RE = re.compile(f"^{TARGET_PATTERN}$", re.ASCII)
 ENTITY_ID_RE = re.compile(r"^[QP][1-9][0-9]*$")
 
-_WD_ENTITY = "http://www.wikidata.org/entity/"
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class ItemSet:
         try:
             return self.query.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ConfigError(f"{_show(self.query)}: cannot read: {exc.strerror or exc}") from exc
+            raise ConfigError(f"{shown(self.query)}: cannot read: {exc.strerror or exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ class Catalogue:
         raise KeyError(itemset_id)
 
 
-def _show(path: Path) -> str:
+def shown(path: Path) -> str:
     """A path as shown in messages: relative to the repository when it is inside it."""
     try:
         return path.resolve().relative_to(ROOT).as_posix()
@@ -124,9 +123,9 @@ def read_pinned(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{_show(path)}: cannot read pinned list: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{shown(path)}: cannot read pinned list: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{_show(path)}: pinned list is not UTF-8") from exc
+        raise ConfigError(f"{shown(path)}: pinned list is not UTF-8") from exc
     qids: set[str] = set()
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -134,13 +133,13 @@ def read_pinned(path: Path) -> list[str]:
             continue
         if not QID_RE.match(line):
             raise ConfigError(
-                f"{_show(path)} line {number}: expected one QID like Q42, got {line[:40]!r}"
+                f"{shown(path)} line {number}: expected one QID like Q42, got {line[:40]!r}"
             )
         qids.add(line)
     return sorted(qids, key=qid_sort_key)
 
 
-def _id_key(ident: str) -> tuple[str, int]:
+def id_key(ident: str) -> tuple[str, int]:
     return (ident[0], int(ident[1:]))
 
 

@@ -5,7 +5,7 @@ targets with their titles in the eight languages; ``queries/sdg/traced.tsv`` rec
 identifier the queries use that a file of the shared data names (:class:`TracedEntry`);
 ``queries/verify-live.tsv`` lists the ones no file names, each with the English label a
 maintainer with network confirms live (:class:`VerifyEntry`). The first three are written by
-``scripts/build_catalogue.py`` (with :func:`_tsv`, here beside the reader); none is edited by
+``scripts/build_catalogue.py`` (with :func:`tsv_text`, here beside the reader); none is edited by
 hand but the last.
 """
 
@@ -29,7 +29,7 @@ from bot.catalogue.model import (
     VERIFY_LIVE_TSV,
     Goal,
     Target,
-    _show,
+    shown,
 )
 from bot.errors import ConfigError
 from bot.ids import target_sort_key
@@ -39,15 +39,15 @@ def _read_tsv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{_show(path)}: cannot read: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{shown(path)}: cannot read: {exc.strerror or exc}") from exc
     reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise ConfigError(f"{_show(path)}: missing column(s) {', '.join(missing)}")
+        raise ConfigError(f"{shown(path)}: missing column(s) {', '.join(missing)}")
     rows = list(reader)
     for number, row in enumerate(rows, 2):
         if None in row or any(v is None for v in row.values()):
-            raise ConfigError(f"{_show(path)} line {number}: wrong number of fields")
+            raise ConfigError(f"{shown(path)} line {number}: wrong number of fields")
     return rows
 
 
@@ -60,10 +60,10 @@ def load_goals(path: Path = GOALS_TSV) -> dict[int, Goal]:
             goal = int(row["goal"])
         except ValueError:
             raise ConfigError(
-                f"{_show(path)} line {number}: goal {row['goal']!r} is not a number"
+                f"{shown(path)} line {number}: goal {row['goal']!r} is not a number"
             ) from None
         if not QID_RE.match(row["qid"]):
-            raise ConfigError(f"{_show(path)} line {number}: bad QID {row['qid']!r}")
+            raise ConfigError(f"{shown(path)} line {number}: bad QID {row['qid']!r}")
         goals[goal] = Goal(
             number=goal,
             qid=row["qid"],
@@ -81,7 +81,7 @@ def load_targets(path: Path = TARGETS_TSV) -> dict[str, Target]:
         code = row["code"]
         m = TARGET_RE.match(code)
         if not m or m.group(1) != row["goal"]:
-            raise ConfigError(f"{_show(path)} line {number}: bad target {code!r}")
+            raise ConfigError(f"{shown(path)} line {number}: bad target {code!r}")
         targets[code] = Target(
             code=code,
             goal=int(row["goal"]),
@@ -90,7 +90,7 @@ def load_targets(path: Path = TARGETS_TSV) -> dict[str, Target]:
     return {c: targets[c] for c in sorted(targets, key=target_sort_key)}
 
 
-def _tsv(columns: Sequence[str], rows: Iterable[Sequence[str]], where: str) -> str:
+def tsv_text(columns: Sequence[str], rows: Iterable[Sequence[str]], where: str) -> str:
     out = ["\t".join(columns)]
     for row in rows:
         for cell in row:
@@ -126,9 +126,9 @@ def load_verify_live(path: Path = VERIFY_LIVE_TSV) -> list[VerifyEntry]:
         _read_tsv(path, ["id", "expected_label_en", "used_in", "reason"]), 2
     ):
         if not ENTITY_ID_RE.match(row["id"]):
-            raise ConfigError(f"{_show(path)} line {number}: bad id {row['id']!r}")
+            raise ConfigError(f"{shown(path)} line {number}: bad id {row['id']!r}")
         if not row["expected_label_en"].strip() or not row["reason"].strip():
-            raise ConfigError(f"{_show(path)} line {number}: expected label and reason are needed")
+            raise ConfigError(f"{shown(path)} line {number}: expected label and reason are needed")
         entries.append(
             VerifyEntry(row["id"], row["expected_label_en"].strip(), tuple(row["used_in"].split()),
                         row["reason"].strip())

@@ -1,9 +1,9 @@
 """The ``sdg-gaps`` command (also ``python -m bot``).
 
 A thin layer: it parses options, calls the library and prints; one module per subcommand
-(``bot.cli.run``, ``post``, ``catalogue``, ``worklist``, ``history``, ``schedule``,
-``campaign``), the option
-groups they share in :mod:`bot.cli.common`. Every
+(:mod:`bot.cli.run`, :mod:`bot.cli.post`, :mod:`bot.cli.catalogue`, :mod:`bot.cli.worklist`,
+:mod:`bot.cli.history`, :mod:`bot.cli.schedule`, :mod:`bot.cli.campaign`), the option groups
+they share, their parsing into requests and the progress lines in :mod:`bot.cli.common`. Every
 :class:`bot.errors.SdgGapsError` becomes one line on stderr (``sdg-gaps: error: …``) and a
 non-zero exit status; nothing else is caught, so a real bug still shows its traceback. A reader
 that stops early (``sdg-gaps catalogue list | head -1``) ends the command quietly with exit

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bot.history.schema import _qid_int
+from bot.history.schema import qid_int
 
-_CELL_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
+CELL_COLUMNS = ["items", "articles", "missing", "coverage_pct"]
 
 
 @dataclass
@@ -92,9 +92,9 @@ def compute_changes(
     run lists every gap of the cell. *baselines* maps a baseline's key to its (run id, finished).
     """
     baselines = baselines or {}
-    cells = coverage[["goal", "wiki", "language", *_CELL_COLUMNS]].copy()
-    before = before_coverage[["run", "goal", "wiki", *_CELL_COLUMNS]].rename(
-        columns={"run": "baseline", **{c: f"{c}_before" for c in _CELL_COLUMNS}}
+    cells = coverage[["goal", "wiki", "language", *CELL_COLUMNS]].copy()
+    before = before_coverage[["run", "goal", "wiki", *CELL_COLUMNS]].rename(
+        columns={"run": "baseline", **{c: f"{c}_before" for c in CELL_COLUMNS}}
     )
     before = before.rename(columns={"coverage_pct_before": "coverage_before"})
     cells = cells.merge(before, on=["goal", "wiki"], how="left")
@@ -185,6 +185,6 @@ def compute_changes(
 
 
 def _sort(frame: pd.DataFrame) -> pd.DataFrame:
-    order = frame.assign(_n=frame["qid"].map(_qid_int) if len(frame) else [])
+    order = frame.assign(_n=frame["qid"].map(qid_int) if len(frame) else [])
     return order.sort_values(["goal", "wiki", "_n"]).drop(columns="_n").reset_index(drop=True)
 

@@ -1,8 +1,8 @@
 """Writing the history: reserving run ids, recording a run, pruning, checking the file.
 
-A run is written in one transaction at its very end (:meth:`_Recording.record`): a process
+A run is written in one transaction at its very end (:meth:`Recording.record`): a process
 killed at any point leaves either the whole run or nothing. These are the writing methods of
-:class:`bot.history.History`, kept in :class:`_Recording`, which it inherits; they use its
+:class:`bot.history.History`, kept in :class:`Recording`, which it inherits; they use its
 connection (``_db``), ``path`` and ``timeout``, and its reading methods ``runs`` and
 ``series``. :func:`published` says what a run's page outcomes mean for its record.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from bot.campaign import store as campaign_store
 from bot.errors import HistoryError
 from bot.history.changes import Changes
-from bot.history.schema import DEFAULT_SERIES, RunRecord, _error, _iso, _now, _qid_int
+from bot.history.schema import DEFAULT_SERIES, RunRecord, iso_text, now_iso, qid_int, sqlite_error
 
 # Page outcomes (bot.wiki.STATUSES) that leave a page not up to date.
 FAILED_STATUSES = ("failed", "refused")
@@ -31,7 +31,7 @@ def published(outcomes) -> bool | None:
     return not any(o.status in FAILED_STATUSES for o in outcomes)
 
 
-class _Recording:
+class Recording:
     """The writing side of :class:`bot.history.History` (and its check of the file)."""
 
     def _taken(self, series: str, run_id: str) -> bool:
@@ -57,7 +57,7 @@ class _Recording:
             while self._taken(series, candidate):
                 n += 1
                 candidate = f"{run_id}-{n}"
-            db.execute("INSERT INTO reserved VALUES (?, ?, ?)", (series, candidate, _now()))
+            db.execute("INSERT INTO reserved VALUES (?, ?, ?)", (series, candidate, now_iso()))
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             if db.in_transaction:
@@ -98,13 +98,13 @@ class _Recording:
         ]
         members = getattr(analysis, "members", None)
         member_rows = (
-            sorted({(int(g), _qid_int(q)) for g, q in zip(members["goal"].tolist(),
+            sorted({(int(g), qid_int(q)) for g, q in zip(members["goal"].tolist(),
                                                             members["qid"].tolist(),
                                                             strict=True)})
             if members is not None else []
         )
         gap_rows = [
-            (int(g), str(w), _qid_int(q))
+            (int(g), str(w), qid_int(q))
             for g, w, q in zip(analysis.gaps["goal"].tolist(), analysis.gaps["wiki"].tolist(),
                                analysis.gaps["qid"].tolist(), strict=True)
         ]
@@ -117,7 +117,8 @@ class _Recording:
                    provenance, complete, published, counts, outcomes, baseline)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    run_id, series, _iso(analysis.started), _iso(analysis.finished), _now(),
+                    run_id, series, iso_text(analysis.started), iso_text(analysis.finished),
+                    now_iso(),
                     json.dumps(analysis.endpoint, default=str, sort_keys=True),
                     json.dumps(analysis.provenance, default=str, sort_keys=True),
                     int(bool(analysis.complete)),
@@ -150,7 +151,7 @@ class _Recording:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise _error(self.path, "cannot record the run", exc, self.timeout) from None
+                raise sqlite_error(self.path, "cannot record the run", exc, self.timeout) from None
             raise
         return next(r for r in self.runs(series) if r.key == key)
 

@@ -1,8 +1,8 @@
 """The history file itself: its tables, creating them, SQLite's errors, rows into records.
 
-The tables are created, if needed, in one transaction (:func:`_create`), and the file says its
+The tables are created, if needed, in one transaction (:func:`create_tables`), and the file says its
 schema version; a version this sdg-gaps does not read is refused. An SQLite error becomes one
-line (:func:`_error`), and a database another process keeps locked says so. A row of ``runs``
+line (:func:`sqlite_error`), and a database another process keeps locked says so. A row of ``runs``
 (with its coverage summed) is read into a :class:`RunRecord`.
 """
 
@@ -72,7 +72,7 @@ CREATE INDEX IF NOT EXISTS runs_series ON runs (series, id);
 
 # Run ids handed out and not yet recorded (a run reserves its id once, at its start). Created on
 # every open, so that files written before it existed get it too.
-_RESERVED = """
+RESERVED = """
 CREATE TABLE IF NOT EXISTS reserved (
     series TEXT NOT NULL,
     run_id TEXT NOT NULL,
@@ -88,11 +88,11 @@ def default_path() -> Path:
     return Path(env) if env else REPORTS_DIR / "history.sqlite"
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _qid_int(qid: str) -> int:
+def qid_int(qid: str) -> int:
     return int(str(qid)[1:])
 
 
@@ -123,7 +123,7 @@ class RunRecord:
         return self.complete and self.published is not False
 
 
-def _create(db: sqlite3.Connection) -> int:
+def create_tables(db: sqlite3.Connection) -> int:
     """Create the tables if needed (in one transaction); return the schema version.
 
     Whether the file has its tables yet is asked of SQLite's own catalogue (``sqlite_master``),
@@ -148,7 +148,7 @@ def _create(db: sqlite3.Connection) -> int:
     return int(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
 
-def _error(path: Path, doing: str, exc: sqlite3.Error, timeout: float) -> HistoryError:
+def sqlite_error(path: Path, doing: str, exc: sqlite3.Error, timeout: float) -> HistoryError:
     """One line for an SQLite error; a database another process keeps locked says so."""
     if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
         return HistoryError(
@@ -165,7 +165,7 @@ def _has_table(db: sqlite3.Connection, name: str) -> bool:
     return found is not None
 
 
-def _record(row: Sequence) -> RunRecord:
+def run_record(row: Sequence) -> RunRecord:
     (key, run_id, series, started, finished, recorded, endpoint, provenance, complete,
      published, counts, outcomes, baseline, goals, wikis, gaps) = row
     return RunRecord(
@@ -179,5 +179,5 @@ def _record(row: Sequence) -> RunRecord:
     )
 
 
-def _iso(value) -> str:
+def iso_text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)

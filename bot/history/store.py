@@ -2,7 +2,7 @@
 
 It opens (and creates) the file, lists its runs and series, finds a new run's baseline and
 the changes since it, and gives the coverage over runs; the writing methods come from
-:class:`bot.history.record._Recording`.
+:class:`bot.history.record.Recording`.
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ import pandas as pd
 
 from bot.campaign import store as campaign_store
 from bot.errors import HistoryError
-from bot.history.changes import _CELL_COLUMNS, Changes, compute_changes
-from bot.history.record import _Recording
+from bot.history.changes import CELL_COLUMNS, Changes, compute_changes
+from bot.history.record import Recording
 from bot.history.schema import (
-    _RESERVED,
     DEFAULT_SERIES,
+    RESERVED,
     SCHEMA_VERSION,
     RunRecord,
-    _create,
-    _error,
-    _record,
+    create_tables,
     default_path,
+    run_record,
+    sqlite_error,
 )
 
 
-class History(_Recording):
+class History(Recording):
     """The SQLite history file. Open it with :meth:`open`; use as a context manager."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, timeout: float = 60.0):
@@ -45,13 +45,13 @@ class History(_Recording):
             db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             db.execute("PRAGMA foreign_keys = OFF")
             db.execute("PRAGMA synchronous = FULL")
-            version = _create(db)
-            db.execute(_RESERVED)
+            version = create_tables(db)
+            db.execute(RESERVED)
             campaign_store.create(db)
         except sqlite3.Error as exc:
             if db is not None:
                 db.close()
-            raise _error(path, "cannot open", exc, timeout) from None
+            raise sqlite_error(path, "cannot open", exc, timeout) from None
         except OSError as exc:
             raise HistoryError(f"history {path}: cannot open: {exc.strerror or exc}") from None
         if version != SCHEMA_VERSION:
@@ -91,7 +91,7 @@ class History(_Recording):
             """,
             params,
         ).fetchall()
-        return [_record(row) for row in rows]
+        return [run_record(row) for row in rows]
 
     def series(self) -> list[str]:
         return [r[0] for r in self._db.execute(
@@ -128,7 +128,7 @@ class History(_Recording):
                 "SELECT run, goal, wiki, qid FROM gaps WHERE run = ?", self._db, params=(run,)))
             members.append(pd.read_sql_query(
                 "SELECT run, goal, qid FROM members WHERE run = ?", self._db, params=(run,)))
-        before_cov = _concat(cov, ["run", "goal", "wiki", *_CELL_COLUMNS])
+        before_cov = _concat(cov, ["run", "goal", "wiki", *CELL_COLUMNS])
         before_cov = before_cov.merge(found, on=["run", "goal", "wiki"])
         before_gaps = _concat(gaps, ["run", "goal", "wiki", "qid"])
         before_gaps["qid"] = "Q" + before_gaps["qid"].astype(str)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import mwparserfromhell
 
 from bot.catalogue import QID_RE
-from bot.onwiki.fields import _short
+from bot.onwiki.fields import shorten
 from bot.onwiki.model import ConfigMessage, ReportSpec
 
 # On a list of items (``items page``): tags whose text is not read, and wiki prefixes of
@@ -153,7 +153,7 @@ def apply_items_page(spec: ReportSpec, title: str, text: str | None, *,
             first = lines[0]
             verb = "lines {} name" if len(lines) > 1 else "line {} names"
             say(f"on {title}, {verb.format(numbers)} {what} "
-                f"(line {first[0]}: “{_short(first[1], 40)}”); "
+                f"(line {first[0]}: “{shorten(first[1], 40)}”); "
                 f"{'they are' if len(lines) > 1 else 'it is'} left out. Expected one item per "
                 "line, e.g. Q7942 or * [[d:Q7942]].")
     if not found.qids:

@@ -110,11 +110,11 @@ class ConfigPage:
     messages: list[ConfigMessage]
 
     def report(self, page: str) -> ReportSpec | None:
-        wanted = _title_key(page)
-        return next((r for r in self.reports if _title_key(r.page) == wanted), None)
+        wanted = title_key(page)
+        return next((r for r in self.reports if title_key(r.page) == wanted), None)
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
     text = " ".join(title.replace("_", " ").split())
     return text[:1].upper() + text[1:]
 

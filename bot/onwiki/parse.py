@@ -19,12 +19,12 @@ import mwparserfromhell
 from bot.engines.base import RANKS
 from bot.ids import goal_of_text
 from bot.onwiki.fields import (
-    _read_every,
-    _read_goals,
-    _read_items,
-    _read_languages,
-    _short,
-    _title_problem,
+    read_every,
+    read_goals,
+    read_items,
+    read_languages,
+    shorten,
+    title_problem,
 )
 from bot.onwiki.model import (
     ALIASES,
@@ -37,21 +37,21 @@ from bot.onwiki.model import (
     ConfigMessage,
     ConfigPage,
     ReportSpec,
-    _title_key,
+    title_key,
 )
 
 
-def _norm_key(name: str) -> str:
+def norm_key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).lower()
 
 
-def _template_name(name: str) -> str:
+def template_name(name: str) -> str:
     text = " ".join(str(name).replace("_", " ").split())
     text = re.sub(r"^(?i:template)\s*:\s*", "", text)
     return text[:1].upper() + text[1:]
 
 
-def _line(text: str, offset: int) -> int:
+def line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
@@ -69,8 +69,8 @@ def parse_config(text: str) -> ConfigPage:
         offset += len(str(node))
         if not isinstance(node, mwparserfromhell.nodes.Template):
             continue
-        name = _template_name(node.name)
-        line = _line(text, start)
+        name = template_name(node.name)
+        line = line_at(text, start)
         if name == CAMPAIGN_TEMPLATE:
             campaigns += 1
             continue
@@ -86,7 +86,7 @@ def parse_config(text: str) -> ConfigPage:
         messages += found
         if spec is None:
             continue
-        key = _title_key(spec.page)
+        key = title_key(spec.page)
         if key in seen_pages:
             messages.append(ConfigMessage(
                 spec.line_of("page"),
@@ -111,17 +111,17 @@ def _read_report(node, number: int, text: str, start: int):
     position = start + 2 + len(str(node.name))
     for param in node.params:
         position += 1  # the "|"
-        line = _line(text, position)
+        line = line_at(text, position)
         position += len(str(param))
         raw_name = str(param.name).strip()
         value = str(param.value).strip()
         if not param.showkey:
             if value:
                 messages.append(ConfigMessage(
-                    line, f"“{_short(value)}” has no parameter name. Expected name = value, "
+                    line, f"“{shorten(value)}” has no parameter name. Expected name = value, "
                     "e.g. goals = 13.", number))
             continue
-        key = _norm_key(raw_name)
+        key = norm_key(raw_name)
         key = ALIASES.get(key, key)
         if key not in PARAMETERS:
             close = difflib.get_close_matches(key, list(PARAMETERS) + list(ALIASES), n=1,
@@ -136,7 +136,7 @@ def _read_report(node, number: int, text: str, start: int):
                 line, f"given twice (also on line {values[key][1]}); the last value is used.",
                 number, None, key))
         values[key] = (value, line)
-    template_line = _line(text, start)
+    template_line = line_at(text, start)
     lines = {k: v[1] for k, v in values.items()}
     page_given = values.get("page", ("", 0))[0] or None
     messages = [dataclasses.replace(m, page=m.page or page_given) for m in messages]
@@ -146,20 +146,20 @@ def _read_report(node, number: int, text: str, start: int):
                                       values.get("page", ("", 0))[0] or None, key))
 
     page = values.get("page", ("", 0))[0]
-    problem = _title_problem(page)
+    problem = title_problem(page)
     if problem:
         say("page", f"{problem}; this report is skipped. Expected: {PARAMETERS['page']}.")
         return None, messages
 
     spec: dict = {"number": number, "line": template_line, "page": page, "lines": lines}
     if "goals" in values and values["goals"][0]:
-        goals, targets = _read_goals(values["goals"][0], lambda m: say("goals", m))
+        goals, targets = read_goals(values["goals"][0], lambda m: say("goals", m))
         spec.update(goals=goals, targets=targets)
     if "items" in values and values["items"][0]:
-        spec["items"] = _read_items(values["items"][0], lambda m: say("items", m))
+        spec["items"] = read_items(values["items"][0], lambda m: say("items", m))
     if "items page" in values and values["items page"][0]:
         title = values["items page"][0]
-        problem = _title_problem(title)
+        problem = title_problem(title)
         if problem:
             say("items page", f"{problem}; it is not read. Expected: {PARAMETERS['items page']}, "
                 "e.g. items page = Project:SDG gaps/Our list.")
@@ -169,7 +169,7 @@ def _read_report(node, number: int, text: str, start: int):
         goal_text = values.get("items goal", ("", 0))[0]
         goal = goal_of_text(goal_text)
         if goal is None:
-            say("items goal", (f"“{_short(goal_text)}” is not a goal" if goal_text else
+            say("items goal", (f"“{shorten(goal_text)}” is not a goal" if goal_text else
                                "missing") + "; your items are left out. Expected: the goal "
                 "(1–17) your items count for, e.g. items goal = 13.")
             spec["items"] = ()
@@ -184,11 +184,11 @@ def _read_report(node, number: int, text: str, start: int):
             "goal = N.")
         return None, messages
     if "languages" in values and values["languages"][0]:
-        spec["languages"] = _read_languages(values["languages"][0], lambda m: say("languages", m))
+        spec["languages"] = read_languages(values["languages"][0], lambda m: say("languages", m))
     if "every" in values and values["every"][0]:
-        every = _read_every(values["every"][0])
+        every = read_every(values["every"][0])
         if every is None:
-            say("every", f"“{_short(values['every'][0])}” is not a number of days; "
+            say("every", f"“{shorten(values['every'][0])}” is not a number of days; "
                 f"{DEFAULT_EVERY:g} days are used. Expected a whole number of days (0: at "
                 "every run), or daily, weekly, monthly.")
         else:
@@ -200,14 +200,14 @@ def _read_report(node, number: int, text: str, start: int):
         if rows.isdigit() and 1 <= int(rows) <= MAX_ROWS:
             spec["rows"] = int(rows)
         else:
-            say("rows", f"“{_short(values['rows'][0])}” is not a row limit; {DEFAULT_ROWS} is "
+            say("rows", f"“{shorten(values['rows'][0])}” is not a row limit; {DEFAULT_ROWS} is "
                 f"used. Expected a whole number from 1 to {MAX_ROWS:,}.")
     if "rank" in values and values["rank"][0]:
         word = values["rank"][0].strip().lower()
         if word in RANKS:
             spec["rank"] = word
         else:
-            say("rank", f"“{_short(values['rank'][0])}” is not a ranking; {RANKS[0]} is used. "
+            say("rank", f"“{shorten(values['rank'][0])}” is not a ranking; {RANKS[0]} is used. "
                 "Expected sitelinks (the number of Wikipedias with an article) or demand "
                 "(readers' page views).")
     return ReportSpec(**spec), messages

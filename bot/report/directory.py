@@ -7,7 +7,9 @@
 ``coverage_itemsets.csv``
     the same per item set
 ``gaps.csv``
-    goal, wiki, language, rank, qid, label, sitelinks — every missing article, ranked
+    goal, wiki, language, rank, qid, label, sitelinks, kind — the missing articles of each
+    goal × wiki, ranked within each kind (``translate``, ``scratch``): the first
+    ``--gaps-per-wiki`` of each kind (200 by default; ``all``: every one)
 ``summary.json``
     run id and times, endpoint, snapshot provenance, counts, item sets, warnings
 ``pages.json`` and ``wikitext/*.wiki``

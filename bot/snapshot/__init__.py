@@ -7,9 +7,11 @@ holds no logic:
 * :mod:`bot.snapshot.load` opens and verifies a snapshot (:func:`open_snapshot`,
   :class:`Snapshot`; the table of Wikipedias is :func:`bot.languages.read_table`'s);
 * :mod:`bot.snapshot.build` builds one from the shared data folder (:func:`build_snapshot`),
-  with one reader per source (:mod:`~bot.snapshot.climate`, :mod:`~bot.snapshot.invasive`,
-  :mod:`~bot.snapshot.uganda`, :mod:`~bot.snapshot.humaniki`, :mod:`~bot.snapshot.nominatim`)
-  and the WDQS-shaped N-Triples writer :mod:`bot.snapshot.rdf`.
+  with one reader per source (:mod:`bot.snapshot.climate`, :mod:`bot.snapshot.invasive`,
+  :mod:`bot.snapshot.uganda`, :mod:`bot.snapshot.humaniki`, :mod:`bot.snapshot.nominatim`),
+  what every reader returns and the readers of the Wikipedias' site matrix and the UN's goal
+  matches (:mod:`bot.snapshot.sources`), and the WDQS-shaped N-Triples writer
+  :mod:`bot.snapshot.rdf`.
 """
 
 from bot.snapshot.build import build_snapshot

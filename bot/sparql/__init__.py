@@ -5,8 +5,9 @@ The pipeline never builds a query runner itself: it is handed an :class:`Endpoin
 string (missing, ``NaN``, for an unbound variable) per cell: :func:`results_frame`, pandas' own
 ``str`` dtype, held by Arrow. IRIs come back as their full text,
 literals as their lexical form, blank nodes as ``_:label``; a query that needs a literal's
-language selects ``LANG()`` explicitly. This package (with :mod:`bot.snapshot`) is the only
-place that knows SPARQLWrapper and pyoxigraph.
+language selects ``LANG()`` explicitly. This package is the only place that knows
+SPARQLWrapper, and the only one that queries with pyoxigraph (:mod:`bot.catalogue.build` uses
+it only to read the UN's Turtle).
 
 Three kinds exist:
 

@@ -12,7 +12,7 @@ import pyoxigraph
 
 from bot.errors import EndpointError
 from bot.sparql.base import QueryStats
-from bot.sparql.results import _check_vars, results_frame
+from bot.sparql.results import check_vars, results_frame
 
 
 def _term_text(term: object) -> str | None:
@@ -56,7 +56,7 @@ class EmbeddedEndpoint:
         if not isinstance(solutions, pyoxigraph.QuerySolutions):
             raise EndpointError("embedded store: expected a SELECT query")
         variables = [v.value for v in solutions.variables]
-        _check_vars(variables, expect, self.name)
+        check_vars(variables, expect, self.name)
         rows = list(solutions)
         columns = {v: [_term_text(row[v]) for row in rows] for v in variables}
         self.stats.record(time.perf_counter() - started, len(rows))

@@ -35,7 +35,7 @@ def results_frame(columns: Mapping[str, Any], variables: Sequence[str]) -> pd.Da
     )
 
 
-def _check_vars(variables: Sequence[str], expect: Sequence[str], where: str) -> None:
+def check_vars(variables: Sequence[str], expect: Sequence[str], where: str) -> None:
     missing = [v for v in expect if v not in variables]
     if missing:
         raise MalformedResultsError(
@@ -63,7 +63,7 @@ def parse_results_json(body: bytes, where: str, expect: Sequence[str] = ()) -> p
         ) from exc
     if not isinstance(variables, list) or not isinstance(bindings, list):
         raise MalformedResultsError(f"{where}: malformed SPARQL results (head/results shape)")
-    _check_vars(variables, expect, where)
+    check_vars(variables, expect, where)
 
     def value(cell: dict | None) -> str | None:
         if not cell:
@@ -93,7 +93,7 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 _SIMPLE_ESCAPES = (('\\"', '"'), ("\\t", "\t"), ("\\n", "\n"), ("\\r", "\r"), ("\\'", "'"))
 
 
-def _unescape(text: str) -> str:
+def unescape_literal(text: str) -> str:
     if "\\" not in text:
         return text
     simple = text.replace("\\\\", "\x00")
@@ -128,7 +128,7 @@ def _term(cell: str) -> str | None:
         value = cell[1:-1]
         if _NOT_IN_IRI.search(value):
             raise BadTerm(cell)
-        return _unescape(value) if "\\" in value else value
+        return unescape_literal(value) if "\\" in value else value
     if first == '"' or first == "'":
         end = cell.rfind(first)
         if end == 0:
@@ -139,7 +139,7 @@ def _term(cell: str) -> str | None:
         if first in value:  # an escaped quote inside: check the whole literal
             if not _LITERAL.match(cell):
                 raise BadTerm(cell)
-        return _unescape(value) if "\\" in value else value
+        return unescape_literal(value) if "\\" in value else value
     if first == "_" and cell.startswith("_:"):
         return cell
     if _BARE.match(cell):
@@ -194,7 +194,7 @@ def parse_results_tsv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
     variables = [v.strip().lstrip("?$") for v in head.decode("utf-8", "replace").split("\t")]
     if any(not re.fullmatch(r"\w+", v) for v in variables):
         raise MalformedResultsError(f"{where}: malformed TSV results (header {head[:80]!r})")
-    _check_vars(variables, expect, where)
+    check_vars(variables, expect, where)
     if rest and not rest.endswith(b"\n"):
         raise TruncatedResultsError(f"{where}: truncated TSV results (a row without end of line)")
     width = len(variables)
@@ -253,7 +253,7 @@ def parse_results_csv(body: bytes, where: str, expect: Sequence[str] = ()) -> pd
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise MalformedResultsError(f"{where}: malformed CSV results ({exc})") from exc
     variables = [str(c) for c in raw.columns]
-    _check_vars(variables, expect, where)
+    check_vars(variables, expect, where)
     return results_frame(
         {v: raw[v].astype(object).where(raw[v].notna(), None).to_list() for v in variables},
         variables,

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from bot.sparql.results import (  # the one rule for escapes: the exact reader's
-    _check_vars,
-    _unescape,
+    check_vars,
     parse_results_tsv,
     results_frame,
+    unescape_literal,
 )
 
 # One RDF term as SPARQL TSV writes it, or nothing (unbound). Group 1: an IRI's text; 2: a
@@ -56,7 +56,7 @@ def _decode_python(values: np.ndarray) -> np.ndarray | None:
         if iri is not None:
             out[i] = iri
         elif literal is not None:
-            out[i] = _unescape(literal) if "\\" in literal else literal
+            out[i] = unescape_literal(literal) if "\\" in literal else literal
         elif bare is not None:
             out[i] = bare
         else:
@@ -232,7 +232,7 @@ def _decode_arrow(values):
         )
     )
     texts = value.take(escaped).to_pylist()
-    return _patched(value, escaped, [_unescape(t) for t in texts])
+    return _patched(value, escaped, [unescape_literal(t) for t in texts])
 
 
 def _decode_column(column, backslash: bool = True):
@@ -393,6 +393,6 @@ def parse_results_tsv_fast(body: bytes, where: str, expect: Sequence[str] = ()) 
     if len(body) >= 1 << 16:
         frame = plain_tsv_frame(body)
         if frame is not None:
-            _check_vars(list(frame.columns), expect, where)
+            check_vars(list(frame.columns), expect, where)
             return frame
     return parse_results_tsv(body, where, expect)

@@ -1,6 +1,6 @@
 """Where the bot may write, asked of the wiki: the rule is :mod:`bot.roots`'s.
 
-Nothing is written under a root the bot may not write. :func:`_guard` checks a root against
+Nothing is written under a root the bot may not write. :func:`guard_root` checks a root against
 the allowed roots with the titles spelt by the wiki (:func:`_place`: namespace, owner,
 subpages), for the account pywikibot logs in with; the writer calls it before its first page,
 and :func:`check_root` lets a caller refuse a root before any work.
@@ -16,7 +16,7 @@ from pywikibot.exceptions import Error as PywikibotError
 from bot import roots
 from bot.errors import UsageError
 from bot.roots import Origin
-from bot.wiki.session import _describe, _global_options, _site
+from bot.wiki.session import configured_site, describe_error, global_options
 
 # --- where the bot may write (the rule is bot.roots's) -----------------------------------
 
@@ -31,11 +31,11 @@ def check_root(title: str, *, allow_roots: Iterable[str] = (), origin: Origin | 
     for a title the wiki cannot have, :class:`bot.errors.WikiError` when the wiki cannot be
     reached.
     """
-    with _global_options(list(pywikibot_args)):
-        return _guard(_site(), title, allow_roots, origin)
+    with global_options(list(pywikibot_args)):
+        return guard_root(configured_site(), title, allow_roots, origin)
 
 
-def _guard(site, root: str, allow_roots: Iterable[str], origin: Origin | None) -> str:
+def guard_root(site, root: str, allow_roots: Iterable[str], origin: Origin | None) -> str:
     """:func:`bot.roots.check` on titles spelt by *site*, for the account pywikibot logs in
     with (its configured user name); the root as the wiki spells it."""
     site.namespaces  # noqa: B018  (a wiki out of reach fails here, not as a bad title)
@@ -60,7 +60,7 @@ def _place(site, title: str, what: str) -> roots.Place:
         namespace = page.namespace()
         bare = page.title(with_ns=False)
     except (PywikibotError, ValueError) as exc:
-        detail = _describe(exc) if isinstance(exc, PywikibotError) else str(exc)
+        detail = describe_error(exc) if isinstance(exc, PywikibotError) else str(exc)
         raise UsageError(f"{what} {title!r} is not a valid page title: {detail}") from None
     problem = None
     if page.site != site:

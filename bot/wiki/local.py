@@ -16,21 +16,21 @@ from pywikibot import config
 from pywikibot.exceptions import Error as PywikibotError
 
 from bot.errors import WikiError
-from bot.wiki.guard import _guard
+from bot.wiki.guard import guard_root
 from bot.wiki.plan import (
     DEFAULT_PAGE_BYTES,
     PageOutcome,
     PostOptions,
-    _next_text,
-    _old_stats,
-    _Report,
-    _targets,
+    Report,
     edit_summary,
+    next_text,
+    old_stats,
+    plan_targets,
 )
-from bot.wiki.session import _describe, _page_budget, _read
+from bot.wiki.session import current_text, describe_error, page_budget
 
 
-def _post_locally(report: _Report, options: PostOptions,
+def post_locally(report: Report, options: PostOptions,
                   echo: Callable[[str], object]) -> list[PageOutcome]:
     """Write each page to ``options.local_dir`` with a unified diff against the live text.
 
@@ -43,8 +43,8 @@ def _post_locally(report: _Report, options: PostOptions,
     config.max_retries = min(config.max_retries, 1)
     try:
         site = pywikibot.Site()  # logs in from the cookie file, so it reaches the wiki
-        budget = _page_budget(site, options)
-        _guard(site, options.root, options.allow_roots, options.origin)
+        budget = page_budget(site, options)
+        guard_root(site, options.root, options.allow_roots, options.origin)
         pages: dict[str, pywikibot.Page] = {}
 
         def page_of(title: str) -> pywikibot.Page:
@@ -54,14 +54,14 @@ def _post_locally(report: _Report, options: PostOptions,
             return page_of(title).title()
 
         def read(title: str) -> str | None:
-            return _read(page_of(title))
+            return current_text(page_of(title))
 
         def may_edit(title: str) -> bool:
             return page_of(title).botMayEdit()
 
         live = "live"
     except PywikibotError as exc:
-        pywikibot.warning(f"wiki not reachable ({_describe(exc)}): pages written as new")
+        pywikibot.warning(f"wiki not reachable ({describe_error(exc)}): pages written as new")
         budget = options.max_page_bytes or DEFAULT_PAGE_BYTES
 
         def title_of(title: str) -> str:
@@ -77,12 +77,12 @@ def _post_locally(report: _Report, options: PostOptions,
     outcomes = []
     directory = options.local_dir
     directory.mkdir(parents=True, exist_ok=True)
-    for target in _targets(report, options, budget, title_of, read):
+    for target in plan_targets(report, options, budget, title_of, read):
         try:
             old = None if target.failure else read(target.title)
         except WikiError as exc:
             target.failure = str(exc)
-        new = _next_text(target, old, old is None or may_edit(target.title))
+        new = next_text(target, old, old is None or may_edit(target.title))
         if isinstance(new, PageOutcome):
             outcome = new
         else:
@@ -94,7 +94,7 @@ def _post_locally(report: _Report, options: PostOptions,
                 tofile=f"{target.title} (sdg-gaps)",
             ))
             (directory / f"{name}.diff").write_text(diff, encoding="utf-8")
-            summary = edit_summary(target.label, _old_stats(old, target.report_id),
+            summary = edit_summary(target.label, old_stats(old, target.report_id),
                                    target.stats, report.run_id, options.summary_prefix,
                                    options.origin)
             outcome = PageOutcome(target.title, "saved",

@@ -2,10 +2,10 @@
 
 No pywikibot here. :class:`PostOptions` are the command line's ``post`` options and
 :class:`PageOutcome` the end of one page's turn (a status of :data:`STATUSES` and why). A report
-directory (``pages.json`` and its wikitext files) is read into a :class:`_Report`; each of its
-pages becomes one or more :class:`_Target` (numbered parts and an index when it is too large,
+directory (``pages.json`` and its wikitext files) is read into a :class:`Report`; each of its
+pages becomes one or more :class:`PageTarget` (numbered parts and an index when it is too large,
 retired parts told so), each with the shrink guard's verdict on its whole report, and
-:func:`_next_text` says, given a page's current text, what to save on it or why nothing is
+:func:`next_text` says, given a page's current text, what to save on it or why nothing is
 saved. The writers (:mod:`bot.wiki.writer`, :mod:`bot.wiki.local`) supply the reading.
 """
 
@@ -27,10 +27,10 @@ from bot.wiki.text import (
     Part,
     Region,
     Stats,
-    _locate,
     between,
     check_splice,
     index_body,
+    locate,
     new_page_text,
     obsolete_body,
     same_text,
@@ -98,7 +98,7 @@ class PageOutcome:
 
 
 @dataclass
-class _ReportPage:
+class ReportPage:
     id: str
     subpage: str
     body: str
@@ -106,19 +106,19 @@ class _ReportPage:
 
 
 @dataclass
-class _Report:
+class Report:
     run_id: str
     complete: bool
-    pages: list[_ReportPage]
+    pages: list[ReportPage]
 
     @classmethod
-    def read(cls, directory: Path) -> _Report:
+    def read(cls, directory: Path) -> Report:
         """Read ``pages.json`` and the wikitext files it names."""
         index = Path(directory) / "pages.json"
         try:
             data = json.loads(index.read_text(encoding="utf-8"))
             pages = [
-                _ReportPage(
+                ReportPage(
                     id=entry["id"],
                     subpage=entry.get("subpage", ""),
                     body=(Path(directory) / entry["file"]).read_text(encoding="utf-8"),
@@ -151,7 +151,7 @@ def edit_summary(label: str, before: Stats, after: Stats, run_id: str, prefix: s
 
 
 @dataclass
-class _Target:
+class PageTarget:
     """One page to write: which report id goes between its markers, and the new body."""
 
     title: str
@@ -164,9 +164,9 @@ class _Target:
     counted: bool = True  # its rows are the report's (not an index or a retired part)
 
 
-def _targets(report: _Report, options: PostOptions, budget: int,
+def plan_targets(report: Report, options: PostOptions, budget: int,
              title_of: Callable[[str], str],
-             read: Callable[[str], str | None]) -> Iterator[_Target]:
+             read: Callable[[str], str | None]) -> Iterator[PageTarget]:
     """The pages to write, report by report: a report larger than *budget* becomes numbered
     parts (written first) and an index on its own page. *title_of* normalises a title as the
     wiki would; *read* gives a page's current text (None when it does not exist) and raises
@@ -185,32 +185,32 @@ def _targets(report: _Report, options: PostOptions, budget: int,
         yield from targets
 
 
-def _plan(entry: _ReportPage, title: str, parts: list[Part], options: PostOptions,
-          title_of: Callable[[str], str], read: Callable[[str], str | None]) -> list[_Target]:
+def _plan(entry: ReportPage, title: str, parts: list[Part], options: PostOptions,
+          title_of: Callable[[str], str], read: Callable[[str], str | None]) -> list[PageTarget]:
     """The pages of one report, each with the shrink guard's verdict on the whole report."""
     old_main = read(title)
     old_parts = _linked_parts(title, old_main, entry.id)
     targets = []
     if len(parts) > 1:
         for number, part in enumerate(parts, 1):
-            targets.append(_Target(
+            targets.append(PageTarget(
                 title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
                 body=part.text, stats=part.stats,
                 label=f"{entry.label}, part {number} of {len(parts)}",
             ))
     kept = len(parts) if len(parts) > 1 else 0
     for number in range(kept + 1, old_parts + 1):
-        targets.append(_Target(
+        targets.append(PageTarget(
             title=title_of(f"{title}/{number}"), report_id=f"{entry.id}/{number}",
             body=obsolete_body(title, kept), stats=Stats(),
             label=f"{entry.label}, part {number} no longer used", counted=False,
         ))
     if kept:
-        targets.append(_Target(title=title, report_id=entry.id,
+        targets.append(PageTarget(title=title, report_id=entry.id,
                                body=index_body(title, parts), stats=Stats(),
                                label=entry.label, counted=False))
     else:
-        targets.append(_Target(title=title, report_id=entry.id, body=parts[0].text,
+        targets.append(PageTarget(title=title, report_id=entry.id, body=parts[0].text,
                                stats=parts[0].stats, label=entry.label))
     refusal = None if options.force else _shrink_refusal(
         targets, read, old_main, entry.id, old_parts, options.max_shrink)
@@ -219,19 +219,19 @@ def _plan(entry: _ReportPage, title: str, parts: list[Part], options: PostOption
     return targets
 
 
-def _unreadable(entry: _ReportPage, title: str, parts: list[Part],
-                title_of: Callable[[str], str], reason: str) -> list[_Target]:
+def _unreadable(entry: ReportPage, title: str, parts: list[Part],
+                title_of: Callable[[str], str], reason: str) -> list[PageTarget]:
     """The pages of a report one of whose pages cannot be read: all of them fail."""
     pages = [(title_of(f"{title}/{n}"), f"{entry.id}/{n}") for n in range(1, len(parts) + 1)]
     pages = [*(pages if len(parts) > 1 else []), (title, entry.id)]
     return [
-        _Target(title=page, report_id=report_id, body="", stats=Stats(), label=entry.label,
+        PageTarget(title=page, report_id=report_id, body="", stats=Stats(), label=entry.label,
                 failure=f"{reason}; nothing of this report is saved")
         for page, report_id in pages
     ]
 
 
-def _next_text(target: _Target, old: str | None, may_edit: bool) -> str | PageOutcome:
+def next_text(target: PageTarget, old: str | None, may_edit: bool) -> str | PageOutcome:
     """The text to save on *target*'s page given its current text *old*, or the outcome
     that ends the page's turn without a save."""
     if target.failure:
@@ -253,8 +253,8 @@ def _next_text(target: _Target, old: str | None, may_edit: bool) -> str | PageOu
     return new
 
 
-def _old_stats(text: str | None, report_id: str) -> Stats:
-    found = _locate(text, report_id) if text else None
+def old_stats(text: str | None, report_id: str) -> Stats:
+    found = locate(text, report_id) if text else None
     return found.stats if isinstance(found, Region) else Stats()
 
 
@@ -268,15 +268,15 @@ def _linked_parts(title: str, text: str | None, report_id: str) -> int:
     return max(numbers)
 
 
-def _shrink_refusal(targets: list[_Target], read: Callable[[str], str | None],
+def _shrink_refusal(targets: list[PageTarget], read: Callable[[str], str | None],
                     old_main: str | None, report_id: str, old_parts: int,
                     max_shrink: float) -> str | None:
     """Refuse the whole report if it would lose more than *max_shrink* of its rows."""
-    old_rows = _old_stats(old_main, report_id).rows
+    old_rows = old_stats(old_main, report_id).rows
     for target in targets:
         number = target.report_id.removeprefix(f"{report_id}/")
         if number.isdigit() and int(number) <= old_parts:
-            old_rows += _old_stats(read(target.title), target.report_id).rows
+            old_rows += old_stats(read(target.title), target.report_id).rows
     new_rows = sum(target.stats.rows for target in targets if target.counted)
     if old_rows and new_rows < old_rows * (1 - max_shrink):
         return (

@@ -3,10 +3,11 @@
 Everything on the wiki goes through pywikibot and its configuration: the account and
 BotPassword or OAuth from ``user-config.py``, throttling, maxlag, and the global options
 ``-simulate``, ``-dir:``, ``-user:`` and ``-pt:``, applied for one call by
-:func:`_global_options` and put back afterwards. Passwords and tokens are blanked in
+:func:`global_options` and put back afterwards. Passwords and tokens are blanked in
 pywikibot's logs; a password file other users could read is refused before pywikibot reads it;
 a wiki that cannot be logged in to stops the call before any page. :func:`read_pages` reads
-pages for the scheduler (:mod:`bot.schedule`), logged in as the bot.
+pages for the scheduled runs (:mod:`bot.schedule`, :mod:`bot.campaign.scheduled`), logged in as
+the bot.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bot.errors import UsageError, WikiError
 from bot.wiki.plan import DEFAULT_PAGE_BYTES, PostOptions
 
 
-def _describe(exc: PywikibotError) -> str:
+def describe_error(exc: PywikibotError) -> str:
     """One line for a pywikibot error, without the stack."""
     if isinstance(exc, APIError):
         return f"API error {exc.code}: {exc.info}"
@@ -36,13 +37,13 @@ def _describe(exc: PywikibotError) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _read(page) -> str | None:
+def current_text(page) -> str | None:
     """The page's current text, or None if it does not exist; :class:`WikiError` if the wiki
     will not give it (a read-protected page, an API error)."""
     try:
         return page.text if page.exists() else None
     except PywikibotError as exc:
-        raise WikiError(f"cannot read {page.title()}: {_describe(exc)}") from None
+        raise WikiError(f"cannot read {page.title()}: {describe_error(exc)}") from None
 
 
 # --- pywikibot's configuration -----------------------------------------------------------
@@ -55,7 +56,7 @@ _GLOBAL_SETTINGS = ("simulate", "put_throttle", "usernames", "family", "mylang",
 
 
 @contextmanager
-def _global_options(args: Iterable[str]) -> Iterator[None]:
+def global_options(args: Iterable[str]) -> Iterator[None]:
     """Apply pywikibot's global options for the duration of a ``with`` block."""
     saved = {name: copy.deepcopy(getattr(config, name)) for name in _GLOBAL_SETTINGS}
     try:
@@ -102,7 +103,7 @@ def _hide_secrets_in_logs() -> None:
                 handler.addFilter(_HideSecrets())
 
 
-def _check_password_file() -> None:
+def check_password_file() -> None:
     """Refuse a password file that other users could read, before pywikibot reads it.
 
     (pywikibot itself would quietly change its mode, hiding that it has been exposed.)
@@ -120,19 +121,19 @@ def _check_password_file() -> None:
         )
 
 
-def _login():
+def logged_in_site():
     """The configured site, logged in; a failure stops the run before any page."""
     try:
         site = pywikibot.Site()
         site.login()
     except PywikibotError as exc:
-        raise WikiError(f"cannot log in to the wiki: {_describe(exc)}") from None
+        raise WikiError(f"cannot log in to the wiki: {describe_error(exc)}") from None
     if not site.logged_in():
         raise WikiError(f"cannot log in to {site}: check the account in user-config.py")
     return site
 
 
-def _page_budget(site, options: PostOptions) -> int:
+def page_budget(site, options: PostOptions) -> int:
     """Bytes a report body may take on one page."""
     budget = options.max_page_bytes or DEFAULT_PAGE_BYTES
     try:
@@ -142,13 +143,13 @@ def _page_budget(site, options: PostOptions) -> int:
         limit = None  # local mode with the wiki out of reach
     return min(budget, int(limit) // 2) if limit else budget
 
-def _site():
+def configured_site():
     """The configured site, its namespaces known (not logged in)."""
     try:
         site = pywikibot.Site()
         site.namespaces  # noqa: B018  (the siteinfo request, so that it fails here)
     except PywikibotError as exc:
-        raise WikiError(f"cannot reach the wiki: {_describe(exc)}") from None
+        raise WikiError(f"cannot reach the wiki: {describe_error(exc)}") from None
     return site
 
 
@@ -178,16 +179,16 @@ def read_pages(
     cannot be reached or logged in to raises :class:`bot.errors.WikiError`.
     """
     found = []
-    with _global_options(list(pywikibot_args)):
-        _check_password_file()
-        site = _login()
+    with global_options(list(pywikibot_args)):
+        check_password_file()
+        site = logged_in_site()
         user = site.username()
         for title in titles:
             try:
                 page = pywikibot.Page(site, title)
                 name = page.title()
             except (PywikibotError, ValueError) as exc:
-                detail = _describe(exc) if isinstance(exc, PywikibotError) else str(exc)
+                detail = describe_error(exc) if isinstance(exc, PywikibotError) else str(exc)
                 raise UsageError(f"{title!r} is not a valid page title: {detail}") from None
             try:
                 if not page.exists():
@@ -203,6 +204,6 @@ def read_pages(
                             last_bot = revision.timestamp.isoformat()
                             break
             except PywikibotError as exc:
-                raise WikiError(f"cannot read {name}: {_describe(exc)}") from None
+                raise WikiError(f"cannot read {name}: {describe_error(exc)}") from None
             found.append(PageText(name, text, revid, latest.isoformat(), last_bot))
     return found

@@ -92,14 +92,14 @@ def region(text: str, report_id: str) -> Region:
     Raises :class:`Refusal` when the markers are not exactly one start followed by one end
     in the same block (not one inside a template and the other outside it).
     """
-    found = _locate(text, report_id)
+    found = locate(text, report_id)
     if isinstance(found, str):
         raise Refusal(found)
     return found
 
 
 @lru_cache(maxsize=_MEMORY)
-def _locate(text: str, report_id: str) -> Region | str:
+def locate(text: str, report_id: str) -> Region | str:
     """:func:`region`, remembered; a refusal comes back as its reason."""
     if "sdg-gaps:" not in text:
         return f"no sdg-gaps markers for {report_id} on the page"
@@ -173,7 +173,7 @@ def between(text: str | None, report_id: str) -> str:
     """The report currently between the markers, or "" when there is none."""
     if not text:
         return ""
-    found = _locate(text, report_id)
+    found = locate(text, report_id)
     return "" if isinstance(found, str) else text[found.after_start:found.before_end]
 
 

@@ -25,27 +25,27 @@ from pywikibot.exceptions import Error as PywikibotError
 
 from bot.errors import WikiError
 from bot.roots import Origin
-from bot.wiki.guard import _guard
-from bot.wiki.local import _post_locally
+from bot.wiki.guard import guard_root
+from bot.wiki.local import post_locally
 from bot.wiki.plan import (
     PageOutcome,
+    PageTarget,
     PostOptions,
-    _next_text,
-    _old_stats,
-    _Report,
-    _ReportPage,
-    _Target,
-    _targets,
+    Report,
+    ReportPage,
     edit_summary,
+    next_text,
+    old_stats,
+    plan_targets,
 )
 from bot.wiki.session import (
-    _check_password_file,
-    _describe,
-    _global_options,
-    _login,
-    _page_budget,
-    _read,
-    _site,
+    check_password_file,
+    configured_site,
+    current_text,
+    describe_error,
+    global_options,
+    logged_in_site,
+    page_budget,
 )
 
 # How often a save that hit an edit conflict is tried again on fresh text.
@@ -63,21 +63,21 @@ def post_report(
     unknown pywikibot option; :class:`bot.errors.RootRefused` (before logging in) for a root
     outside the allowed roots.
     """
-    report = _Report.read(report_dir)
+    report = Report.read(report_dir)
     if not report.complete and not options.allow_incomplete and options.local_dir is None:
         raise WikiError(
             f"report {report.run_id} is incomplete (part of its data could not be fetched); "
             "nothing posted. --allow-incomplete posts it anyway"
         )
-    with _global_options(options.pywikibot_args):
-        _check_password_file()
+    with global_options(options.pywikibot_args):
+        check_password_file()
         if options.local_dir is not None:
-            return _post_locally(report, options, echo)
+            return post_locally(report, options, echo)
         # Refused before logging in (the writer checks again, as it does for every caller).
-        _guard(_site(), options.root, options.allow_roots, options.origin)
-        site = _login()
+        guard_root(configured_site(), options.root, options.allow_roots, options.origin)
+        site = logged_in_site()
         bot = ReportBot(site=site, report=report, options=options,
-                        budget=_page_budget(site, options), echo=echo)
+                        budget=page_budget(site, options), echo=echo)
         bot.run()
     return bot.outcomes
 
@@ -93,19 +93,19 @@ class ReportBot(SingleSiteBot):
     pywikibot's own.
     """
 
-    def __init__(self, *, site, report: _Report, options: PostOptions, budget: int,
+    def __init__(self, *, site, report: Report, options: PostOptions, budget: int,
                  echo: Callable[[str], object]) -> None:
-        _guard(site, options.root, options.allow_roots, options.origin)
+        guard_root(site, options.root, options.allow_roots, options.origin)
         self._report = report
         self._options = options
         self._echo = echo
-        self._plans: dict[str, _Target] = {}
+        self._plans: dict[str, PageTarget] = {}
         self._planned_pages: dict[str, pywikibot.Page] = {}
         self.outcomes: list[PageOutcome] = []
         super().__init__(site=site, generator=self._pages(budget), always=True)
 
     def _pages(self, budget: int) -> Iterator[pywikibot.Page]:
-        for target in _targets(self._report, self._options, budget,
+        for target in plan_targets(self._report, self._options, budget,
                                lambda title: pywikibot.Page(self.site, title).title(),
                                self._read_once):
             self._plans[target.title] = target
@@ -115,31 +115,31 @@ class ReportBot(SingleSiteBot):
 
     def _read_once(self, title: str) -> str | None:
         page = self._planned_pages.setdefault(title, pywikibot.Page(self.site, title))
-        return _read(page)
+        return current_text(page)
 
     def treat(self, page: pywikibot.Page) -> None:
         target = self._plans[page.title()]
         try:
             outcome = self._write(page, target)
         except PywikibotError as exc:
-            outcome = PageOutcome(target.title, "failed", _describe(exc))
+            outcome = PageOutcome(target.title, "failed", describe_error(exc))
         except WikiError as exc:  # the page could not be read again before saving
             outcome = PageOutcome(target.title, "failed", str(exc))
         self.counter[outcome.status] += 1
         self.outcomes.append(outcome)
         self._echo(str(outcome))
 
-    def _write(self, page: pywikibot.Page, target: _Target) -> PageOutcome:
+    def _write(self, page: pywikibot.Page, target: PageTarget) -> PageOutcome:
         if target.failure:
             return PageOutcome(target.title, "failed", target.failure)
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             if attempt > 1:
                 page = pywikibot.Page(self.site, target.title)  # nothing cached from before
-            old = _read(page)
-            new = _next_text(target, old, old is None or page.botMayEdit())
+            old = current_text(page)
+            new = next_text(target, old, old is None or page.botMayEdit())
             if isinstance(new, PageOutcome):
                 return new
-            summary = edit_summary(target.label, _old_stats(old, target.report_id),
+            summary = edit_summary(target.label, old_stats(old, target.report_id),
                                    target.stats, self._report.run_id,
                                    self._options.summary_prefix, self._options.origin)
             if self._options.before_save is not None:
@@ -152,7 +152,7 @@ class ReportBot(SingleSiteBot):
                 return PageOutcome(target.title, "failed", "protected: the bot may not edit it")
             except OtherPageSaveError as exc:  # pywikibot's wrapper for other save errors
                 reason = exc.reason
-                return PageOutcome(target.title, "failed", _describe(reason) if isinstance(
+                return PageOutcome(target.title, "failed", describe_error(reason) if isinstance(
                     reason, PywikibotError) else " ".join(str(reason).split()))
         return PageOutcome(target.title, "failed",
                            f"edit conflict {CONFLICT_ATTEMPTS} times in a row")
@@ -192,16 +192,16 @@ def post_page(
     honoured, edit conflicts retried on fresh text, no edit when nothing changed. The shrink
     guard does not apply (a status page is not a list of gaps); the allowed roots do, with
     *allow_roots* and *origin* as in :class:`PostOptions`."""
-    report = _Report(run_id=run_id, complete=True,
-                     pages=[_ReportPage(id=report_id, subpage="", body=body, label=label)])
+    report = Report(run_id=run_id, complete=True,
+                     pages=[ReportPage(id=report_id, subpage="", body=body, label=label)])
     options = PostOptions(root=title, force=True, pywikibot_args=list(pywikibot_args),
                           summary_prefix=summary_prefix, allow_roots=tuple(allow_roots),
                           origin=origin)
-    with _global_options(options.pywikibot_args):
-        _check_password_file()
-        site = _login()
+    with global_options(options.pywikibot_args):
+        check_password_file()
+        site = logged_in_site()
         bot = ReportBot(site=site, report=report, options=options,
-                        budget=_page_budget(site, options), echo=echo)
+                        budget=page_budget(site, options), echo=echo)
         bot.run()
     if not bot.outcomes:
         return PageOutcome(title, "failed", "not written")
