@@ -237,11 +237,11 @@ def baseline_end_to_end(url: str, queries: Sequence[str]) -> pd.DataFrame:
 
 def ours_end_to_end(url: str, qids: Sequence[str]) -> pd.DataFrame:
     """The pipeline's sitelinks ingestion: its batches, its endpoint, its reader, its concat."""
-    from bot.sources.endpoint import DEFAULT_BATCH, _select_batches, sitelinks_query
+    from bot.sources.endpoint import DEFAULT_BATCH, select_batches, sitelinks_query
     from bot.sparql import HttpEndpoint
 
     endpoint = HttpEndpoint(url, name="bench", result_format="tsv")
-    frames = _select_batches(
+    frames = select_batches(
         endpoint,
         qids,
         sitelinks_query,

@@ -137,7 +137,7 @@ def _run(options: ScheduleOptions, history: History) -> ScheduleResult:
     catalogue = load_catalogue(snapshot)
     wikis = load_wikis()
     languages = _report_languages()
-    snapshot_qids = _snapshot_qids(catalogue) if embedded else None
+    snapshot_qids = snapshot_qids_observed(catalogue) if embedded else None
     # The lists of items kept on other pages ("items page"), all read at once.
     item_lists = _read_item_lists([s.items_page for s in specs if s.items_page],
                                   options.pywikibot_args)
@@ -244,7 +244,7 @@ def _report_languages() -> list[str]:
     return sorted(p.stem for p in MESSAGES.glob("*.json"))
 
 
-def _snapshot_qids(catalogue) -> dict[str, tuple[str, ...]]:
+def snapshot_qids_observed(catalogue) -> dict[str, tuple[str, ...]]:
     """QID → the wikis the snapshot's sources observed for it."""
     seen: dict[str, set[str]] = {}
     for itemset in catalogue.itemsets:

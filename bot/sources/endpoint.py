@@ -130,7 +130,7 @@ class FailedPart:
 
 
 
-def _select_batches(
+def select_batches(
     endpoint: Endpoint,
     qids: Sequence[str],
     make_query: Callable[[Sequence[str]], str],
@@ -196,7 +196,7 @@ def fetch_sitelinks(
     Items whose batch could not be fetched are appended to *failures* (raised when it is
     ``None``).
     """
-    frames = _select_batches(
+    frames = select_batches(
         endpoint,
         qids,
         sitelinks_query,
@@ -274,7 +274,7 @@ def fetch_labels(
     *failures* (raised when it is ``None``).
     """
     chain = list(dict.fromkeys([*languages, "mul", "en"]))
-    frames = _select_batches(
+    frames = select_batches(
         endpoint,
         qids,
         lambda batch: labels_query(batch, chain),
@@ -290,7 +290,7 @@ def fetch_labels(
     unfetched = {q for f in failures or () if f.stage == "labels" for q in f.qids}
     lacking = [q for q in lacking if q not in unfetched]
     extra = []
-    for any_label in _select_batches(
+    for any_label in select_batches(
         endpoint,
         lacking,
         labels_any_query,
@@ -325,7 +325,7 @@ def fetch_types(
     by numeric QID, then class. Batches that could not be fetched are appended to *failures*
     (raised when it is ``None``).
     """
-    frames = _select_batches(
+    frames = select_batches(
         endpoint,
         qids,
         types_query,
@@ -363,7 +363,7 @@ def fetch_all_sitelinks(
     columns ``qid, sitelinks`` (int64), one row per item the endpoint has a count of (none
     for the others: unknown). Batches that could not be fetched are appended to *failures*
     (raised when it is ``None``)."""
-    frames = _select_batches(
+    frames = select_batches(
         endpoint, qids, sitelink_counts_query, ("item", "sitelinks"), stage="sitelink counts",
         batch_size=batch_size, progress=progress, failures=failures,
     )

@@ -7,7 +7,7 @@ import pytest
 from bot.catalogue import load_catalogue
 from bot.languages import load_wikis
 from bot.onwiki import ConfigMessage, parse_config, resolve_report
-from bot.schedule import _snapshot_qids
+from bot.schedule import snapshot_qids_observed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "config-page.wiki"
 
@@ -24,7 +24,7 @@ def wikis():
 
 def resolve(spec, catalogue, wikis, embedded=True):
     return resolve_report(spec, catalogue, wikis, embedded=embedded, report_languages=["en"],
-                          snapshot_qids=_snapshot_qids(catalogue) if embedded else None)
+                          snapshot_qids=snapshot_qids_observed(catalogue) if embedded else None)
 
 
 def test_the_sample_page_is_valid_and_runs_on_the_bundled_snapshot(catalogue, wikis):

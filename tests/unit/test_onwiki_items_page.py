@@ -5,7 +5,7 @@ from pathlib import Path
 from bot.catalogue import load_catalogue
 from bot.languages import load_wikis
 from bot.onwiki import apply_items_page, parse_config, read_items_list, resolve_report
-from bot.schedule import _snapshot_qids
+from bot.schedule import snapshot_qids_observed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "items-page.wiki"
 LIST = "Test Wiki:SDG gaps/Our list"
@@ -79,7 +79,7 @@ def test_the_list_is_added_to_the_inline_items_and_checked_against_the_snapshot(
     catalogue = load_catalogue()
     resolved, messages = resolve_report(
         spec, catalogue, load_wikis(), embedded=True, report_languages=["en"],
-        snapshot_qids=_snapshot_qids(catalogue))
+        snapshot_qids=snapshot_qids_observed(catalogue))
     assert resolved.custom == ("Q26283", "Q121439", "Q136668")
     assert [(m.key, m.line) for m in messages] == [("items", 3)]
     assert "1 of your 4 items are not in the bundled snapshot (Q999999999)" in str(messages[0])
