@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from bot import TOOL_NAME
@@ -123,13 +124,16 @@ def handle(args) -> int:
         series=args.series,
     )
     progress = common.ProgressLine(not args.quiet)
+    clock = time.perf_counter()
     done = run(request, notify=common.notifier(progress, TOOL_NAME), progress=progress)
+    whole = time.perf_counter() - clock  # the analysis, and the report written (and posted)
     analysis, counts = done.analysis, done.analysis.counts
     print(
         f"{done.out}: {counts['items']:,} items, {counts['wikis']} Wikipedias, "
         f"{counts['gaps']:,} gaps ({counts['listed_gaps']:,} listed), {len(done.pages)} pages; "
         f"{counts.get('queries', 0)} SPARQL queries ({counts.get('query_seconds', 0.0):.1f} s), "
-        f"{counts['api_calls']} API calls, {counts['seconds']:.1f} s"
+        f"{counts['api_calls']} API calls; analysed in {counts['seconds']:.1f} s, "
+        f"{whole:.1f} s in all"
     )
     for warning in analysis.warnings:
         if analysis.complete:
