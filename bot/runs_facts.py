@@ -238,7 +238,7 @@ def _from_files(request, opened: Opened, catalogue, itemsets, members, chosen,
     from bot.sources import files
 
     if members is None:
-        queries = [s.id for s in itemsets if s.pinned is None]
+        queries = [s.id for s in itemsets if s.is_query]
         if queries:
             raise UsageError(
                 f"item set {queries[0]} is a query; with --sitelinks the item sets are pinned "

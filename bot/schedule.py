@@ -248,7 +248,7 @@ def snapshot_qids_observed(catalogue) -> dict[str, tuple[str, ...]]:
     """QID → the wikis the snapshot's sources observed for it."""
     seen: dict[str, set[str]] = {}
     for itemset in catalogue.itemsets:
-        if not itemset.in_snapshot or itemset.pinned is None:
+        if not itemset.in_snapshot or itemset.is_query:
             continue
         for qid in itemset.pinned_qids():
             seen.setdefault(qid, set()).update(itemset.observed_wikis or ())

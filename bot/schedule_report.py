@@ -73,10 +73,6 @@ def run_report(resolved, catalogue, opened, options: ScheduleOptions,
     base.mkdir(parents=True, exist_ok=True)
     itemsets = [catalogue.itemset(i) for i in resolved.itemsets]
     if resolved.custom:
-        pinned = base / "items.txt"
-        pinned.write_text(
-            f"# Items of {spec.page}, from the configuration page\n"
-            + "\n".join(resolved.custom) + "\n", encoding="utf-8")
         itemsets.append(ItemSet(
             id=f"onwiki-{hashlib.sha1(spec.page.encode()).hexdigest()[:10]}",
             goal=int(resolved.custom_goal), targets=(), title=spec.items_title,
@@ -85,8 +81,9 @@ def run_report(resolved, catalogue, opened, options: ScheduleOptions,
             source=MappingProxyType({"kind": "configuration page", "page": spec.page,
                                      **({"items page": spec.items_page}
                                         if spec.items_page else {})}),
-            pinned=pinned, query=None, observed_wikis=resolved.custom_observed,
+            pinned=None, query=None, observed_wikis=resolved.custom_observed,
             data_date=None, in_snapshot=opened.snapshot is not None,
+            qids=tuple(resolved.custom),
         ))
     request = RunRequest(
         source=opened.source, itemsets=tuple(itemsets), languages=resolved.languages,

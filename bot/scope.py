@@ -57,7 +57,7 @@ def choose_itemsets(
 
 def _on_snapshot(itemset: ItemSet, catalogue: Catalogue) -> ItemSet:
     """An organizer's pinned set, narrowed to what the bundled snapshot observed."""
-    if itemset.pinned is None:
+    if itemset.is_query:
         raise UsageError(
             f"item set {itemset.id} is a query; the bundled snapshot serves pinned lists only"
             " (use --endpoint wdqs or qlever to run queries)"

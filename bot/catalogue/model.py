@@ -2,7 +2,8 @@
 
 A :class:`Goal` and a :class:`Target` are rows of the UN's tables (``queries/sdg/goals.tsv``,
 ``queries/sdg/targets.tsv``); an :class:`ItemSet` is the Wikidata items counted for a goal (or
-for some of its targets), read from a pinned QID list or a selection query; a
+for some of its targets), read from a pinned QID list or a selection query, or listed in hand
+(an organizer's configuration page; a ``--members`` file's own sets); a
 :class:`Catalogue` holds all three. Also here: the repository paths every room of the package
 reads, the identifier patterns, :func:`read_pinned` (which an item set needs for its QIDs) and
 :class:`Finding`, one problem found by ``catalogue check``.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from bot.config import ROOT  # the checkout, or the installed package
 from bot.errors import ConfigError
-from bot.ids import QID_PATTERN, TARGET_PATTERN, qid_sort_key
+from bot.ids import QID_PATTERN, TARGET_PATTERN, qid_sort_key, sorted_qids
 
 SDG_DIR = ROOT / "queries" / "sdg"
 GOALS_TSV = SDG_DIR / "goals.tsv"
@@ -64,9 +65,18 @@ class ItemSet:
     observed_wikis: tuple[str, ...] | None
     data_date: str | None
     in_snapshot: bool
+    qids: tuple[str, ...] | None = None  # listed in hand (a configuration page): no file
+
+    @property
+    def is_query(self) -> bool:
+        """Whether the set's items come from a selection query (else from a list)."""
+        return self.query is not None
 
     def pinned_qids(self) -> list[str]:
-        """The QIDs of a pinned list, sorted by numeric id (empty for a query-based set)."""
+        """The QIDs of a listed set (a pinned file, or :attr:`qids` given in hand), sorted by
+        numeric id; empty for a query-based set."""
+        if self.qids is not None:
+            return sorted_qids(set(self.qids))
         if self.pinned is None:
             return []
         return read_pinned(self.pinned)

@@ -186,9 +186,12 @@ class Context:
 
 
 def itemset_file_link(itemset) -> FileLink | Plain:
-    """The item set's QID list (pinned) or query, as copied into the report directory."""
+    """The item set's QID list (pinned, or listed in hand) or query, as copied into the
+    report directory."""
     path = itemset.pinned or itemset.query
     if path is None:
+        if itemset.qids is not None:
+            return FileLink(itemset_copy_name(itemset), itemset_copy_name(itemset))
         return Plain(itemset.id)
     from bot.catalogue import ROOT
 

@@ -165,11 +165,18 @@ def html_file(page_id: str) -> str:
 
 
 def copy_itemsets(analysis, out: Path) -> None:
-    """Copy each item set's QID list or query next to the pages that point to it."""
+    """Copy each item set's QID list or query next to the pages that point to it (a list
+    given in hand, as a configuration page gives one, is written there)."""
     for itemset in analysis.itemsets:
+        target = out / itemset_copy_name(itemset)
         path = itemset.pinned or itemset.query
+        if path is None and itemset.qids is not None:
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(f"# Items of {itemset.title}: {itemset.description}\n"
+                              + "".join(f"{q}\n" for q in itemset.pinned_qids()),
+                              encoding="utf-8")
+            continue
         if path is None or not Path(path).is_file():
             continue
-        target = out / itemset_copy_name(itemset)
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(path, target)

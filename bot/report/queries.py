@@ -212,7 +212,7 @@ class DrillDown:
         if set_id not in self._items:
             itemset = self.sets[set_id]
             found: Items | None
-            if itemset.pinned is not None or itemset.query is None:
+            if not itemset.is_query:
                 qids = self.qids.get(set_id, [])
                 found = pinned_items(qids) if qids else None
             else:

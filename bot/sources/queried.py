@@ -41,7 +41,7 @@ def select_members(
     """``itemset, goal, qid`` of every item set: pinned lists read, queries asked."""
     frames = []
     for itemset in itemsets:
-        if itemset.pinned is not None:
+        if not itemset.is_query:
             qids = itemset.pinned_qids()
         else:
             notify(f"selecting items of {itemset.id}")

@@ -44,7 +44,7 @@ def test_a_list_on_its_own_page_becomes_the_reports_items(wiki, tmp_path):
     assert (report.page, report.status) == ("Test Wiki:SDG gaps/Invasive", "done")
     assert {o.status for o in report.outcomes} == {"saved"}
     # The set analysed: the list's four items and the inline one.
-    [items] = (tmp_path / "out").glob("*/items.txt")
+    [items] = (tmp_path / "out").glob("*/run-*/itemsets/onwiki-*.txt")  # none written to run
     assert set(items.read_text().split("\n")[1:-1]) == LISTED | {"Q136668"}
     summary = html.unescape(wiki.parse("Test Wiki:SDG gaps/Invasive")["text"])
     assert "Invasive mammals and birds: 5 items" in summary
