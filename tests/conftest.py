@@ -1,7 +1,8 @@
 """Shared pytest setup: the real peers the tests talk to live in tests/plugins/.
 
 - ``tests.plugins.oxigraph_server``: a real ``oxigraph serve`` on 127.0.0.1 loaded with the
-  bundled snapshot (the HTTP SPARQL path, queried with SPARQLWrapper exactly as WDQS is).
+  bundled snapshot (the HTTP SPARQL path, queried with SPARQLWrapper exactly as WDQS is), and
+  the same triples in process: the ``snapshot`` and ``embedded`` fixtures.
 - ``tests.plugins.mediawiki``: a real MediaWiki 1.39 (Debian package) served by ``php -S`` on
   127.0.0.1, with a bot account and a BotPassword, reset from a pristine copy between tests.
 - ``tests.plugins.sources``: the maintainers' ``../shared/data``, for the few checks that

@@ -1,9 +1,11 @@
-"""The catalogue: goals, targets, item sets, organizers' files, `catalogue list/check`.
+"""The catalogue against real services and its sources.
 
 The query tests run every catalogue query on the embedded store (pyoxigraph, loaded from the
 bundled snapshot) and on a real ``oxigraph serve`` started here on 127.0.0.1, and require the
 same answer from both. The live-drift tests load a small Turtle of real facts into another
 ``oxigraph serve`` and check the identifiers against it through :class:`bot.sparql.HttpEndpoint`.
+The tables are rebuilt from the maintainers' ``../shared/data`` (``build_catalogue.py -check``,
+``catalogue check --data``).
 """
 
 from __future__ import annotations

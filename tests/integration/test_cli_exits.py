@@ -1,4 +1,6 @@
-"""The command line: every command has help, and each bad input is one line and a non-zero exit."""
+"""The command line as a process: each bad input is one line and a non-zero exit, every script
+prints its docstring as help, and ``python -m bot`` is the same command.
+"""
 
 from __future__ import annotations
 

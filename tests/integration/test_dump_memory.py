@@ -1,12 +1,6 @@
-"""The Wikidata JSON dump reader, on the real samples in tests/fixtures/wikidata_entities.
-
-* the 2014 dump sample (400 items, one entity per line in a JSON array) gives exactly the
-  Wikipedia sitelinks of ``wikibrain_2014_wikipedia_sitelinks.tsv``, a table made from the same
-  file by another program (see SOURCES.md);
-* the opentapioca sample (100 items, the current dump format, lines ending in ``,``) reads the
-  same from .bz2, .gz and plain text, and an item set keeps only its items;
-* memory stays flat while the dump grows tenfold: a SYNTHETIC dump made of the real entities
-  repeated under new ids is streamed in a subprocess, and its peak RSS compared.
+"""The Wikidata JSON dump reader's memory stays flat while the dump grows tenfold: a SYNTHETIC
+dump made of the real entities of tests/fixtures/wikidata_entities repeated under new ids is
+streamed in a subprocess, and its peak RSS compared.
 """
 
 from __future__ import annotations

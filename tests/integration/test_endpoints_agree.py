@@ -12,19 +12,8 @@ import pytest
 from bot.catalogue import load_catalogue
 from bot.languages import load_wikis
 from bot.runs_facts import DataSource
-from bot.snapshot import open_snapshot
 from bot.sources import endpoint as fetch
-from bot.sparql import EmbeddedEndpoint, HttpEndpoint
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return open_snapshot()
-
-
-@pytest.fixture(scope="module")
-def embedded(snapshot):
-    return EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)
+from bot.sparql import HttpEndpoint
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The history: runs in SQLite, changes since the last run (pure), trend, prune, check, and
-`sdg-gaps run` / `sdg-gaps history` on changing snapshot data (no wiki needed)."""
+"""The history across whole runs: `sdg-gaps run` twice on changing snapshot data, then
+`sdg-gaps history` lists the runs and their trend (no wiki needed).
+"""
 
 import csv
 from types import SimpleNamespace

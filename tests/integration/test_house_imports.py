@@ -1,8 +1,5 @@
-"""The shape of the package: no import cycle anywhere in bot/, function-level imports included.
-
-Every ``import`` and ``from … import`` statement of every module is read with :mod:`ast`
-(wherever it stands: at the top, in a function, under ``TYPE_CHECKING``), resolved to the
-``bot`` modules it loads, and the graph is searched for strongly connected components.
+"""The report package is a front door: a fresh interpreter that imports ``bot.report.escape``
+loads no page builder (and so no pandas).
 """
 
 from __future__ import annotations

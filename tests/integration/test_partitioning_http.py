@@ -1,5 +1,5 @@
-"""Partitioned selections: the generated SPARQL (golden), the ranges (properties), and the must-show
-— 100,000 items selected from a real ``oxigraph serve`` through partitioned queries.
+"""Partitioned selections against a real ``oxigraph serve``: 100,000 items selected through
+partitioned queries.
 
 The 100,000 items are SYNTHETIC: generated in this module at test time (``wd:Q1`` … ``wd:Q100000``
 as instances of one made-up class ``wd:Q900000001``, every fourth with a made-up sitelink), loaded

@@ -1,4 +1,6 @@
-"""The bundled snapshot: reproducible from the shared data, verified on open, shaped like WDQS."""
+"""The bundled snapshot rebuilt from the maintainers' ``../shared/data``: the build is
+deterministic and gives the committed bundle byte for byte.
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""The bundled snapshot against its sources, read again here with the csv module only.
-
-Each fact of the triples (articles and their titles, P31 classes, English labels, page views)
-is recounted from the source files (tests/fixtures/topics/, copies of ../shared/data's; see
-tests/fixtures/SOURCES.md), and the builder's own completeness checks are shown to refuse a
-source that does not agree with itself (on edited copies of the whole ../shared/data folder).
+"""The snapshot builder's own completeness checks refuse a source that does not agree with
+itself: each test edits one file of a copy of the whole ``../shared/data`` folder and builds.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""The HTTP endpoint: result formats and the answer cache, against a real ``oxigraph serve``.
+"""The HTTP endpoint against a real ``oxigraph serve``: result formats and the answer cache.
 
 - TSV (the default), JSON and CSV answers of the same queries give the same DataFrame (CSV
   differs only where it cannot tell an empty literal from an unbound variable), and the same as
   the embedded store: the bundled snapshot's sitelinks, labels and selection queries, plus a
   query made of every kind of RDF term.
-- The TSV reader turns N-Triples-style terms into plain values and refuses anything cut short.
 - A re-run within the cache's max age sends no query: counted at a forwarding proxy in front of
   the real server (tests/plugins/fault_server.py), then with the proxy shut down.
 """
@@ -22,10 +21,8 @@ import pytest
 
 from bot.cache import QueryCache
 from bot.catalogue import read_pinned
-from bot.snapshot import open_snapshot
 from bot.sources import endpoint as fetch
 from bot.sparql import (
-    EmbeddedEndpoint,
     HttpEndpoint,
     TruncatedResultsError,
 )
@@ -59,11 +56,6 @@ def _queries() -> dict[str, str]:
 
 
 QUERIES = _queries()
-
-
-@pytest.fixture(scope="module")
-def embedded():
-    return EmbeddedEndpoint.from_ntriples(open_snapshot().ntriples_path)
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""What counts as a topic: the Wikimedia-internal rule on real rows, and its P31 facts fetched
-from the bundled snapshot through the embedded store and a real ``oxigraph serve``."""
+"""What counts as a topic, over HTTP: the P31 classes and untitled sitelinks fetched from the
+bundled snapshot through the embedded store and a real ``oxigraph serve`` are the same.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +11,14 @@ import pytest
 
 from bot.catalogue import read_pinned
 from bot.languages import load_wikis
-from bot.snapshot import open_snapshot
 from bot.sources.endpoint import fetch_sitelinks, fetch_types
-from bot.sparql import EmbeddedEndpoint, HttpEndpoint
+from bot.sparql import HttpEndpoint
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------------------------
 # P31 facts from the snapshot, through the endpoints a run uses
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return open_snapshot()
-
-
-@pytest.fixture(scope="module")
-def embedded(snapshot):
-    return EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)
 
 
 def _climate_qids() -> list[str]:

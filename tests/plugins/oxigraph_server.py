@@ -105,3 +105,20 @@ def oxigraph_snapshot_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def snapshot():
+    """The bundled snapshot, opened once per test process."""
+    from bot.snapshot import open_snapshot
+
+    return open_snapshot()
+
+
+@pytest.fixture(scope="session")
+def embedded(snapshot):
+    """The embedded store loaded with the bundled snapshot: the triples
+    ``oxigraph_snapshot_server`` serves over HTTP, in process."""
+    from bot.sparql import EmbeddedEndpoint
+
+    return EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)

@@ -1,9 +1,6 @@
-"""The catalogue: goals, targets, item sets, organizers' files, `catalogue list/check`.
-
-The query tests run every catalogue query on the embedded store (pyoxigraph, loaded from the
-bundled snapshot) and on a real ``oxigraph serve`` started here on 127.0.0.1, and require the
-same answer from both. The live-drift tests load a small Turtle of real facts into another
-``oxigraph serve`` and check the identifiers against it through :class:`bot.sparql.HttpEndpoint`.
+"""The catalogue, in process: goals, targets, item sets, organizers' files, and
+`catalogue list/check` on the committed catalogue and the embedded store. Against a real
+``oxigraph serve``, and rebuilt from ``../shared/data``: tests/integration/test_catalogue_live.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line: every command has help, and each bad input is one line and a non-zero exit."""
+"""The command line's surface: every command has help, and every command is in the README."""
 
 from __future__ import annotations
 

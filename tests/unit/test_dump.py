@@ -4,9 +4,9 @@
   Wikipedia sitelinks of ``wikibrain_2014_wikipedia_sitelinks.tsv``, a table made from the same
   file by another program (see SOURCES.md);
 * the opentapioca sample (100 items, the current dump format, lines ending in ``,``) reads the
-  same from .bz2, .gz and plain text, and an item set keeps only its items;
-* memory stays flat while the dump grows tenfold: a SYNTHETIC dump made of the real entities
-  repeated under new ids is streamed in a subprocess, and its peak RSS compared.
+  same from .bz2, .gz and plain text, and an item set keeps only its items.
+
+Memory as the dump grows: tests/integration/test_dump_memory.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The history: runs in SQLite, changes since the last run (pure), trend, prune, check, and
-`sdg-gaps run` / `sdg-gaps history` on changing snapshot data (no wiki needed)."""
+"""The history, in process: runs in SQLite, changes since the last run (pure), trend, prune and
+check. Whole runs on changing snapshot data: tests/integration/test_history_runs.py.
+"""
 
 import pandas as pd
 import pytest

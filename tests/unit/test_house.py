@@ -1,4 +1,5 @@
-"""The shape of the package: no import cycle anywhere in bot/, function-level imports included.
+"""The shape of the package: no import cycle anywhere in bot/ (function-level imports included),
+no module over 450 lines, and no test module importing another.
 
 Every ``import`` and ``from … import`` statement of every module is read with :mod:`ast`
 (wherever it stands: at the top, in a function, under ``TYPE_CHECKING``), resolved to the

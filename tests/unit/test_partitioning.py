@@ -1,15 +1,6 @@
-"""Partitioned selections: the generated SPARQL (golden), the ranges (properties), and the must-show
-— 100,000 items selected from a real ``oxigraph serve`` through partitioned queries.
-
-The 100,000 items are SYNTHETIC: generated in this module at test time (``wd:Q1`` … ``wd:Q100000``
-as instances of one made-up class ``wd:Q900000001``, every fourth with a made-up sitelink), loaded
-into a fresh in-memory server and never written to the repository. They stand for a large
-selection; no fact in them is claimed about Wikidata.
-
-Partitioning is really exercised in two ways: a row limit on every part (an answer as long as the
-limit may be cut, so that part is split) on the selection of all 100,000 items, and the server's
-own time-out (``--timeout-s 1``) on a selection of the 25,000 with a sitelink made slow per item,
-which oxigraph answers with HTTP 200 and a truncated body.
+"""Partitioned selections, in process: the generated SPARQL (golden), the ranges (properties),
+splitting again and again down to single ids, and partitioned equal to unpartitioned on the
+embedded store. Against a real ``oxigraph serve``: tests/integration/test_partitioning_http.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The bundled snapshot: reproducible from the shared data, verified on open, shaped like WDQS."""
+"""The bundled snapshot: verified on open, shaped like WDQS. Rebuilt from its sources:
+tests/integration/test_snapshot_rebuild.py.
+"""
 
 from __future__ import annotations
 

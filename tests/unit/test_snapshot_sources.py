@@ -2,8 +2,8 @@
 
 Each fact of the triples (articles and their titles, P31 classes, English labels, page views)
 is recounted from the source files (tests/fixtures/topics/, copies of ../shared/data's; see
-tests/fixtures/SOURCES.md), and the builder's own completeness checks are shown to refuse a
-source that does not agree with itself (on edited copies of the whole ../shared/data folder).
+tests/fixtures/SOURCES.md). The builder's refusals of a source that disagrees with itself:
+tests/integration/test_snapshot_sources_rebuild.py.
 """
 
 from __future__ import annotations

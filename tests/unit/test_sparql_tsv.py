@@ -1,12 +1,7 @@
-"""The HTTP endpoint: result formats and the answer cache, against a real ``oxigraph serve``.
-
-- TSV (the default), JSON and CSV answers of the same queries give the same DataFrame (CSV
-  differs only where it cannot tell an empty literal from an unbound variable), and the same as
-  the embedded store: the bundled snapshot's sitelinks, labels and selection queries, plus a
-  query made of every kind of RDF term.
-- The TSV reader turns N-Triples-style terms into plain values and refuses anything cut short.
-- A re-run within the cache's max age sends no query: counted at a forwarding proxy in front of
-  the real server (tests/plugins/fault_server.py), then with the proxy shut down.
+"""The HTTP endpoint's readers and settings, with no server: the TSV reader turns
+N-Triples-style terms into plain values (any literal as JSON would give it) and refuses
+anything cut short or malformed; the cache's max age; the User-Agent. Against a real
+``oxigraph serve``: tests/integration/test_sparql_http.py.
 """
 
 from __future__ import annotations

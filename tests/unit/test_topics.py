@@ -1,5 +1,6 @@
-"""What counts as a topic: the Wikimedia-internal rule on real rows, and its P31 facts fetched
-from the bundled snapshot through the embedded store and a real ``oxigraph serve``."""
+"""What counts as a topic: the Wikimedia-internal rule on real rows, counted per class, and
+untitled sitelinks as articles. Its P31 facts over HTTP: tests/integration/test_topics_http.py.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +8,10 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from bot.catalogue import load_catalogue, read_pinned
 from bot.languages import load_wikis
-from bot.snapshot import open_snapshot
 from bot.sources.endpoint import fetch_sitelinks, fetch_types
-from bot.sparql import EmbeddedEndpoint
 from bot.topics import split_topics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,16 +86,6 @@ def test_no_internal_item_leaves_everything_and_counts_nothing():
 
 # --------------------------------------------------------------------------------------------
 # P31 facts from the snapshot, through the endpoints a run uses
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return open_snapshot()
-
-
-@pytest.fixture(scope="module")
-def embedded(snapshot):
-    return EmbeddedEndpoint.from_ntriples(snapshot.ntriples_path)
 
 
 def _climate_qids() -> list[str]:
