@@ -51,11 +51,12 @@ def cx_url(target: str, source: str, title: str) -> str:
     ``https://<target>.wikipedia.org/wiki/Special:ContentTranslation?from=…&to=…&page=…``;
     *target* and *source* are subdomains, *title* the article's title in the source wiki.
     """
-    return _cx_prefix(target, source) + _page(title)
+    return cx_prefix(target, source) + cx_page(title)
 
 
 @lru_cache(maxsize=1 << 12)
-def _cx_prefix(target: str, source: str) -> str:
+def cx_prefix(target: str, source: str) -> str:
+    """The part of :func:`cx_url` before the title: it ends with ``&page=``."""
     return (
         f"https://{_subdomain(target)}.wikipedia.org/wiki/Special:ContentTranslation"
         f"?from={url_component(cx_language(_subdomain(source)))}"
@@ -68,7 +69,8 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 @lru_cache(maxsize=1 << 15)
-def _page(title: str) -> str:
+def cx_page(title: str) -> str:
+    """The part of :func:`cx_url` after ``&page=``: *title*, encoded."""
     # An item's source title is the same for every target wiki: encode it once. A title of
     # unreserved characters only is its own encoding (url_component would return it as is).
     underscored = title.replace(" ", "_")
