@@ -100,12 +100,33 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         if not distinct.all():  # the same article twice: it counts once
             keys = keys[distinct]
         del distinct
-    a_item = (keys // n_wikis).astype(np.int32)
-    a_wiki = (keys % n_wikis).astype(np.int32)
+    a_item = np.empty(len(keys), dtype=np.int32)
+    a_wiki = np.empty(len(keys), dtype=np.int32)
+    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
+        a_item[at : at + BLOCK] = keys[at : at + BLOCK] // n_wikis
+        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
     del keys
     item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(a_item, minlength=len(numbers)), out=item_start[1:])
+    np.cumsum(_bincount(a_item, len(numbers)), out=item_start[1:])
     return Universe(numbers, wikis, a_item, a_wiki, item_start)
+
+
+def _kept_into(out: np.ndarray, values: np.ndarray, keep: np.ndarray) -> None:
+    """Write ``values[keep]`` to the start of *out*, a block at a time (no row-sized copy)."""
+    filled = 0
+    for at in range(0, len(values), BLOCK):
+        part = values[at : at + BLOCK][keep[at : at + BLOCK]]
+        out[filled : filled + len(part)] = part
+        filled += len(part)
+
+
+def _bincount(values: np.ndarray, length: int) -> np.ndarray:
+    """``np.bincount(values, minlength=length)`` in blocks (it would copy 32-bit *values* to
+    64 bits whole)."""
+    counts = np.zeros(length, dtype=np.int64)
+    for at in range(0, len(values), BLOCK):
+        counts += np.bincount(values[at : at + BLOCK], minlength=length)
+    return counts
 
 
 @dataclass
@@ -253,17 +274,23 @@ def _pairs_of_rows(index: CellIndex, items: np.ndarray, wikis: np.ndarray):
     first[:-1][has] = by_item[starts[:-1][has]]
     pair = first[items]
     keep = pair >= 0
-    if per_item.max(initial=0) > 1:
-        more = np.flatnonzero(per_item[items] > 1)
-        repeat = per_item[items[more]] - 1
-        rows = np.repeat(more, repeat)
-        offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        pair = np.concatenate([pair, by_item[starts[items[rows]] + offset]])
-        wikis = np.concatenate([wikis, wikis[rows]])
-        keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
-    if not keep.all():
-        pair, wikis = pair[keep], wikis[keep]
-    return pair, wikis
+    if per_item.max(initial=0) <= 1:
+        return (pair, wikis) if keep.all() else (pair[keep], wikis[keep])
+    more = np.flatnonzero((per_item > 1)[items])  # a per-item flag: no row-sized int64
+    repeat = per_item[items[more]] - 1
+    rows = np.repeat(more, repeat)
+    del more
+    offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    # The rows with a pair, then the repeated ones, written straight into their arrays.
+    kept = int(keep.sum())
+    out_pair = np.empty(kept + len(rows), dtype=pair.dtype)
+    out_wiki = np.empty(kept + len(rows), dtype=wikis.dtype)
+    _kept_into(out_pair, pair, keep)
+    del pair
+    _kept_into(out_wiki, wikis, keep)
+    out_pair[kept:] = by_item[starts[items[rows]] + offset]
+    out_wiki[kept:] = wikis[rows]
+    return out_pair, out_wiki
 
 
 def index_cells(
@@ -327,10 +354,11 @@ def index_cells(
         known[block] = flat[
             pair_profile[row_pair[block]].astype(np.int64) * n_wikis + row_wiki[block]
         ]
-    if not known.all():
-        row_pair, row_wiki = row_pair[known], row_wiki[known]
+    if not known.all():  # one at a time: the old row_pair is freed before row_wiki is cut
+        row_pair = row_pair[known]
+        row_wiki = row_wiki[known]
     del known
-    index.sitelinks = np.bincount(row_pair, minlength=len(pair_group)).astype(np.int64)
+    index.sitelinks = _bincount(row_pair, len(pair_group))
     cells = np.zeros(len(groups) * n_wikis, dtype=np.int64)
     for at in range(0, len(row_pair), BLOCK):
         block = slice(at, at + BLOCK)
