@@ -9,6 +9,7 @@ topic, never an invented one.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -27,15 +28,48 @@ def display_labels(
     """
     labels = labels[["qid", "lang", "label"]].drop_duplicates(["qid", "lang"], keep="last")
     labels = labels.astype({"qid": object, "lang": object})  # an empty frame reads as float
-    qids = gaps["qid"].astype(str).reset_index(drop=True)
-    wanted = pd.DataFrame({"qid": qids.astype(object), "lang": pd.Series(
-        gaps["wiki"].map(wiki_language).fillna("").tolist(), dtype=object)})
-    found = wanted.merge(labels, on=["qid", "lang"], how="left")["label"].astype(object)
+    labels = labels[labels["label"].notna()]  # a missing label: the chain goes on
+    # Rows hold codes into the distinct items and languages: a listed item is a row on many
+    # wikis, and its name comes from its own few labels and titles.
+    rows, qids = pd.factorize(gaps["qid"].astype(str).to_numpy(object), use_na_sentinel=False)
+    qids = pd.Index(qids, dtype=object)
+    wiki_codes, wiki_names = pd.factorize(gaps["wiki"].to_numpy(object))
+    wiki_langs = [_language(wiki_language, w) for w in wiki_names] + [""]  # -1: no wiki
+    langs = pd.Index(list(dict.fromkeys(wiki_langs)), dtype=object)
+    row_langs = langs.get_indexer(wiki_langs)[wiki_codes]
+
+    names = np.empty(len(qids), dtype=object)
+    named = np.zeros(len(qids), dtype=bool)
+
+    def fill(keys, values) -> None:  # the first name found for each item, in chain order
+        at = qids.get_indexer(keys)
+        take = at >= 0
+        at, values = at[take], np.asarray(values, dtype=object)[take]
+        new = ~named[at]
+        names[at[new]] = values[new]
+        named[at[new]] = True
+
     for lang in ("mul", "en", "*"):
-        fallback = labels[labels["lang"] == lang].set_index("qid")["label"].astype(object)
-        found = found.fillna(qids.map(fallback).astype(object))
+        part = labels[labels["lang"] == lang]
+        fill(part["qid"], part["label"].to_numpy(object))
     titled = titles[titles["title"].notna()]  # a source may not know a title
     titled = titled.assign(other=titled["wiki"] != "enwiki").sort_values(["qid", "other", "wiki"])
-    title_of = titled.drop_duplicates("qid").set_index("qid")["title"]
-    found = found.fillna(qids.map(title_of).astype(object)).fillna(qids.astype(object))
-    return pd.Series(found.astype(object).tolist(), index=gaps.index, dtype=object)
+    title_of = titled.drop_duplicates("qid")
+    fill(title_of["qid"].astype(object), title_of["title"].to_numpy(object))
+    names[~named] = qids.to_numpy(object)[~named]
+
+    found = names[rows]
+    own_item = qids.get_indexer(labels["qid"])
+    own_lang = langs.get_indexer(labels["lang"])
+    keep = (own_item >= 0) & (own_lang >= 0)
+    width = len(langs)
+    own = pd.Index(own_item[keep].astype(np.int64) * width + own_lang[keep])
+    at = own.get_indexer(rows.astype(np.int64) * width + row_langs)
+    found[at >= 0] = labels["label"].to_numpy(object)[keep][at[at >= 0]]
+    return pd.Series(found, index=gaps.index, dtype=object)
+
+
+def _language(wiki_language: dict, wiki) -> str:
+    """The language of *wiki* ("" when unknown), as a row of the gaps looks it up."""
+    lang = wiki_language.get(wiki)
+    return "" if lang is None or pd.isna(lang) else lang

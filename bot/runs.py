@@ -32,6 +32,7 @@ from bot.engines import Plan, QualityScale, make_engine
 from bot.engines.base import GAP_KINDS
 from bot.errors import UsageError
 from bot.languages import load_wikis
+from bot.memory import release
 from bot.names import display_labels
 from bot.runs_facts import DataSource, Gathered, gather, open_source
 from bot.topics import left_out_summary
@@ -119,6 +120,8 @@ def run(
     analysis = _analysis(request, got, tables, wikis, started, opened)
     analysis.counts.update(_counts(got, analysis, opened.stats(), before))
     analysis.counts["left_out"] = left_out_summary([got.facts.left_out, tables.left_out])
+    del tables
+    release()  # the engine's and the names' temporaries, before the report is written
     analysis.counts["seconds"] = round(time.perf_counter() - clock, 3)
     if not request.write:
         return RunResult(analysis=analysis, out=None, pages=[],

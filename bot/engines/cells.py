@@ -30,6 +30,7 @@ import pandas as pd
 
 from bot.engines import ranking
 from bot.engines.base import COVERAGE_COLUMNS, coverage_pct
+from bot.memory import release
 
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
@@ -100,12 +101,24 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         if not distinct.all():  # the same article twice: it counts once
             keys = keys[distinct]
         del distinct
-    a_item = (keys // n_wikis).astype(np.int32)
-    a_wiki = (keys % n_wikis).astype(np.int32)
+    a_item = np.empty(len(keys), dtype=np.int32)
+    a_wiki = np.empty(len(keys), dtype=np.int32)
+    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
+        a_item[at : at + BLOCK] = keys[at : at + BLOCK] // n_wikis
+        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
     del keys
     item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(a_item, minlength=len(numbers)), out=item_start[1:])
+    np.cumsum(_bincount(a_item, len(numbers)), out=item_start[1:])
     return Universe(numbers, wikis, a_item, a_wiki, item_start)
+
+
+def _bincount(values: np.ndarray, length: int) -> np.ndarray:
+    """``np.bincount(values, minlength=length)`` in blocks (it would copy 32-bit *values* to
+    64 bits whole)."""
+    counts = np.zeros(length, dtype=np.int64)
+    for at in range(0, len(values), BLOCK):
+        counts += np.bincount(values[at : at + BLOCK], minlength=length)
+    return counts
 
 
 @dataclass
@@ -177,7 +190,7 @@ class CellIndex:
         groups × wikis, int64. A row counts once in each group its item belongs to."""
         out = np.zeros((len(self.groups), len(self.wikis)), dtype=np.int64)
         ok = (items >= 0) & (wikis >= 0)
-        pair, wiki = _pairs_of_rows(self, items[ok], wikis[ok])
+        pair, wiki = _Spread(self.pair_item, len(self.items))(items[ok], wikis[ok])
         known = self.profile_wikis[self.pair_profile[pair], wiki]
         np.add.at(out, (self.pair_group[pair[known]], wiki[known]), 1)
         return out
@@ -237,33 +250,49 @@ def _profiles(
     return profile, members
 
 
-def _pairs_of_rows(index: CellIndex, items: np.ndarray, wikis: np.ndarray):
+class _Spread:
     """Each (item, wiki) row once for every pair of its item: (pair, wiki) arrays.
 
     Most items are in one group: every row takes its item's first pair, and only the rows of
-    items with several pairs are repeated for the others.
+    items with several pairs are repeated for the others. Made once per index (*pair_item*:
+    the item of each pair), applied to the article rows a block at a time.
     """
-    n_items = len(index.items)
-    per_item = np.bincount(index.pair_item, minlength=n_items)
-    first = np.full(n_items + 1, -1, dtype=np.int32)  # pairs are sorted by (group, item) …
-    by_item = np.argsort(index.pair_item, kind="stable").astype(np.int32)  # … list them by item
-    starts = np.zeros(n_items + 1, dtype=np.int64)
-    np.cumsum(per_item, out=starts[1:])
-    has = per_item > 0
-    first[:-1][has] = by_item[starts[:-1][has]]
-    pair = first[items]
-    keep = pair >= 0
-    if per_item.max(initial=0) > 1:
-        more = np.flatnonzero(per_item[items] > 1)
-        repeat = per_item[items[more]] - 1
-        rows = np.repeat(more, repeat)
-        offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        pair = np.concatenate([pair, by_item[starts[items[rows]] + offset]])
-        wikis = np.concatenate([wikis, wikis[rows]])
-        keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
-    if not keep.all():
-        pair, wikis = pair[keep], wikis[keep]
-    return pair, wikis
+
+    def __init__(self, pair_item: np.ndarray, n_items: int) -> None:
+        self.per_item = np.bincount(pair_item, minlength=n_items)
+        self.first = np.full(n_items + 1, -1, dtype=np.int32)  # pairs sorted by (group, item)…
+        self.by_item = np.argsort(pair_item, kind="stable").astype(np.int32)  # … by item here
+        self.starts = np.zeros(n_items + 1, dtype=np.int64)
+        np.cumsum(self.per_item, out=self.starts[1:])
+        has = self.per_item > 0
+        self.first[:-1][has] = self.by_item[self.starts[:-1][has]]
+        self.multi = self.per_item > 1
+        self.any_multi = bool(self.multi.any())
+
+    def __call__(self, items: np.ndarray, wikis: np.ndarray):
+        pair = self.first[items]
+        keep = pair >= 0
+        if self.any_multi:
+            more = np.flatnonzero(self.multi[items])
+            repeat = self.per_item[items[more]] - 1
+            rows = np.repeat(more, repeat)
+            offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+            pair = np.concatenate([pair, self.by_item[self.starts[items[rows]] + offset]])
+            wikis = np.concatenate([wikis, wikis[rows]])
+            keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
+        if not keep.all():
+            pair, wikis = pair[keep], wikis[keep]
+        return pair, wikis
+
+
+def _known_rows(u: Universe, spread: _Spread, pair_profile: np.ndarray, flat: np.ndarray):
+    """The article rows of *u* as (pair, wiki) blocks, only where the cell is known (*flat*:
+    the profiles' observed wikis, raveled): the rows of a run are never all held at once."""
+    n_wikis = len(u.wikis)
+    for at in range(0, len(u.a_item), BLOCK):
+        pair, wiki = spread(u.a_item[at : at + BLOCK], u.a_wiki[at : at + BLOCK])
+        known = flat[pair_profile[pair].astype(np.int64) * n_wikis + wiki]
+        yield (pair, wiki) if known.all() else (pair[known], wiki[known])
 
 
 def index_cells(
@@ -318,32 +347,25 @@ def index_cells(
         articles=np.zeros((len(groups), n_wikis), dtype=np.int64),
     )
 
-    # Article rows → (pair, wiki), only where the cell is known.
-    row_pair, row_wiki = _pairs_of_rows(index, u.a_item, u.a_wiki)
-    flat = profile_wikis.ravel()
-    known = np.empty(len(row_pair), dtype=bool)
-    for at in range(0, len(row_pair), BLOCK):  # in blocks: no row-sized index temporaries
-        block = slice(at, at + BLOCK)
-        known[block] = flat[
-            pair_profile[row_pair[block]].astype(np.int64) * n_wikis + row_wiki[block]
-        ]
-    if not known.all():
-        row_pair, row_wiki = row_pair[known], row_wiki[known]
-    del known
-    index.sitelinks = np.bincount(row_pair, minlength=len(pair_group)).astype(np.int64)
+    # Article rows → (pair, wiki), only where the cell is known; counted a block at a time.
+    spread, flat = _Spread(pair_item, n_items), profile_wikis.ravel()
+    rows = lambda: _known_rows(u, spread, pair_profile, flat)  # noqa: E731
+    sitelinks = np.zeros(len(pair_group), dtype=np.int64)
     cells = np.zeros(len(groups) * n_wikis, dtype=np.int64)
-    for at in range(0, len(row_pair), BLOCK):
-        block = slice(at, at + BLOCK)
-        cells += np.bincount(pair_group[row_pair[block]] * n_wikis + row_wiki[block],
-                             minlength=len(cells))
+    for pair, wiki in rows():
+        sitelinks += np.bincount(pair, minlength=len(pair_group))
+        cells += np.bincount(pair_group[pair] * n_wikis + wiki, minlength=len(cells))
+    index.sitelinks = sitelinks
     index.articles = cells.reshape(len(groups), n_wikis)
     if ranked:
-        _rank(index, row_pair, row_wiki, keys)
+        _rank(index, rows, keys)
+    release()  # the blocks' temporaries
     return index
 
 
-def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray, keys) -> None:
-    """Put *index*'s pairs in rank order and sort its article rows by (wiki, position)."""
+def _rank(index: CellIndex, rows, keys) -> None:
+    """Put *index*'s pairs in rank order and sort its article rows (*rows()*: their (pair,
+    wiki) blocks, pairs numbered as before the ordering) by (wiki, position)."""
     n_pairs, n_wikis, n_groups = len(index.pair_group), len(index.wikis), len(index.groups)
     order, scratch = ranking.pair_order(index.pair_group, index.pair_item, index.sitelinks, keys)
     position = np.empty(n_pairs, dtype=np.int64)
@@ -351,10 +373,14 @@ def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray, keys) ->
     stride = max(n_pairs, 1)
     # (wiki, position) keys, in 32 bits when they fit: half the memory and a faster sort.
     kind = np.int32 if n_wikis * stride < 2**31 else np.int64
-    keys = row_wiki.astype(kind)
-    keys *= stride
-    for at in range(0, len(keys), BLOCK):
-        keys[at : at + BLOCK] += position[row_pair[at : at + BLOCK]].astype(kind)
+    keys = np.empty(int(index.sitelinks.sum()), dtype=kind)  # one key per known row
+    filled = 0
+    for pair, wiki in rows():
+        part = wiki.astype(kind)
+        part *= stride
+        part += position[pair].astype(kind)
+        keys[filled : filled + len(part)] = part
+        filled += len(part)
     keys.sort()
     for name in ("pair_group", "pair_item", "pair_profile", "sitelinks"):
         setattr(index, name, getattr(index, name)[order])
@@ -369,4 +395,4 @@ def _rank(index: CellIndex, row_pair: np.ndarray, row_wiki: np.ndarray, keys) ->
     bounds = (np.arange(n_wikis)[:, None] * stride + index.group_start[None, :]).ravel()
     index.article_bounds = np.searchsorted(keys, bounds.astype(kind)).reshape(n_wikis, n_groups + 1)
     keys %= stride
-    index.article_pos = keys.astype(np.int32) if stride < 2**31 else keys
+    index.article_pos = keys.astype(np.int32, copy=False) if stride < 2**31 else keys

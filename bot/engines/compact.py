@@ -23,6 +23,7 @@ from bot.engines.base import (
 from bot.engines.cells import CellIndex, Universe, index_cells, universe
 from bot.engines.ranking import rank_keys
 from bot.facts import Facts, qid_numbers, qids_of_numbers
+from bot.memory import release
 
 
 class CompactEngine:
@@ -45,7 +46,11 @@ class CompactEngine:
         gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)
         quality = quality_table(index, u, facts, plan.quality_scale, plan.wikis)
         del index
+        release()  # each index's temporaries, before the next is built
         by_set = index_cells(u, members, observed, by="itemset", ranked=False)
+        coverage_itemsets = by_set.coverage(plan.wikis)
+        del by_set
+        release()
         targets = target_members(members, plan.targets)
         if len(targets):
             by_target = index_cells(u, targets, observed, by="target", ranked=False)
@@ -53,9 +58,11 @@ class CompactEngine:
         else:
             by_target = _empty_coverage("target")
         sources = best_sources(u, facts.pagesizes, gaps["qid"], plan.preference)
+        del u
+        release()
         return Tables(
             coverage=_goals_as_int(coverage),
-            coverage_itemsets=by_set.coverage(plan.wikis),
+            coverage_itemsets=coverage_itemsets,
             coverage_targets=by_target,
             quality=_goals_as_int(quality),
             gaps=_goals_as_int(gaps),
@@ -82,8 +89,12 @@ def every_wiki(members: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     article (what a dump or Parquet source can tell: a wiki it holds no article of the run's
     items in is one it cannot be seen to cover)."""
     articles = facts.articles
-    mine = pd.Index(np.unique(members["qnum"].to_numpy(np.int64))).get_indexer(
-        facts.article_numbers()) >= 0
+    members_index = pd.Index(np.unique(members["qnum"].to_numpy(np.int64)))
+    if "item" in articles and facts.item_numbers is not None:  # looked up once per item
+        mine = (members_index.get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
+                >= 0)[articles["item"].to_numpy()]
+    else:
+        mine = members_index.get_indexer(facts.article_numbers()) >= 0
     codes, names = _wiki_codes(articles["wiki"])
     used = np.bincount(codes[mine & (codes >= 0)], minlength=len(names)) > 0
     wikis = sorted(str(w) for w in names[used] if str(w) not in facts.closed_wikis)

@@ -28,6 +28,10 @@ one place, :mod:`bot.report.escape`. The rooms of the package:
 * :mod:`bot.report.model`, :mod:`bot.report.wikitext`, :mod:`bot.report.html` — the page model
   and its two renderers;
 * :mod:`bot.report.escape` — escaping untrusted text, once;
+* :mod:`bot.report.rowcache` — gap-row cells spelled once per report, however many pages
+  list the item;
+* :mod:`bot.report.csvfile` — the CSV files, each distinct value spelled once, byte for
+  byte as pandas writes them;
 * :mod:`bot.report.chart` — the PNG charts (matplotlib loaded on the first chart);
 * :mod:`bot.report.trend` — the files that come from the history: ``trend.png`` and
   ``changes.csv``;

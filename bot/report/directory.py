@@ -39,6 +39,7 @@ import json
 import shutil
 from pathlib import Path
 
+from bot.report.csvfile import write_csv
 from bot.report.html import HtmlRenderer
 from bot.report.pages import (
     Context,
@@ -103,16 +104,16 @@ def write_report(
     service the drill-down links open (``wdqs`` or ``qlever``).
     """
     out.mkdir(parents=True, exist_ok=True)
-    analysis.coverage.to_csv(out / "coverage.csv", index=False)
-    analysis.coverage_itemsets.to_csv(out / "coverage_itemsets.csv", index=False)
-    analysis.gaps.to_csv(out / "gaps.csv", index=False)
+    write_csv(analysis.coverage, out / "coverage.csv")
+    write_csv(analysis.coverage_itemsets, out / "coverage_itemsets.csv")
+    write_csv(analysis.gaps, out / "gaps.csv")
     for name, table in (
         ("coverage_targets.csv", analysis.coverage_targets),
         ("quality.csv", analysis.quality),
         ("sources.csv", analysis.sources),
     ):
         if table is not None:
-            table.to_csv(out / name, index=False)
+            write_csv(table, out / name)
     _json(out / "summary.json", summary_document(analysis))
     copy_itemsets(analysis, out)
 

@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 
-from bot.report import escape, model
+from bot.report import escape, model, rowcache
 from bot.report.wikitext import bar
 
 STYLE = """
@@ -163,44 +163,59 @@ class HtmlRenderer:
         )
 
     def gap_table(self, block) -> str:
-        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells."""
+        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells.
+
+        The cells an item has on every page (all but its rank and its link) are spelled once
+        per report (:mod:`bot.report.rowcache`)."""
         classes = "wikitable sortable" if block.sortable else "wikitable"
         head = "".join(
             ('<th data-sort-type="number">' if n else "<th>") + f"{escape.html(h)}</th>"
             for h, n in zip(block.headers, block.numeric, strict=True)
         )
-        html = escape.html
-        number = functools.lru_cache(maxsize=1 << 12)(lambda value: html(self.number(value, 0)))
-        none = html(block.none)
-        none_size = f'<td class="num" data-sort-value="-1">{none}</td>'
+        none = escape.html(block.none)
+        cached = rowcache.cache("html", self.number, none)
+        cx_none = f"<td>{none}</td>"
         translate = self.inline(block.translate)
         rows = []
         for rank, qid, label, links, source, size, url in zip(
             block.ranks, block.qids, block.labels, block.sitelinks, block.sources, block.sizes,
             block.links, strict=True,
         ):
-            if not (qid[:1] == "Q" and qid[1:].isdigit()):
-                raise ValueError(f"not a Wikidata item id: {qid!r}")
-            if source is None:
-                source_cell, size_cell = f"<td>{none}</td>", none_size
-            else:
-                source_cell = f'<td data-sort-value="{html(source)}">{html(source)}</td>'
-                size_cell = none_size if size is None else (
-                    f'<td class="num" data-sort-value="{size}">{number(size)}</td>')
-            cx = f"<td>{none}</td>" if url is None else (
+            key = (qid, label, links, source, size)
+            middle = cached.get(key)
+            if middle is None:
+                middle = cached[key] = self._gap_cells(qid, label, links, source, size, none)
+            first = cached.get(rank)
+            if first is None:
+                first = cached[rank] = (f'<tr><td class="num" data-sort-value="{rank}">'
+                                        f"{escape.html(self.number(rank, 0))}</td>")
+            cx = cx_none if url is None else (
                 f'<td><a class="external" href="{_link_url(url)}">{translate}</a></td>')
-            rows.append(
-                f'<tr><td class="num" data-sort-value="{rank}">{number(rank)}</td>'
-                f'<td data-sort-value="{qid[1:]}"><a class="item" '
-                f'href="https://www.wikidata.org/wiki/{qid}">{qid}</a></td>'
-                f"<td>{html(label)}</td>"
-                f'<td class="num" data-sort-value="{links}">{number(links)}</td>'
-                f"{source_cell}{size_cell}{cx}</tr>"
-            )
+            rows.append(f"{first}{middle}{cx}</tr>")
         return (
             f'<table class="{classes}"><thead><tr>{head}</tr></thead>\n<tbody>\n'
             + "\n".join(rows)
             + "\n</tbody></table>"
+        )
+
+    def _gap_cells(self, qid, label, links, source, size, none: str) -> str:
+        """The cells of a gap row from the item link to the source's size."""
+        if not (qid[:1] == "Q" and qid[1:].isdigit()):
+            raise ValueError(f"not a Wikidata item id: {qid!r}")
+        html = escape.html
+        none_size = f'<td class="num" data-sort-value="-1">{none}</td>'
+        if source is None:
+            source_cell, size_cell = f"<td>{none}</td>", none_size
+        else:
+            source_cell = f'<td data-sort-value="{html(source)}">{html(source)}</td>'
+            size_cell = none_size if size is None else (
+                f'<td class="num" data-sort-value="{size}">{html(self.number(size, 0))}</td>')
+        return (
+            f'<td data-sort-value="{qid[1:]}"><a class="item" '
+            f'href="https://www.wikidata.org/wiki/{qid}">{qid}</a></td>'
+            f"<td>{html(label)}</td>"
+            f'<td class="num" data-sort-value="{links}">{html(self.number(links, 0))}</td>'
+            f"{source_cell}{size_cell}"
         )
 
     def document(self, title: str, lang: str, blocks, nav: list[tuple[str, str]]) -> str:

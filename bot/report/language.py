@@ -35,8 +35,11 @@ GAP_FIELDS = ("rank", "qid", "label", "sitelinks", "source_wiki", "source_title"
 
 @dataclass(frozen=True)
 class GapRows:
-    """The gaps of one goal × wiki × kind as column lists (:data:`GAP_FIELDS`), cut out of
-    one sorted frame by :class:`ShownGaps`; *kind* is None for gaps of no kind."""
+    """The gaps of one goal × wiki × kind as column lists, cut out of the sorted rows of
+    :class:`ShownGaps`; *kind* is None for gaps of no kind. The columns are ``rank, qid, label,
+    sitelinks`` and what :func:`gap_table` shows of the source: ``source`` (its subdomain),
+    ``size`` (its bytes) and ``page`` (its title as Content Translation's ``page=``), None
+    where unknown or not to be linked."""
 
     kind: str | None
     columns: dict[str, list]
@@ -50,37 +53,95 @@ def _columns(gaps: pd.DataFrame) -> dict[str, list]:
     return {c: gaps[c].tolist() if c in gaps else [None] * len(gaps) for c in GAP_FIELDS}
 
 
+def _source_columns(ctx: Context, columns: dict[str, list]) -> tuple[list, list, list]:
+    """``source, size, page`` (see :class:`GapRows`) of the :data:`GAP_FIELDS` *columns*."""
+    sources, sizes, pages = [], [], []
+    for qid, source_wiki, source_title, size in zip(
+        columns["qid"], columns["source_wiki"], columns["source_title"], columns["source_bytes"],
+        strict=True,
+    ):
+        if isinstance(source_wiki, str):
+            sources.append(ctx.subdomain(source_wiki))
+            sizes.append(int(size) if present(size) else None)
+            titled = isinstance(source_title, str)
+            pages.append(links.cx_page(source_title)
+                         if titled and qid not in ctx.not_articles else None)
+        else:
+            sources.append(None)
+            sizes.append(None)
+            pages.append(None)
+    return sources, sizes, pages
+
+
+def _objects(values) -> np.ndarray:
+    """*values* as a one-dimensional object array (each element as it is)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
 class ShownGaps:
-    """The gaps the language pages show, with their labels and sources, sorted once: by wiki,
+    """The gaps the language pages show, with their labels and sources, in order: by wiki,
     goal, kind (translate, then scratch) and rank. :meth:`of_wiki` cuts one Wikipedia's rows
     into column lists per goal and kind, so that a page of 17 goals costs no pandas operation
     per goal, and only one page's rows are Python objects at a time (hundreds of pages,
-    millions of rows at full scale)."""
+    millions of rows at full scale).
 
-    def __init__(self, gaps: pd.DataFrame) -> None:
+    An item is listed on many pages, so the rows hold codes into distinct values: each QID
+    and label is one Python object, and an item's source (its subdomain, size and Content
+    Translation title, see :class:`GapRows`) is worked out once. *sources* is the sources
+    table (one row per QID; with more, each gap row is joined to its own)."""
+
+    def __init__(self, gaps: pd.DataFrame, sources: pd.DataFrame | None, ctx: Context) -> None:
+        per_row = sources is not None and not gaps.empty and not sources["qid"].is_unique
+        if per_row:
+            gaps = with_sources(gaps, sources).reset_index(drop=True)
         self.has_kind = "kind" in gaps
         order = {kind: i for i, kind in enumerate(GAP_KINDS)}
-        codes = (gaps["kind"].map(order).to_numpy("int64") if self.has_kind
+        kinds = (gaps["kind"].map(order).to_numpy("int64") if self.has_kind
                  else np.zeros(len(gaps), "int64"))
-        self.frame = gaps.assign(_kind=codes).sort_values(
-            ["wiki", "goal", "_kind", "rank"], kind="stable", ignore_index=True)
-        wikis = self.frame["wiki"].to_numpy(object)
+        wikis, names = pd.factorize(gaps["wiki"], sort=True)
+        goals = gaps["goal"].to_numpy("int64")
+        ranks = gaps["rank"].to_numpy("int64")
+        rows = np.lexsort((ranks, kinds, goals, wikis))  # stable: ties keep their order
+        wikis = wikis[rows]
         cuts = np.flatnonzero(wikis[1:] != wikis[:-1]) + 1
         starts, ends = [0, *cuts.tolist()], [*cuts.tolist(), len(wikis)]
-        self.bounds = {wikis[a]: (a, b) for a, b in zip(starts, ends, strict=True) if b > a}
+        self.bounds = {names[wikis[a]]: (a, b) for a, b in zip(starts, ends, strict=True)
+                       if b > a}
+        self.goals, self.kinds, self.ranks = goals[rows], kinds[rows], ranks[rows]
+        self.sitelinks = gaps["sitelinks"].to_numpy("int64")[rows]
+        qids, distinct = pd.factorize(gaps["qid"], use_na_sentinel=False)
+        self.qid_codes, self.qids = qids[rows], _objects(distinct)
+        labels = gaps["label"]
+        if labels.isna().any():  # factorize would merge None, NaN and NA; they show as str()
+            labels = labels.astype(object).map(str)
+        codes, distinct = pd.factorize(labels, use_na_sentinel=False)
+        self.label_codes, self.labels = codes[rows], _objects(distinct)
+        if per_row:
+            keys, self.key_codes = gaps, rows
+        else:
+            keys = with_sources(pd.DataFrame({"qid": self.qids.tolist()}), sources)
+            self.key_codes = self.qid_codes
+        source, size, page = _source_columns(ctx, _columns(keys))
+        self.sources = {"source": _objects(source), "size": _objects(size),
+                        "page": _objects(page)}
 
     def of_wiki(self, wiki: str) -> dict[int, list[GapRows]]:
         """Goal → the gaps of *wiki* shown under it, one :class:`GapRows` per kind."""
         if wiki not in self.bounds:
             return {}
         a, b = self.bounds[wiki]
-        frame = self.frame.iloc[a:b]
-        columns = _columns(frame)
-        goals = frame["goal"].to_numpy("int64")
-        kinds = frame["_kind"].to_numpy("int64")
+        keys = self.key_codes[a:b]
+        columns = {"rank": self.ranks[a:b].tolist(),
+                   "qid": self.qids[self.qid_codes[a:b]].tolist(),
+                   "label": self.labels[self.label_codes[a:b]].tolist(),
+                   "sitelinks": self.sitelinks[a:b].tolist()}
+        columns.update({c: values[keys].tolist() for c, values in self.sources.items()})
+        goals, kinds = self.goals[a:b], self.kinds[a:b]
         cuts = np.flatnonzero((goals[1:] != goals[:-1]) | (kinds[1:] != kinds[:-1])) + 1
         shown: dict[int, list[GapRows]] = {}
-        for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(frame)], strict=True):
+        for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), b - a], strict=True):
             kind = GAP_KINDS[kinds[start]] if self.has_kind else None
             part = GapRows(kind, {c: values[start:end] for c, values in columns.items()})
             shown.setdefault(int(goals[start]), []).append(part)
@@ -91,26 +152,26 @@ def gap_table(ctx: Context, gaps: pd.DataFrame | GapRows, target_subdomain: str)
     """The missing articles: rank, item, label, Wikipedias, source, its size, CX link.
 
     *gaps* has ``rank, qid, label, sitelinks`` and, from the sources table, ``source_wiki,
-    source_title, source_bytes`` (missing when the item has no article anywhere known).
+    source_title, source_bytes`` (missing when the item has no article anywhere known), or is
+    a :class:`GapRows`.
     """
     t = ctx.t
-    columns = gaps.columns if isinstance(gaps, GapRows) else _columns(gaps)
-    sources, sizes, cx = [], [], []
-    for qid, source_wiki, source_title, size in zip(
-        columns["qid"], columns["source_wiki"], columns["source_title"], columns["source_bytes"],
-        strict=True,
-    ):
-        if isinstance(source_wiki, str):
-            source = ctx.subdomain(source_wiki)
-            sources.append(source)
-            sizes.append(int(size) if present(size) else None)
-            titled = isinstance(source_title, str)
-            cx.append(links.cx_url(target_subdomain, source, source_title)
-                      if titled and qid not in ctx.not_articles else None)
-        else:
-            sources.append(None)
-            sizes.append(None)
+    if isinstance(gaps, GapRows):
+        columns = gaps.columns
+        sources, sizes, pages = columns["source"], columns["size"], columns["page"]
+    else:
+        columns = _columns(gaps)
+        sources, sizes, pages = _source_columns(ctx, columns)
+    prefixes: dict[str, str] = {}
+    cx = []
+    for source, page in zip(sources, pages, strict=True):
+        if page is None:
             cx.append(None)
+            continue
+        prefix = prefixes.get(source)
+        if prefix is None:
+            prefix = prefixes[source] = links.cx_prefix(target_subdomain, source)
+        cx.append(prefix + page)
     return GapTable(
         headers=tuple(
             t.plain(k)
@@ -119,10 +180,10 @@ def gap_table(ctx: Context, gaps: pd.DataFrame | GapRows, target_subdomain: str)
                 "col.source_size", "col.translate",
             )
         ),
-        ranks=tuple(int(r) for r in columns["rank"]),
+        ranks=tuple(map(int, columns["rank"])),
         qids=tuple(columns["qid"]),
-        labels=tuple(str(label) for label in columns["label"]),
-        sitelinks=tuple(int(n) for n in columns["sitelinks"]),
+        labels=tuple(map(str, columns["label"])),
+        sitelinks=tuple(map(int, columns["sitelinks"])),
         sources=tuple(sources),
         sizes=tuple(sizes),
         links=tuple(cx),

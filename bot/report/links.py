@@ -27,11 +27,12 @@ def cx_url(target: str, source: str, title: str) -> str:
     """Content Translation on the *target* Wikipedia, translating *title* from *source*
     (:func:`bot.languages.content_translation_url`; *target* and *source* are subdomains,
     *title* the article's title in the source wiki)."""
-    return _cx_prefix(target, source) + _page(title)
+    return cx_prefix(target, source) + cx_page(title)
 
 
 @lru_cache(maxsize=1 << 12)
-def _cx_prefix(target: str, source: str) -> str:
+def cx_prefix(target: str, source: str) -> str:
+    """The part of :func:`cx_url` before the title: it ends with ``&page=``."""
     return languages.content_translation_url(_subdomain(target), _subdomain(source))
 
 
@@ -39,7 +40,8 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 @lru_cache(maxsize=1 << 15)
-def _page(title: str) -> str:
+def cx_page(title: str) -> str:
+    """The part of :func:`cx_url` after ``&page=``: *title*, encoded."""
     # An item's source title is the same for every target wiki: encode it once. A title of
     # unreserved characters only is its own encoding (url_component would return it as is).
     underscored = title.replace(" ", "_")

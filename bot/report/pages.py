@@ -139,9 +139,8 @@ def build_models(ctx: Context) -> Iterator[tuple[PageModel, int, int, str]]:
     for g in sorted(analysis.goals):
         page, rows, gaps = goal_page(ctx, g)
         yield page, rows, gaps, f"SDG {g}: {gaps:,} gaps"
-    shown = analysis.gaps[analysis.gaps["rank"] <= ctx.page_rows]
-    shown = with_sources(shown, analysis.sources)
-    shown = ShownGaps(shown)
+    shown = ShownGaps(analysis.gaps[analysis.gaps["rank"] <= ctx.page_rows], analysis.sources,
+                      ctx)
     for wiki in analysis.wikis:
         page, rows, gaps = language_page(ctx, wiki, shown)
         yield page, rows, gaps, f"{page.subpage}: {gaps:,} gaps"

@@ -5,12 +5,11 @@ it owns (tables, headings, links whose targets it builds itself). Gap rows alway
 ``[[:d:Q…|Q…]]`` to the Wikidata item: the writer counts those to tell what changed on a page.
 """
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from bot.report import escape, model
+from bot.report import escape, model, rowcache
 
 
 def item_link(qid: str) -> str:
@@ -134,44 +133,58 @@ class WikitextRenderer:
         return "\n".join(lines)
 
     def gap_table(self, block) -> str:
-        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells."""
+        """A :class:`bot.report.model.GapTable`, as :meth:`table` would render its cells.
+
+        The cells an item has on every page (all but its rank and its link) are spelled once
+        per report (:mod:`bot.report.rowcache`)."""
         classes = "wikitable sortable" if block.sortable else "wikitable"
         lines = [f'{{| class="{classes}"']
         for name, is_number in zip(block.headers, block.numeric, strict=True):
             attrs = 'data-sort-type="number" | ' if is_number else ""
             lines.append(f"! {attrs}{escape.text(name)}")
+        urls = [url for url in block.links if url is not None]
+        if _BREAKS_LINK.search("\x01".join(urls)):
+            _check_rows(block)  # raises as the rows, in order, would
         text = escape.text
-        number = functools.lru_cache(maxsize=1 << 12)(lambda value: self.number(value, 0))
         none = text(block.none)
-        none_size = f'| data-sort-value="{text("-1")}" style="text-align:right" | {none}'
+        cached = rowcache.cache("wikitext", self.number, none)
+        cx_none = f"| {none}"
         translate = self.inline(block.translate)
         for rank, qid, label, links, source, size, url in zip(
             block.ranks, block.qids, block.labels, block.sitelinks, block.sources, block.sizes,
             block.links, strict=True,
         ):
-            if source is None:
-                source_cell, size_cell = f"| {none}", none_size
-            else:
-                source_cell = f'| data-sort-value="{text(source)}" | {text(source)}'
-                size_cell = none_size if size is None else (
-                    f'| data-sort-value="{size}" style="text-align:right" | {number(size)}')
-            if url is None:
-                cx = f"| {none}"
-            else:
-                _check_url(url)
-                cx = f"| [{url} {translate}]"
-            lines += (
-                "|-",
-                f'| data-sort-value="{rank}" style="text-align:right" | {number(rank)}',
-                f'| data-sort-value="{qid[1:]}" | {item_link(qid)}',
-                f"| {text(label)}",
-                f'| data-sort-value="{links}" style="text-align:right" | {number(links)}',
-                source_cell,
-                size_cell,
-                cx,
-            )
+            first = cached.get(rank)
+            if first is None:
+                first = cached[rank] = (
+                    f'|-\n| data-sort-value="{rank}" style="text-align:right" | '
+                    f"{self.number(rank, 0)}")
+            key = (qid, label, links, source, size)
+            middle = cached.get(key)
+            if middle is None:
+                middle = cached[key] = self._gap_cells(qid, label, links, source, size, none)
+            cx = cx_none if url is None else f"| [{url} {translate}]"
+            lines.append(f"{first}\n{middle}\n{cx}")
         lines.append("|}")
         return "\n".join(lines)
+
+    def _gap_cells(self, qid, label, links, source, size, none: str) -> str:
+        """The cells of a gap row from the item link to the source's size."""
+        text = escape.text
+        none_size = f'| data-sort-value="{text("-1")}" style="text-align:right" | {none}'
+        if source is None:
+            source_cell, size_cell = f"| {none}", none_size
+        else:
+            source_cell = f'| data-sort-value="{text(source)}" | {text(source)}'
+            size_cell = none_size if size is None else (
+                f'| data-sort-value="{size}" style="text-align:right" | {self.number(size, 0)}')
+        return "\n".join((
+            f'| data-sort-value="{qid[1:]}" | {item_link(qid)}',
+            f"| {text(label)}",
+            f'| data-sort-value="{links}" style="text-align:right" | {self.number(links, 0)}',
+            source_cell,
+            size_cell,
+        ))
 
     def page(self, blocks) -> str:
         """The page body, in Unicode NFC: MediaWiki normalises saved text to NFC, so anything
@@ -194,6 +207,14 @@ def bar(pct: float) -> str:
 
 
 _BREAKS_LINK = re.compile(r"[ \[\]<>\"'{}|\n\t]")
+
+
+def _check_rows(block) -> None:
+    """Check a gap table's links and items row by row, as rendering them would."""
+    for qid, url in zip(block.qids, block.links, strict=True):
+        if url is not None:
+            _check_url(url)
+        item_link(qid)
 
 
 def _check_url(url: str) -> None:

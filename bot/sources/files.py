@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 from bot.errors import ConfigError, DumpError, InvalidQidError
 from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
 from bot.ids import GOALS, QID_PATTERN, REDIRECT_BADGES, goal_of_text
+from bot.memory import release
 from bot.sources.dump import (
     DumpStats,
     is_wikipedia,
@@ -334,6 +335,7 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
         all_sitelinks=pd.DataFrame({"qnum": qid_numbers(list(counted)), "sitelinks": np.array(
             list(counted.values()), dtype=np.int64)}),
     )
+    release()  # the reader's temporaries: not kept under the engine's
     return facts, lookups
 
 
