@@ -32,6 +32,7 @@ import pandas as pd
 from bot.report import escape
 from bot.report.equity import equity_blocks
 from bot.report.html import HtmlRenderer
+from bot.report.links import item_qid
 from bot.report.model import (
     Bullets,
     Cell,
@@ -81,8 +82,7 @@ def collection_wikitext(campaign, items: list[tuple[str, str]]) -> str:
         attributes.append(f'end-date="{campaign.end.isoformat()}"')
     lines = [f"<page-collection {' '.join(attributes)}></page-collection>"]
     for qid, label in items:
-        if not (qid[:1] == "Q" and qid[1:].isdigit()):
-            raise ValueError(f"not a Wikidata item id: {qid!r}")
+        item_qid(qid)
         shown = escape.text(label)
         lines.append(f"* [[d:{qid}]] – {shown}" if shown else f"* [[d:{qid}]]")
     return unicodedata.normalize("NFC", "\n".join(lines))

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from bot.report import escape, model, rowcache
+from bot.report.links import wikidata_url
 from bot.report.wikitext import bar
 
 STYLE = """
@@ -103,9 +104,7 @@ class HtmlRenderer:
             case model.Number(value=value, digits=digits):
                 return escape.html(self.number(value, digits))
             case model.ItemLink(qid=qid):
-                if not (qid[:1] == "Q" and qid[1:].isdigit()):
-                    raise ValueError(f"not a Wikidata item id: {qid!r}")
-                return f'<a class="item" href="https://www.wikidata.org/wiki/{qid}">{qid}</a>'
+                return f'<a class="item" href="{wikidata_url(qid)}">{qid}</a>'
             case model.PageLink(page=page, text=text):
                 return f'<a href="{self.href(self.files[page])}">{self.inline(text)}</a>'
             case model.ExtLink(url=url, text=text):
@@ -200,8 +199,6 @@ class HtmlRenderer:
 
     def _gap_cells(self, qid, label, links, source, size, none: str) -> str:
         """The cells of a gap row from the item link to the source's size."""
-        if not (qid[:1] == "Q" and qid[1:].isdigit()):
-            raise ValueError(f"not a Wikidata item id: {qid!r}")
         html = escape.html
         none_size = f'<td class="num" data-sort-value="-1">{none}</td>'
         if source is None:
@@ -212,7 +209,7 @@ class HtmlRenderer:
                 f'<td class="num" data-sort-value="{size}">{html(self.number(size, 0))}</td>')
         return (
             f'<td data-sort-value="{qid[1:]}"><a class="item" '
-            f'href="https://www.wikidata.org/wiki/{qid}">{qid}</a></td>'
+            f'href="{wikidata_url(qid)}">{qid}</a></td>'
             f"<td>{html(label)}</td>"
             f'<td class="num" data-sort-value="{links}">{html(self.number(links, 0))}</td>'
             f"{source_cell}{size_cell}"

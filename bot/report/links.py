@@ -50,10 +50,16 @@ def cx_page(title: str) -> str:
     return url_component(underscored)
 
 
-def wikidata_url(qid: str) -> str:
+def item_qid(qid: str) -> str:
+    """*qid*, checked to be a Wikidata item id (:func:`bot.ids.is_qid`; ValueError if not):
+    it goes into links and link targets as it is, never escaped."""
     if not is_qid(qid):
         raise ValueError(f"not a Wikidata item id: {qid!r}")
-    return f"https://www.wikidata.org/wiki/{qid}"
+    return qid
+
+
+def wikidata_url(qid: str) -> str:
+    return f"https://www.wikidata.org/wiki/{item_qid(qid)}"
 
 
 def article_url(subdomain: str, title: str) -> str:

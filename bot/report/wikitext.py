@@ -10,12 +10,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from bot.report import escape, model, rowcache
+from bot.report.links import item_qid
 
 
 def item_link(qid: str) -> str:
     """A link to a Wikidata item; *qid* is checked, never escaped, because it is the link target."""
-    if not (qid[:1] == "Q" and qid[1:].isdigit()):
-        raise ValueError(f"not a Wikidata item id: {qid!r}")
+    item_qid(qid)
     return f"[[:d:{qid}|{qid}]]"
 
 
