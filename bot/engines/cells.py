@@ -45,12 +45,16 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 @dataclass
 class Universe:
-    """A run's items, wikis and article rows as integer codes, shared by its groupings."""
+    """A run's items, wikis and article rows as integer codes, shared by its groupings.
+
+    The article rows are sorted by item, then wiki, and each is there once; only their wikis
+    are stored: an item's rows are the slice ``item_start[i]:item_start[i + 1]``, so the item
+    of a row is read off *item_start* (:meth:`items_of`), never held per row.
+    """
 
     numbers: np.ndarray  # the members' distinct item numbers, sorted (an item's code: its index)
     wikis: pd.Index  # wiki ids, sorted: the observed ones and the articles'
-    a_item: np.ndarray  # per article row: item code (rows sorted by item, then wiki; distinct)
-    a_wiki: np.ndarray  # per article row: wiki code
+    a_wiki: np.ndarray  # per article row: wiki code (16 bits when the wikis fit)
     item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
 
     def item_codes(self, numbers: np.ndarray) -> np.ndarray:
@@ -60,12 +64,42 @@ class Universe:
             return np.full(len(numbers), -1, dtype=np.int64)
         return pd.Index(self.numbers).get_indexer(numbers).astype(np.int64)
 
-    def rows_of(self, items: np.ndarray) -> np.ndarray:
-        """The article rows of the item codes *items*."""
+    def items_of(self, start: int, stop: int) -> np.ndarray:
+        """The item code of each article row in ``[start, stop)`` (int32)."""
+        first = int(np.searchsorted(self.item_start, start, side="right")) - 1
+        last = int(np.searchsorted(self.item_start, stop, side="left"))
+        first, last = max(first, 0), max(last, first)
+        bounds = np.clip(self.item_start[first : last + 1], start, stop)
+        return np.repeat(np.arange(first, first + len(bounds) - 1, dtype=np.int32),
+                         np.diff(bounds))
+
+    def rows_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The article rows of the item codes *items*, and the item code of each row."""
         starts, ends = self.item_start[items], self.item_start[items + 1]
         counts = ends - starts
         offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(starts, counts) + offset
+        return np.repeat(starts, counts) + offset, np.repeat(items, counts)
+
+    def find(self, items: np.ndarray, wikis: np.ndarray) -> np.ndarray:
+        """The article row of each (item code, wiki code), -1 where the item has no article
+        there: a binary search in every item's slice at once (its wikis are sorted)."""
+        items, wikis = np.asarray(items, np.int64), np.asarray(wikis, np.int64)
+        out = np.full(len(items), -1, dtype=np.int64)
+        asked = np.flatnonzero((items >= 0) & (wikis >= 0))
+        lo, end = self.item_start[items[asked]], self.item_start[items[asked] + 1]
+        hi, wiki = end.copy(), wikis[asked]
+        while True:
+            open_ = np.flatnonzero(lo < hi)
+            if not len(open_):
+                break
+            mid = (lo[open_] + hi[open_]) // 2
+            below = self.a_wiki[mid] < wiki[open_]
+            lo[open_[below]] = mid[below] + 1
+            hi[open_[~below]] = mid[~below]
+        there = lo < end
+        there[there] = self.a_wiki[lo[there]] == wiki[there]
+        out[asked[there]] = lo[there]
+        return out
 
 
 def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
@@ -101,24 +135,15 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         if not distinct.all():  # the same article twice: it counts once
             keys = keys[distinct]
         del distinct
-    a_item = np.empty(len(keys), dtype=np.int32)
-    a_wiki = np.empty(len(keys), dtype=np.int32)
+    a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
+    per_item = np.zeros(len(numbers), dtype=np.int64)
     for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
-        a_item[at : at + BLOCK] = keys[at : at + BLOCK] // n_wikis
         a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
+        per_item += np.bincount(keys[at : at + BLOCK] // n_wikis, minlength=len(numbers))
     del keys
     item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
-    np.cumsum(_bincount(a_item, len(numbers)), out=item_start[1:])
-    return Universe(numbers, wikis, a_item, a_wiki, item_start)
-
-
-def _bincount(values: np.ndarray, length: int) -> np.ndarray:
-    """``np.bincount(values, minlength=length)`` in blocks (it would copy 32-bit *values* to
-    64 bits whole)."""
-    counts = np.zeros(length, dtype=np.int64)
-    for at in range(0, len(values), BLOCK):
-        counts += np.bincount(values[at : at + BLOCK], minlength=length)
-    return counts
+    np.cumsum(per_item, out=item_start[1:])
+    return Universe(numbers, wikis, a_wiki, item_start)
 
 
 @dataclass
@@ -289,8 +314,8 @@ def _known_rows(u: Universe, spread: _Spread, pair_profile: np.ndarray, flat: np
     """The article rows of *u* as (pair, wiki) blocks, only where the cell is known (*flat*:
     the profiles' observed wikis, raveled): the rows of a run are never all held at once."""
     n_wikis = len(u.wikis)
-    for at in range(0, len(u.a_item), BLOCK):
-        pair, wiki = spread(u.a_item[at : at + BLOCK], u.a_wiki[at : at + BLOCK])
+    for at in range(0, len(u.a_wiki), BLOCK):
+        pair, wiki = spread(u.items_of(at, at + BLOCK), u.a_wiki[at : at + BLOCK])
         known = flat[pair_profile[pair].astype(np.int64) * n_wikis + wiki]
         yield (pair, wiki) if known.all() else (pair[known], wiki[known])
 
@@ -313,7 +338,11 @@ def index_cells(
     gaps; without them they rank by sitelinks and a scratch gap by QID alone.
     """
     item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
-    set_code, sets = _codes(members["itemset"].astype(str))
+    itemsets = members["itemset"]
+    if not isinstance(itemsets.dtype, pd.CategoricalDtype):
+        itemsets = itemsets.astype(str)
+    set_code, sets = _codes(itemsets)  # a categorical column's codes: no copy of the names
+    sets = pd.Index(sets.astype(str))
     group_code, groups = pd.factorize(members[by], sort=True)
     group_code, groups = np.asarray(group_code), pd.Index(groups)
     keep = (item_code >= 0) & (set_code >= 0) & (group_code >= 0)
@@ -337,6 +366,7 @@ def index_cells(
     del pair_keys
     pair_profile, profile_sets = _profiles(pair_of_row, set_code, len(pair_group), n_sets)
     pair_profile = pair_profile.astype(np.int32)
+    del pair_of_row, item_code, set_code, group_code, keep  # row-sized: not needed any more
     profile_wikis = np.zeros((len(profile_sets), n_wikis), dtype=bool)
     for p, s in enumerate(profile_sets):
         profile_wikis[p] = set_wikis[s].any(axis=0)

@@ -142,13 +142,7 @@ def quality_table(
         sizes = sizes.drop_duplicates(["qnum", "wiki"])
         s_item = u.item_codes(sizes["qnum"].to_numpy(np.int64))
         s_wiki = index.wikis.get_indexer(sizes["wiki"].astype(str).to_numpy())
-        # Only sizes of existing articles count (a size never makes an article).
-        n = len(u.wikis)
-        rows = u.a_item.astype(np.int64) * n + u.a_wiki  # sorted: by item, then wiki
-        keys = s_item * n + s_wiki
-        at = np.minimum(np.searchsorted(rows, keys), max(len(rows) - 1, 0))
-        exists = (s_item >= 0) & (s_wiki >= 0) & (len(rows) > 0)
-        exists &= rows[at] == keys if len(rows) else exists
+        exists = u.find(s_item, s_wiki) >= 0  # a size never makes an article
         size = sizes["pagesize_bytes"].to_numpy(np.int64)
         cls = np.where(size < scale.stub_below, 0, np.where(size >= scale.long_from, 2, 1))
         for c in range(3):
@@ -212,12 +206,12 @@ def best_sources(u: Universe, pagesizes: pd.DataFrame, qids: pd.Series, preferen
     size, the least (preference, wiki id).
     """
     wanted = u.item_codes(np.unique(qid_numbers(pd.Series(pd.unique(qids), dtype=object))))
-    rows = u.rows_of(np.sort(wanted[wanted >= 0]))
+    rows, item = u.rows_of(np.sort(wanted[wanted >= 0]))
     if not len(rows):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS}).astype(
             {"source_bytes": "Int64"}
         )
-    item, wiki = u.a_item[rows].astype(np.int64), u.a_wiki[rows].astype(np.int64)
+    item, wiki = item.astype(np.int64), u.a_wiki[rows].astype(np.int64)
     size = _sizes_of(u, pagesizes, item, wiki)
     rank = {w: i for i, w in enumerate(preference)}
     pref = np.array([rank.get(w, len(rank)) for w in u.wikis], dtype=np.int64)
