@@ -1,0 +1,61 @@
+"""The universe of the cell index keeps only the wikis of its article rows: the item of a row
+(:meth:`~bot.engines.cells.Universe.items_of`) and the row of an (item, wiki)
+(:meth:`~bot.engines.cells.Universe.find`) are derived. Checked here against a plain listing of
+the rows, made independently with Python sets and sorting.
+
+The numbers are SYNTHETIC (seeded random structure, not Wikidata items): only their order
+matters here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bot.engines.cells import universe
+from bot.facts import Facts, articles_frame
+
+WIKIS = ["arwiki", "dewiki", "enwiki", "frwiki", "swwiki", "zuwiki"]
+
+
+def _case(seed: int):
+    rng = np.random.default_rng(seed)
+    members = sorted(set(rng.integers(1, 400, size=60).tolist()))
+    others = [400 + i for i in range(5)]  # articles of items that are not members
+    rows = [(int(q), str(w)) for q in rng.choice(members + others, size=300)
+            for w in rng.choice(WIKIS, size=1)]
+    rows += rows[:20]  # the same article twice counts once
+    facts = Facts(members=pd.DataFrame(), observed=None,
+                  articles=articles_frame(np.array([q for q, _ in rows]), [w for _, w in rows]))
+    u = universe(np.array(members + members[:3]), ["zuwiki"], facts)
+    code = {q: i for i, q in enumerate(members)}
+    listed = sorted({(code[q], WIKIS.index(w)) for q, w in rows if q in code})
+    return u, members, listed
+
+
+def test_rows_are_the_members_articles_once_by_item_then_wiki():
+    u, members, listed = _case(1)
+    assert list(u.numbers) == members and list(u.wikis) == WIKIS
+    assert u.a_wiki.tolist() == [w for _, w in listed]
+    assert u.items_of(0, len(listed)).tolist() == [i for i, _ in listed]
+
+
+def test_the_item_of_any_window_of_rows():
+    u, _, listed = _case(2)
+    items = [i for i, _ in listed]
+    for start in range(0, len(listed) + 1, 7):
+        for stop in (start, start + 1, start + 13, len(listed), len(listed) + 50):
+            assert u.items_of(start, stop).tolist() == items[start:stop], (start, stop)
+
+
+def test_find_gives_the_row_of_an_article_and_minus_one_elsewhere():
+    u, members, listed = _case(3)
+    where = {cell: row for row, cell in enumerate(listed)}
+    items = np.repeat(np.arange(-1, len(members) + 0), len(WIKIS) + 1)
+    wikis = np.tile(np.arange(-1, len(WIKIS)), len(members) + 1)
+    expected = [where.get((i, w), -1) if i >= 0 and w >= 0 else -1
+                for i, w in zip(items.tolist(), wikis.tolist(), strict=True)]
+    assert u.find(items, wikis).tolist() == expected
+    rows, item = u.rows_of(np.array([0, 2]))
+    assert [listed[r][0] for r in rows] == item.tolist()
+    assert sorted(rows.tolist()) == [r for r, (i, _) in enumerate(listed) if i in (0, 2)]
