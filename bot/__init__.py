@@ -33,6 +33,7 @@ A run:
 * :mod:`bot.engines` — every table of a run from its facts (compact numpy, or Spark);
 * :mod:`bot.names` — the one chain that names an item on a page;
 * :mod:`bot.memory` — freed memory handed back to the system between a run's stages;
+* :mod:`bot.parallel` — the large passes of a run in blocks on two threads, results in order;
 * :mod:`bot.analysis` — :class:`~bot.analysis.Analysis`, everything a report is rendered from;
 * :mod:`bot.report` — the report directory: CSV, JSON, wikitext, HTML, charts;
 * :mod:`bot.history` — every run recorded in SQLite, and what changed since the last one;

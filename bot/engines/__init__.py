@@ -3,9 +3,9 @@
 :mod:`bot.engines.base` states the interface and the rules (:class:`Plan`, :class:`Tables`,
 :class:`Engine`); two engines follow them value for value:
 
-* :mod:`bot.engines.compact` — compact cell indexes in numpy (:mod:`bot.engines.cells`; the
-  order of the gaps and the first *k* of each kind in :mod:`bot.engines.ranking`), in this
-  process: the default (``--engine compact``);
+* :mod:`bot.engines.compact` — compact cell indexes in numpy (:mod:`bot.engines.cells`, built
+  on a run's :mod:`bot.engines.universe`; the order of the gaps and the first *k* of each kind
+  in :mod:`bot.engines.ranking`), in this process: the default (``--engine compact``);
 * :mod:`bot.engines.spark` — Apache Spark, local mode or a cluster (``--engine spark
   [--master URL]``), reading dumps and Parquet itself (:mod:`bot.engines.spark_io`; see
   ``docs/spark.md``).

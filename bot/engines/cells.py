@@ -3,9 +3,8 @@
 Listing every known (group, item, wiki) cell would take, for 2 million items in 340
 Wikipedias, 680 million rows. The rules need far less:
 
-* :class:`Universe` codes a run's facts once: items are the members' distinct QID numbers
-  (:mod:`bot.facts`), wikis the sorted wiki ids, and the article rows — the members' articles,
-  each (item, wiki) once — are sorted by item, so that an item's articles are one slice;
+* the :class:`~bot.engines.universe.Universe` (:mod:`bot.engines.universe`) codes a run's
+  facts once: items, wikis, and the article rows sorted by item, an item's articles one slice;
 * a grouping (goal, item set, target) pairs each item with each group it belongs to; a pair's
   *profile* is the set of item sets it belongs to within the group, hence the Wikipedias in
   which its cells are known. Items per (group, wiki) = Σ over profiles (pairs with that
@@ -30,120 +29,9 @@ import pandas as pd
 
 from bot.engines import ranking
 from bot.engines.base import COVERAGE_COLUMNS, coverage_pct
+from bot.engines.universe import BLOCK, Universe, column_codes, distinct_sorted
 from bot.memory import release
-
-BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
-
-
-def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1: missing) and distinct values; a categorical column costs nothing."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes), pd.Index(uniques)
-
-
-@dataclass
-class Universe:
-    """A run's items, wikis and article rows as integer codes, shared by its groupings.
-
-    The article rows are sorted by item, then wiki, and each is there once; only their wikis
-    are stored: an item's rows are the slice ``item_start[i]:item_start[i + 1]``, so the item
-    of a row is read off *item_start* (:meth:`items_of`), never held per row.
-    """
-
-    numbers: np.ndarray  # the members' distinct item numbers, sorted (an item's code: its index)
-    wikis: pd.Index  # wiki ids, sorted: the observed ones and the articles'
-    a_wiki: np.ndarray  # per article row: wiki code (16 bits when the wikis fit)
-    item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
-
-    def item_codes(self, numbers: np.ndarray) -> np.ndarray:
-        """Codes of item *numbers* (-1 for one that is not a member)."""
-        numbers = np.asarray(numbers, dtype=np.int64)
-        if not len(self.numbers):
-            return np.full(len(numbers), -1, dtype=np.int64)
-        return pd.Index(self.numbers).get_indexer(numbers).astype(np.int64)
-
-    def items_of(self, start: int, stop: int) -> np.ndarray:
-        """The item code of each article row in ``[start, stop)`` (int32)."""
-        first = int(np.searchsorted(self.item_start, start, side="right")) - 1
-        last = int(np.searchsorted(self.item_start, stop, side="left"))
-        first, last = max(first, 0), max(last, first)
-        bounds = np.clip(self.item_start[first : last + 1], start, stop)
-        return np.repeat(np.arange(first, first + len(bounds) - 1, dtype=np.int32),
-                         np.diff(bounds))
-
-    def rows_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The article rows of the item codes *items*, and the item code of each row."""
-        starts, ends = self.item_start[items], self.item_start[items + 1]
-        counts = ends - starts
-        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(starts, counts) + offset, np.repeat(items, counts)
-
-    def find(self, items: np.ndarray, wikis: np.ndarray) -> np.ndarray:
-        """The article row of each (item code, wiki code), -1 where the item has no article
-        there: a binary search in every item's slice at once (its wikis are sorted)."""
-        items, wikis = np.asarray(items, np.int64), np.asarray(wikis, np.int64)
-        out = np.full(len(items), -1, dtype=np.int64)
-        asked = np.flatnonzero((items >= 0) & (wikis >= 0))
-        lo, end = self.item_start[items[asked]], self.item_start[items[asked] + 1]
-        hi, wiki = end.copy(), wikis[asked]
-        while True:
-            open_ = np.flatnonzero(lo < hi)
-            if not len(open_):
-                break
-            mid = (lo[open_] + hi[open_]) // 2
-            below = self.a_wiki[mid] < wiki[open_]
-            lo[open_[below]] = mid[below] + 1
-            hi[open_[~below]] = mid[~below]
-        there = lo < end
-        there[there] = self.a_wiki[lo[there]] == wiki[there]
-        out[asked[there]] = lo[there]
-        return out
-
-
-def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
-    """The :class:`Universe` of members (their item numbers) and the articles of *facts*
-    (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``)."""
-    numbers = _unique(np.asarray(member_numbers, dtype=np.int64))
-    articles = facts.articles
-    wiki_code, wiki_names = _codes(articles["wiki"])
-    wikis = pd.Index(sorted(set(map(str, wiki_names)) | set(map(str, observed_wikis))))
-    remap = wikis.get_indexer(wiki_names.astype(str)).astype(np.int64)
-    n_wikis = max(len(wikis), 1)
-    if "item" in articles and facts.item_numbers is not None:
-        # Codes into the reader's numbers: turned into codes into ours by one small look-up.
-        into = pd.Index(numbers).get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
-        lookup = lambda block: into[articles["item"].to_numpy()[block]]  # noqa: E731
-    else:
-        index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
-        lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
-    keys = np.empty(len(articles), dtype=np.int64)
-    filled = 0
-    for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
-        block = slice(at, at + 4 * BLOCK)
-        item = lookup(block).astype(np.int64)
-        code = wiki_code[block]
-        keep = (item >= 0) & (code >= 0)
-        kept = item[keep] * n_wikis + remap[code[keep]]
-        keys[filled : filled + len(kept)] = kept
-        filled += len(kept)
-    keys = keys[:filled]
-    keys.sort()
-    if len(keys) > 1:
-        distinct = np.r_[True, keys[1:] != keys[:-1]]
-        if not distinct.all():  # the same article twice: it counts once
-            keys = keys[distinct]
-        del distinct
-    a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
-    per_item = np.zeros(len(numbers), dtype=np.int64)
-    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
-        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
-        per_item += np.bincount(keys[at : at + BLOCK] // n_wikis, minlength=len(numbers))
-    del keys
-    item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
-    np.cumsum(per_item, out=item_start[1:])
-    return Universe(numbers, wikis, a_wiki, item_start)
+from bot.parallel import ordered
 
 
 @dataclass
@@ -228,13 +116,6 @@ class CellIndex:
         return ranking.ranked_gaps(self, top, wikis)
 
 
-def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, by a sort and a comparison of neighbours (numpy's own unique
-    hashes, which is slower on large integer arrays)."""
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
-
-
 def _profiles(
     pair_of_row: np.ndarray, set_of_row: np.ndarray, n_pairs: int, n_sets: int
 ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -252,7 +133,7 @@ def _profiles(
         code = np.full(n_sets, -1, dtype=np.int64)
         code[used] = np.arange(len(used))
         return code[pair_set], [np.array([s]) for s in used]
-    combined = _unique(pair_of_row.astype(np.int64) * n_sets + set_of_row)
+    combined = distinct_sorted(pair_of_row.astype(np.int64) * n_sets + set_of_row)
     pairs, sets = combined // n_sets, combined % n_sets
     keys = np.random.default_rng(20240917).integers(1, 2**63, size=n_sets, dtype=np.uint64)
     starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
@@ -310,14 +191,19 @@ class _Spread:
         return pair, wikis
 
 
-def _known_rows(u: Universe, spread: _Spread, pair_profile: np.ndarray, flat: np.ndarray):
-    """The article rows of *u* as (pair, wiki) blocks, only where the cell is known (*flat*:
-    the profiles' observed wikis, raveled): the rows of a run are never all held at once."""
+def _known_rows(u: Universe, spread: _Spread, pair_profile: np.ndarray, flat: np.ndarray, work):
+    """``work(pair, wiki)`` for the article rows of *u* as (pair, wiki) blocks, only where the
+    cell is known (*flat*: the profiles' observed wikis, raveled), yielded in order; the blocks
+    are worked on two threads (:func:`bot.parallel.ordered`), and the rows of a run are never
+    all held at once."""
     n_wikis = len(u.wikis)
-    for at in range(0, len(u.a_wiki), BLOCK):
+
+    def block(at: int):
         pair, wiki = spread(u.items_of(at, at + BLOCK), u.a_wiki[at : at + BLOCK])
         known = flat[pair_profile[pair].astype(np.int64) * n_wikis + wiki]
-        yield (pair, wiki) if known.all() else (pair[known], wiki[known])
+        return work(pair, wiki) if known.all() else work(pair[known], wiki[known])
+
+    return ordered(block, range(0, len(u.a_wiki), BLOCK))
 
 
 def index_cells(
@@ -341,7 +227,7 @@ def index_cells(
     itemsets = members["itemset"]
     if not isinstance(itemsets.dtype, pd.CategoricalDtype):
         itemsets = itemsets.astype(str)
-    set_code, sets = _codes(itemsets)  # a categorical column's codes: no copy of the names
+    set_code, sets = column_codes(itemsets)  # a categorical column's codes: no copy of the names
     sets = pd.Index(sets.astype(str))
     group_code, groups = pd.factorize(members[by], sort=True)
     group_code, groups = np.asarray(group_code), pd.Index(groups)
@@ -379,12 +265,16 @@ def index_cells(
 
     # Article rows → (pair, wiki), only where the cell is known; counted a block at a time.
     spread, flat = _Spread(pair_item, n_items), profile_wikis.ravel()
-    rows = lambda: _known_rows(u, spread, pair_profile, flat)  # noqa: E731
+    rows = lambda work: _known_rows(u, spread, pair_profile, flat, work)  # noqa: E731
     sitelinks = np.zeros(len(pair_group), dtype=np.int64)
     cells = np.zeros(len(groups) * n_wikis, dtype=np.int64)
-    for pair, wiki in rows():
-        sitelinks += np.bincount(pair, minlength=len(pair_group))
-        cells += np.bincount(pair_group[pair] * n_wikis + wiki, minlength=len(cells))
+    count = lambda pair, wiki: (  # noqa: E731
+        np.bincount(pair, minlength=len(pair_group)),
+        np.bincount(pair_group[pair] * n_wikis + wiki, minlength=len(cells)),
+    )
+    for per_pair, per_cell in rows(count):
+        sitelinks += per_pair
+        cells += per_cell
     index.sitelinks = sitelinks
     index.articles = cells.reshape(len(groups), n_wikis)
     if ranked:
@@ -394,8 +284,9 @@ def index_cells(
 
 
 def _rank(index: CellIndex, rows, keys) -> None:
-    """Put *index*'s pairs in rank order and sort its article rows (*rows()*: their (pair,
-    wiki) blocks, pairs numbered as before the ordering) by (wiki, position)."""
+    """Put *index*'s pairs in rank order and sort its article rows (*rows(work)*: *work*
+    applied to their (pair, wiki) blocks, pairs numbered as before the ordering) by (wiki,
+    position)."""
     n_pairs, n_wikis, n_groups = len(index.pair_group), len(index.wikis), len(index.groups)
     order, scratch = ranking.pair_order(index.pair_group, index.pair_item, index.sitelinks, keys)
     position = np.empty(n_pairs, dtype=np.int64)
@@ -405,10 +296,14 @@ def _rank(index: CellIndex, rows, keys) -> None:
     kind = np.int32 if n_wikis * stride < 2**31 else np.int64
     keys = np.empty(int(index.sitelinks.sum()), dtype=kind)  # one key per known row
     filled = 0
-    for pair, wiki in rows():
+
+    def key(pair, wiki):
         part = wiki.astype(kind)
         part *= stride
         part += position[pair].astype(kind)
+        return part
+
+    for part in rows(key):
         keys[filled : filled + len(part)] = part
         filled += len(part)
     keys.sort()

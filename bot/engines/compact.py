@@ -20,8 +20,9 @@ from bot.engines.base import (
     Tables,
     quality_score,
 )
-from bot.engines.cells import CellIndex, Universe, index_cells, universe
+from bot.engines.cells import CellIndex, index_cells
 from bot.engines.ranking import rank_keys
+from bot.engines.universe import Universe, universe
 from bot.facts import Facts, qid_numbers, qids_of_numbers
 from bot.memory import release
 

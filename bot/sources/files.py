@@ -38,6 +38,7 @@ from bot.errors import ConfigError, DumpError, InvalidQidError
 from bot.facts import Facts, Lookups, articles_frame, pairs_of, qid_numbers
 from bot.ids import GOALS, QID_PATTERN, REDIRECT_BADGES, goal_of_text
 from bot.memory import release
+from bot.parallel import ordered
 from bot.sources.dump import (
     DumpStats,
     is_wikipedia,
@@ -200,39 +201,33 @@ def _batches(path: Path, columns: Sequence[str]):
 
 def parquet_articles(path: Path, members: pd.DataFrame):
     """The articles of the members' items in Parquet sitelinks — ``item, wiki``, ``item``
-    indexing the members' distinct item numbers (sorted, returned too) — and counts."""
+    indexing the members' distinct item numbers (sorted, returned too) — and counts.
+
+    Batches are read one after the other and matched on a second thread as they come
+    (:func:`bot.parallel.ordered`): reading and matching overlap."""
     numbers = np.sort(pd.unique(qid_numbers(members["qid"])))
     wanted = pd.Index(numbers)
+    wanted.get_indexer(numbers[:1])  # its hash table built now, before two threads share it
     known = known_wikipedias()
     categories: dict[str, int] = {}
     items, codes = [], []
     counts = {"sitelinks": 0, "articles": 0, "redirect_sitelinks": 0, "rows": 0}
-    for batch in _batches(path, ("qid", "wiki", "badges")):
-        counts["rows"] += batch.num_rows
-        qid, wiki, badges = (batch.column(i) for i in range(3))
-        try:
-            item = wanted.get_indexer(qid_numbers(qid)).astype(np.int32)
-        except InvalidQidError as exc:
-            raise DumpError(f"{path}: {exc}") from None
-        wiki = pc.dictionary_encode(wiki.cast(pa.string()))
-        names = wiki.dictionary.to_pylist()
-        is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
-        index = wiki.indices.to_numpy(zero_copy_only=False)
-        keep = (item >= 0) & is_wiki[index] if len(names) else np.zeros(len(item), dtype=bool)
-        badges = badges.cast(pa.string())
-        some = pc.fill_null(pc.not_equal(badges, ""), False).to_numpy(zero_copy_only=False)
-        redirect = np.zeros(len(item), dtype=bool)
-        if some.any():  # most sitelinks have no badge: the pattern runs on the others only
-            rows = np.flatnonzero(some)
-            found = pc.match_substring_regex(pc.take(badges, pa.array(rows)), _REDIRECT)
-            redirect[rows] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-        counts["sitelinks"] += int(keep.sum())
-        counts["redirect_sitelinks"] += int((keep & redirect).sum())
-        keep &= ~redirect
-        remap = np.array([categories.setdefault(n, len(categories)) if is_wiki[i] else -1
-                          for i, n in enumerate(names)], dtype=np.int32)
-        items.append(item[keep])
-        codes.append(remap[index[keep]] if len(names) else np.zeros(0, dtype=np.int32))
+
+    def merge(done) -> None:
+        item, names, index, got = done
+        for key, value in got.items():
+            counts[key] += value
+        remap = np.array([categories.setdefault(n, len(categories)) if n is not None else -1
+                          for n in names], dtype=np.int32)
+        items.append(item)
+        codes.append(remap[index] if len(names) else np.zeros(0, dtype=np.int32))
+
+    match = lambda batch: _match_batch(batch, wanted, known)  # noqa: E731
+    try:
+        for done in ordered(match, _batches(path, ("qid", "wiki", "badges"))):
+            merge(done)
+    except InvalidQidError as exc:
+        raise DumpError(f"{path}: {exc}") from None
     pa.default_memory_pool().release_unused()  # the reader's scratch memory, back to the OS
     item = np.concatenate(items) if items else np.zeros(0, dtype=np.int32)
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
@@ -240,6 +235,31 @@ def parquet_articles(path: Path, members: pd.DataFrame):
              else pd.Categorical([]))
     counts["articles"] = int(len(item))
     return pd.DataFrame({"item": item, "wiki": wikis}), counts, numbers
+
+
+def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
+    """One batch of sitelinks matched to the members: the kept rows' item codes, the batch's
+    wiki names (``None`` for one that is not a Wikipedia), the kept rows' indexes into those
+    names, and the batch's counts."""
+    qid, wiki, badges = (batch.column(i) for i in range(3))
+    item = wanted.get_indexer(qid_numbers(qid)).astype(np.int32)
+    wiki = pc.dictionary_encode(wiki.cast(pa.string()))
+    names = wiki.dictionary.to_pylist()
+    is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
+    index = wiki.indices.to_numpy(zero_copy_only=False)
+    keep = (item >= 0) & is_wiki[index] if len(names) else np.zeros(len(item), dtype=bool)
+    badges = badges.cast(pa.string())
+    some = pc.fill_null(pc.not_equal(badges, ""), False).to_numpy(zero_copy_only=False)
+    redirect = np.zeros(len(item), dtype=bool)
+    if some.any():  # most sitelinks have no badge: the pattern runs on the others only
+        rows = np.flatnonzero(some)
+        found = pc.match_substring_regex(pc.take(badges, pa.array(rows)), _REDIRECT)
+        redirect[rows] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    got = {"rows": batch.num_rows, "sitelinks": int(keep.sum()),
+           "redirect_sitelinks": int((keep & redirect).sum())}
+    keep &= ~redirect
+    names = [n if is_wiki[i] else None for i, n in enumerate(names)]
+    return item[keep], names, index[keep], got
 
 
 def parquet_titles(path: Path, qids: Sequence[str], wikis=None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""The universe of the cell index keeps only the wikis of its article rows: the item of a row
-(:meth:`~bot.engines.cells.Universe.items_of`) and the row of an (item, wiki)
-(:meth:`~bot.engines.cells.Universe.find`) are derived. Checked here against a plain listing of
+"""The universe of the cell indexes keeps only the wikis of its article rows: the item of a row
+(:meth:`~bot.engines.universe.Universe.items_of`) and the row of an (item, wiki)
+(:meth:`~bot.engines.universe.Universe.find`) are derived. Checked here against a plain listing of
 the rows, made independently with Python sets and sorting.
 
 The numbers are SYNTHETIC (seeded random structure, not Wikidata items): only their order
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bot.engines.cells import universe
+from bot.engines.universe import universe
 from bot.facts import Facts, articles_frame
 
 WIKIS = ["arwiki", "dewiki", "enwiki", "frwiki", "swwiki", "zuwiki"]

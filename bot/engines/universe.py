@@ -1,0 +1,135 @@
+"""The universe of a run's cell indexes: its items, wikis and article rows as integer codes.
+
+:func:`universe` codes a run's facts once: items are the members' distinct QID numbers
+(:mod:`bot.facts`), wikis the sorted wiki ids, and the article rows — the members' articles,
+each (item, wiki) once — are sorted by item, then wiki, so that an item's articles are one
+slice. Only the rows' wikis are stored (16 bits each); the item of a row is read off the
+slices' bounds. Every grouping of :mod:`bot.engines.cells` is built on the same universe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
+
+
+def column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1: missing) and distinct values; a categorical column costs nothing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes), pd.Index(uniques)
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values, by a sort and a comparison of neighbours (numpy's own unique
+    hashes, which is slower on large integer arrays)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+@dataclass
+class Universe:
+    """A run's items, wikis and article rows as integer codes, shared by its groupings.
+
+    The article rows are sorted by item, then wiki, and each is there once; only their wikis
+    are stored: an item's rows are the slice ``item_start[i]:item_start[i + 1]``, so the item
+    of a row is read off *item_start* (:meth:`items_of`), never held per row.
+    """
+
+    numbers: np.ndarray  # the members' distinct item numbers, sorted (an item's code: its index)
+    wikis: pd.Index  # wiki ids, sorted: the observed ones and the articles'
+    a_wiki: np.ndarray  # per article row: wiki code (16 bits when the wikis fit)
+    item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
+
+    def item_codes(self, numbers: np.ndarray) -> np.ndarray:
+        """Codes of item *numbers* (-1 for one that is not a member)."""
+        numbers = np.asarray(numbers, dtype=np.int64)
+        if not len(self.numbers):
+            return np.full(len(numbers), -1, dtype=np.int64)
+        return pd.Index(self.numbers).get_indexer(numbers).astype(np.int64)
+
+    def items_of(self, start: int, stop: int) -> np.ndarray:
+        """The item code of each article row in ``[start, stop)`` (int32)."""
+        first = int(np.searchsorted(self.item_start, start, side="right")) - 1
+        last = int(np.searchsorted(self.item_start, stop, side="left"))
+        first, last = max(first, 0), max(last, first)
+        bounds = np.clip(self.item_start[first : last + 1], start, stop)
+        return np.repeat(np.arange(first, first + len(bounds) - 1, dtype=np.int32),
+                         np.diff(bounds))
+
+    def rows_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The article rows of the item codes *items*, and the item code of each row."""
+        starts, ends = self.item_start[items], self.item_start[items + 1]
+        counts = ends - starts
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(starts, counts) + offset, np.repeat(items, counts)
+
+    def find(self, items: np.ndarray, wikis: np.ndarray) -> np.ndarray:
+        """The article row of each (item code, wiki code), -1 where the item has no article
+        there: a binary search in every item's slice at once (its wikis are sorted)."""
+        items, wikis = np.asarray(items, np.int64), np.asarray(wikis, np.int64)
+        out = np.full(len(items), -1, dtype=np.int64)
+        asked = np.flatnonzero((items >= 0) & (wikis >= 0))
+        lo, end = self.item_start[items[asked]], self.item_start[items[asked] + 1]
+        hi, wiki = end.copy(), wikis[asked]
+        while True:
+            open_ = np.flatnonzero(lo < hi)
+            if not len(open_):
+                break
+            mid = (lo[open_] + hi[open_]) // 2
+            below = self.a_wiki[mid] < wiki[open_]
+            lo[open_[below]] = mid[below] + 1
+            hi[open_[~below]] = mid[~below]
+        there = lo < end
+        there[there] = self.a_wiki[lo[there]] == wiki[there]
+        out[asked[there]] = lo[there]
+        return out
+
+
+def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
+    """The :class:`Universe` of members (their item numbers) and the articles of *facts*
+    (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``)."""
+    numbers = distinct_sorted(np.asarray(member_numbers, dtype=np.int64))
+    articles = facts.articles
+    wiki_code, wiki_names = column_codes(articles["wiki"])
+    wikis = pd.Index(sorted(set(map(str, wiki_names)) | set(map(str, observed_wikis))))
+    remap = wikis.get_indexer(wiki_names.astype(str)).astype(np.int64)
+    n_wikis = max(len(wikis), 1)
+    if "item" in articles and facts.item_numbers is not None:
+        # Codes into the reader's numbers: turned into codes into ours by one small look-up.
+        into = pd.Index(numbers).get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
+        lookup = lambda block: into[articles["item"].to_numpy()[block]]  # noqa: E731
+    else:
+        index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
+        lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
+    keys = np.empty(len(articles), dtype=np.int64)
+    filled = 0
+    for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
+        block = slice(at, at + 4 * BLOCK)
+        item = lookup(block).astype(np.int64)
+        code = wiki_code[block]
+        keep = (item >= 0) & (code >= 0)
+        kept = item[keep] * n_wikis + remap[code[keep]]
+        keys[filled : filled + len(kept)] = kept
+        filled += len(kept)
+    keys = keys[:filled]
+    keys.sort()
+    if len(keys) > 1:
+        distinct = np.r_[True, keys[1:] != keys[:-1]]
+        if not distinct.all():  # the same article twice: it counts once
+            keys = keys[distinct]
+        del distinct
+    a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
+    per_item = np.zeros(len(numbers), dtype=np.int64)
+    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
+        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
+        per_item += np.bincount(keys[at : at + BLOCK] // n_wikis, minlength=len(numbers))
+    del keys
+    item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
+    np.cumsum(per_item, out=item_start[1:])
+    return Universe(numbers, wikis, a_wiki, item_start)
