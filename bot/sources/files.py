@@ -75,7 +75,7 @@ def read_members(path: Path) -> pd.DataFrame:
     path = Path(path)
     try:
         if str(path).lower().endswith(".parquet") or path.is_dir():
-            table = pq.read_table(path)
+            table = pq.read_table(path, read_dictionary=["itemset"])
         else:
             import pyarrow.csv as pacsv
 
@@ -97,13 +97,10 @@ def read_members(path: Path) -> pd.DataFrame:
         good = pc.fill_null(pc.match_substring_regex(qid, r"^Q[1-9][0-9]*$"), False)
         row = int(np.flatnonzero(~good.to_numpy(zero_copy_only=False))[0])
         raise ConfigError(f"{path} row {row + 2}: {exc}") from None
-    itemset = pc.utf8_trim_whitespace(table["itemset"].cast(pa.string()))
-    empty = pc.fill_null(pc.equal(itemset, ""), True).to_numpy(zero_copy_only=False)
+    names, codes = _itemsets(table["itemset"])
+    empty = np.array([n is None or n == "" for n in names], dtype=bool)[codes]
     if empty.any():
         raise ConfigError(f"{path} row {int(np.flatnonzero(empty)[0]) + 2}: no item set named")
-    encoded = pc.dictionary_encode(itemset).combine_chunks()
-    names = encoded.dictionary.to_pylist()
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     low = np.full(len(names), 18, dtype=np.int64)
     high = np.zeros(len(names), dtype=np.int64)
     np.minimum.at(low, codes, goals)
@@ -113,15 +110,40 @@ def read_members(path: Path) -> pd.DataFrame:
         raise ConfigError(f"{path}: item set {name!r} has items of several goals; one goal a set")
     sets = pd.Categorical.from_codes(codes, categories=names)
     keys = codes * (int(qnum.max()) + 1 if len(qnum) else 1) + qnum
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    out = pd.DataFrame({
-        "itemset": sets[first], "goal": goals[first],
-        "qid": pd.array(qid.take(pa.array(first)), dtype="str"), "qnum": qnum[first],
-    })
+    first = np.flatnonzero(~pd.Index(keys).duplicated())  # each (set, item) once, file order
+    if len(first) < len(keys):
+        sets, goals, qid, qnum = sets[first], goals[first], qid.take(pa.array(first)), qnum[first]
+    out = pd.DataFrame({"itemset": sets, "goal": goals, "qid": pd.array(qid, dtype="str"),
+                        "qnum": qnum})
     if "types" in table.column_names:
         out["types"] = _types(path, table["types"], first)
     return out
+
+
+def _itemsets(column) -> tuple[list, np.ndarray]:
+    """The item set names, trimmed (``None`` for a missing one), and each row's code into
+    them, in order of first use: each distinct name of a chunk is trimmed once."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    position: dict = {}
+    parts = []
+    for chunk in chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk.cast(pa.string()))
+        trimmed = pc.utf8_trim_whitespace(chunk.dictionary.cast(pa.string())).to_pylist()
+        remap = [position.setdefault(n, len(position)) for n in trimmed]
+        indices = chunk.indices
+        if indices.null_count:  # a missing name: an index past the chunk's names
+            remap.append(position.setdefault(None, len(position)))
+            indices = pc.fill_null(indices, len(trimmed))
+        rows = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        parts.append(np.asarray(remap, dtype=np.int64)[rows])
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    names = list(position)
+    used = np.bincount(codes, minlength=len(names)) > 0
+    if not used.all():  # a name in a chunk's dictionary that no row of it uses
+        codes = (np.cumsum(used) - 1)[codes]
+        names = [n for n, u in zip(names, used.tolist(), strict=True) if u]
+    return names, codes
 
 
 def _types(path: Path, column, rows: np.ndarray) -> pd.Series:
@@ -187,13 +209,15 @@ def _open_parquet(path: Path) -> pq.ParquetDataset:
     return dataset
 
 
-def _batches(path: Path, columns: Sequence[str]):
+def _batches(path: Path, columns: Sequence[str], dictionary: Sequence[str] = ()):
     """The *columns* of the Parquet file (or folder of files) at *path*, a batch at a time:
-    one row group is read at once, so memory stays that of a row group, whatever the file."""
+    one row group is read at once, so memory stays that of a row group, whatever the file.
+    The *dictionary* columns come dictionary-encoded, as Parquet mostly stores them: a value
+    repeated in a batch is then decoded, and looked at, once."""
     dataset = _open_parquet(path)
     for name in dataset.files:
         try:
-            with pq.ParquetFile(name) as handle:
+            with pq.ParquetFile(name, read_dictionary=list(dictionary)) as handle:
                 yield from handle.iter_batches(batch_size=1 << 18, columns=list(columns))
         except (OSError, pa.ArrowException) as exc:
             raise DumpError(f"{path}: cannot read Parquet: {_short(exc)}") from exc
@@ -224,7 +248,8 @@ def parquet_articles(path: Path, members: pd.DataFrame):
 
     match = lambda batch: _match_batch(batch, wanted, known)  # noqa: E731
     try:
-        for done in ordered(match, _batches(path, ("qid", "wiki", "badges"))):
+        columns = ("qid", "wiki", "badges")
+        for done in ordered(match, _batches(path, columns, dictionary=columns)):
             merge(done)
     except InvalidQidError as exc:
         raise DumpError(f"{path}: {exc}") from None
@@ -240,26 +265,37 @@ def parquet_articles(path: Path, members: pd.DataFrame):
 def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
     """One batch of sitelinks matched to the members: the kept rows' item codes, the batch's
     wiki names (``None`` for one that is not a Wikipedia), the kept rows' indexes into those
-    names, and the batch's counts."""
-    qid, wiki, badges = (batch.column(i) for i in range(3))
-    item = wanted.get_indexer(qid_numbers(qid)).astype(np.int32)
-    wiki = pc.dictionary_encode(wiki.cast(pa.string()))
-    names = wiki.dictionary.to_pylist()
+    names, and the batch's counts. Each distinct QID, wiki and badge list of the batch is
+    looked at once (:func:`_distinct`)."""
+    qids, qid_at = _distinct(batch.column(0))
+    if qids.null_count:  # a missing QID: the error names it as for a plain column
+        qid_numbers(batch.column(0).cast(pa.string()))
+    item = wanted.get_indexer(qid_numbers(qids)).astype(np.int32)[qid_at]
+    wikis, index = _distinct(batch.column(1))
+    names = wikis.to_pylist()
     is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
-    index = wiki.indices.to_numpy(zero_copy_only=False)
     keep = (item >= 0) & is_wiki[index] if len(names) else np.zeros(len(item), dtype=bool)
-    badges = badges.cast(pa.string())
-    some = pc.fill_null(pc.not_equal(badges, ""), False).to_numpy(zero_copy_only=False)
-    redirect = np.zeros(len(item), dtype=bool)
-    if some.any():  # most sitelinks have no badge: the pattern runs on the others only
-        rows = np.flatnonzero(some)
-        found = pc.match_substring_regex(pc.take(badges, pa.array(rows)), _REDIRECT)
-        redirect[rows] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    badges, badge_at = _distinct(batch.column(2))
+    found = pc.fill_null(pc.match_substring_regex(badges, _REDIRECT), False)
+    redirect = found.to_numpy(zero_copy_only=False)[badge_at]
     got = {"rows": batch.num_rows, "sitelinks": int(keep.sum()),
            "redirect_sitelinks": int((keep & redirect).sum())}
     keep &= ~redirect
     names = [n if is_wiki[i] else None for i, n in enumerate(names)]
     return item[keep], names, index[keep], got
+
+
+def _distinct(column: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """The distinct values of a string column (a null among them) and each row's index into
+    them: a dictionary-encoded column's own, or one made here."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()))
+    values = column.dictionary.cast(pa.string())
+    indices = column.indices
+    if indices.null_count:  # a missing value: an index past the values, to a null
+        values = pa.concat_arrays([values, pa.nulls(1, pa.string())])
+        indices = pc.fill_null(indices, len(values) - 1)
+    return values, np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def parquet_titles(path: Path, qids: Sequence[str], wikis=None) -> pd.DataFrame:
