@@ -102,19 +102,21 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     n_wikis = max(len(wikis), 1)
     if "item" in articles and facts.item_numbers is not None:
         # Codes into the reader's numbers: turned into codes into ours by one small look-up.
-        into = pd.Index(numbers).get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
+        into = _positions(numbers, np.asarray(facts.item_numbers, dtype=np.int64))
         lookup = lambda block: into[articles["item"].to_numpy()[block]]  # noqa: E731
     else:
         index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
         lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
-    keys = np.empty(len(articles), dtype=np.int64)
+    # (item, wiki) keys, in 32 bits when they fit: half the memory and a faster sort.
+    kind = np.int32 if len(numbers) * n_wikis < 2**31 else np.int64
+    keys = np.empty(len(articles), dtype=kind)
     filled = 0
     for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
         block = slice(at, at + 4 * BLOCK)
-        item = lookup(block).astype(np.int64)
+        item = lookup(block).astype(kind)
         code = wiki_code[block]
         keep = (item >= 0) & (code >= 0)
-        kept = item[keep] * n_wikis + remap[code[keep]]
+        kept = item[keep] * kind(n_wikis) + remap[code[keep]].astype(kind)
         keys[filled : filled + len(kept)] = kept
         filled += len(kept)
     keys = keys[:filled]
@@ -133,3 +135,11 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
     np.cumsum(per_item, out=item_start[1:])
     return Universe(numbers, wikis, a_wiki, item_start)
+
+
+def _positions(numbers: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The position of each of *values* in the sorted *numbers*, -1 where it is not there."""
+    at = np.searchsorted(numbers, values)
+    found = at < len(numbers)
+    found[found] = numbers[at[found]] == values[found]
+    return np.where(found, at, -1)
