@@ -158,8 +158,8 @@ def p1(args, rows: list) -> dict:
 # The run in a wrapper that writes the whole process's peak resident memory (kB) to a file.
 PEAK = (
     "import sys\n"
-    "from bench.p1_analysis import peak_rss_mb\n"
     "from bot.cli import main\n"
+    "from bench.p1_analysis import peak_rss_mb\n"
     "code = main(sys.argv[2:])\n"
     "open(sys.argv[1], 'w').write(str(round(peak_rss_mb() * 1024)))\n"
     "sys.exit(code)\n"

@@ -165,3 +165,9 @@ class Unanswered(Exception):
 class BadTerm(ValueError):
     """A cell of SPARQL TSV results that is not a whole RDF term; :mod:`bot.sparql.results`
     reports the answer as a :class:`MalformedResultsError` naming the row."""
+
+
+def one_line(exc: BaseException, size: int = 160) -> str:
+    """The message of *exc* (a library's, quoted in one of ours) on one line of at most *size*
+    characters."""
+    return " ".join(str(exc).split())[:size]

@@ -37,9 +37,22 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot import TOOL_NAME, __version__
-from bot.cli import campaign, catalogue, common, history, post, run, schedule, worklist
-from bot.errors import SdgGapsError
+from bot.memory import one_heap
+
+one_heap()  # before numpy and Arrow start threads (see bot.memory)
+
+from bot import TOOL_NAME, __version__  # noqa: E402
+from bot.cli import (  # noqa: E402
+    campaign,
+    catalogue,
+    common,
+    history,
+    post,
+    run,
+    schedule,
+    worklist,
+)
+from bot.errors import SdgGapsError  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

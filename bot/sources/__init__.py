@@ -12,6 +12,8 @@ Each source answers a run's :class:`bot.facts.Facts` and :class:`bot.facts.Looku
   by ranges of the item id;
 * :mod:`bot.sources.files` — the facts from files (``run --sitelinks FILE [--members FILE]``):
   sitelinks from a Wikidata JSON dump or Parquet, members from CSV or Parquet;
+* :mod:`bot.sources.parquet` — Wikipedia sitelinks from Parquet, a batch at a time, matched to
+  the members on worker threads;
 * :mod:`bot.sources.dump` — a Wikidata JSON dump streamed in bounded memory: the Wikipedia
   sitelinks, P31 classes and sitelink counts of an item set's items.
 """

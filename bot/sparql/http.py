@@ -36,6 +36,7 @@ from bot.errors import (
     TruncatedResultsError,
     UnavailableError,
     UsageError,
+    one_line,
 )
 from bot.retry import Ended, Failure, RetryPolicy
 from bot.sparql.base import QueryBudget, QueryStats, user_agent
@@ -226,11 +227,11 @@ def failure_of(exc: Exception, url: str, timeout: float, name: str) -> Failure:
     if isinstance(exc, TruncatedResultsError):
         return Failure(str(exc).removeprefix(f"{name}: "), retry.CUT)
     if isinstance(exc, QueryBadFormed):
-        return Failure(f"the service rejected the query: {_short(exc)}", retry.FINAL)
+        return Failure(f"the service rejected the query: {one_line(exc)}", retry.FINAL)
     if isinstance(exc, (EndPointNotFound, Unauthorized)):
-        return Failure(f"the service refused the request: {_short(exc)}", retry.FINAL)
+        return Failure(f"the service refused the request: {one_line(exc)}", retry.FINAL)
     if isinstance(exc, URITooLong):
-        return Failure(f"the service refused the request: {_short(exc)}", retry.TOO_LONG)
+        return Failure(f"the service refused the request: {one_line(exc)}", retry.TOO_LONG)
     if isinstance(exc, EndPointInternalError):
         text = str(exc)
         if "TimeoutException" in text or "timeout" in text.lower():
@@ -252,9 +253,9 @@ def failure_of(exc: Exception, url: str, timeout: float, name: str) -> Failure:
     if isinstance(exc, urllib.error.URLError):
         return Failure(f"cannot reach {url}: {exc.reason}", retry.FINAL)
     if isinstance(exc, (ConnectionError, http.client.HTTPException, OSError)):
-        return Failure(f"connection failed: {_short(exc)}")
+        return Failure(f"connection failed: {one_line(exc)}")
     if isinstance(exc, SPARQLWrapperException):
-        return Failure(_short(exc), retry.FINAL)
+        return Failure(one_line(exc), retry.FINAL)
     raise exc
 
 
@@ -265,6 +266,3 @@ def _is_timeout(exc: Exception) -> bool:
         exc.reason, (socket.timeout, TimeoutError)
     )
 
-
-def _short(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:160]

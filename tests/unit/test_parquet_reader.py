@@ -1,6 +1,6 @@
 """The Parquet readers of ``--sitelinks`` and ``--members`` against a plain Python reading.
 
-:func:`bot.sources.files.parquet_articles` keeps a sitelink when its item is a member, its wiki
+:func:`bot.sources.parquet.parquet_articles` keeps a sitelink when its item is a member, its wiki
 a Wikipedia, and no redirect badge marks it; each (item, wiki) once. The reference below says
 that again row by row with Python sets, on files written both ways Parquet stores strings
 (dictionary pages and plain ones), in several row groups, with missing values in every column
@@ -19,7 +19,7 @@ import pytest
 
 from bot.errors import ConfigError, DumpError
 from bot.ids import REDIRECT_BADGES
-from bot.sources import files
+from bot.sources import files, parquet
 from bot.sources.dump import is_wikipedia, known_wikipedias
 
 REDIRECT = sorted(REDIRECT_BADGES)[0]
@@ -63,7 +63,7 @@ def test_the_kept_articles_are_those_a_plain_reading_keeps(tmp_path, dictionary)
     path = tmp_path / "sitelinks.parquet"
     _write(path, rows, dictionary=dictionary)
     members = {f"Q{n}" for n in range(1, 500, 3)}
-    frame, counts, numbers = files.parquet_articles(path, _members(members))
+    frame, counts, numbers = parquet.parquet_articles(path, _members(members))
     got = list(zip((numbers[i] for i in frame["item"]), frame["wiki"].astype(str), strict=True))
     assert set(got) == _expected(rows, members)
     assert counts["rows"] == len(rows)
@@ -80,7 +80,7 @@ def test_a_sitelink_row_without_a_qid_is_one_clear_error(tmp_path, bad):
     path = tmp_path / "sitelinks.parquet"
     _write(path, rows, dictionary=True)
     with pytest.raises(DumpError) as refused:
-        files.parquet_articles(path, _members({"Q1"}))
+        parquet.parquet_articles(path, _members({"Q1"}))
     message = str(refused.value)
     assert "not a Wikidata item id" in message and str(bad) in message and "\n" not in message
 
