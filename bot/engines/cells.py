@@ -29,7 +29,13 @@ import pandas as pd
 
 from bot.engines import ranking
 from bot.engines.base import COVERAGE_COLUMNS, coverage_pct
-from bot.engines.universe import BLOCK, Universe, column_codes, distinct_sorted
+from bot.engines.universe import (
+    BLOCK,
+    Universe,
+    column_codes,
+    distinct_sorted,
+    factorize_sorted,
+)
 from bot.memory import release
 from bot.parallel import ordered
 
@@ -167,7 +173,7 @@ class _Spread:
     def __init__(self, pair_item: np.ndarray, n_items: int) -> None:
         self.per_item = np.bincount(pair_item, minlength=n_items)
         self.first = np.full(n_items + 1, -1, dtype=np.int32)  # pairs sorted by (group, item)…
-        self.by_item = np.argsort(pair_item, kind="stable").astype(np.int32)  # … by item here
+        self.by_item = np.argsort(pair_item).astype(np.int32)  # … by item here (any order)
         self.starts = np.zeros(n_items + 1, dtype=np.int64)
         np.cumsum(self.per_item, out=self.starts[1:])
         has = self.per_item > 0
@@ -243,10 +249,9 @@ def index_cells(
     set_wikis[obs_set[ok], obs_wiki[ok]] = True
 
     # Pairs (group, item), sorted by group then item, and their profiles.
-    pair_of_row, pair_keys = pd.factorize(
-        group_code.astype(np.int64) * max(n_items, 1) + item_code, sort=True
+    pair_of_row, pair_keys = factorize_sorted(
+        group_code.astype(np.int64) * max(n_items, 1) + item_code
     )
-    pair_of_row, pair_keys = np.asarray(pair_of_row), np.asarray(pair_keys)
     pair_group = (pair_keys // max(n_items, 1)).astype(np.int64)
     pair_item = (pair_keys % max(n_items, 1)).astype(np.int64)
     del pair_keys

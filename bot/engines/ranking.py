@@ -72,8 +72,25 @@ def pair_order(pair_group: np.ndarray, pair_item: np.ndarray, sitelinks: np.ndar
         known = keys.known[pair_item]
     primary = np.where(scratch, known, primary)
     secondary = np.where(scratch, 0, sitelinks)
-    order = np.lexsort((pair_item, -secondary, -primary, scratch, pair_group))
+    order = _lexsort_packed((pair_item, -secondary, -primary, scratch, pair_group))
     return order, scratch
+
+
+def _lexsort_packed(columns) -> np.ndarray:
+    """``numpy.lexsort(columns)`` (the last column the first key) of integer columns whose
+    rows are distinct: when their ranges fit in 63 bits together, one argsort of one packed
+    key, several times faster than a lexsort."""
+    packed = np.zeros(len(columns[0]), dtype=np.int64)
+    bits = 0
+    for column in reversed(columns):  # the first key first, in the highest bits
+        low = int(column.min()) if len(column) else 0
+        width = int(column.max() - low).bit_length() if len(column) else 0
+        bits += width
+        if bits > 63:
+            return np.lexsort(columns)
+        packed <<= width
+        packed |= column - low
+    return np.argsort(packed)
 
 
 def gap_positions(index, group: int, wiki: int, kind: int, top: int | None) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bot.engines.universe import universe
+from bot.engines.universe import factorize_sorted, universe
 from bot.facts import Facts, articles_frame
 
 WIKIS = ["arwiki", "dewiki", "enwiki", "frwiki", "swwiki", "zuwiki"]
@@ -59,3 +59,14 @@ def test_find_gives_the_row_of_an_article_and_minus_one_elsewhere():
     rows, item = u.rows_of(np.array([0, 2]))
     assert [listed[r][0] for r in rows] == item.tolist()
     assert sorted(rows.tolist()) == [r for r, (i, _) in enumerate(listed) if i in (0, 2)]
+
+
+def test_factorize_sorted_is_pandas_factorize_sorted():
+    rng = np.random.default_rng(4)
+    for keys in (rng.integers(0, 50, 1000), rng.integers(-5, 10**12, 300), np.zeros(0, int),
+                 np.array([7])):
+        keys = keys.astype(np.int64)
+        codes, distinct = factorize_sorted(keys)
+        expected_codes, expected = pd.factorize(keys, sort=True)
+        assert codes.tolist() == list(expected_codes)
+        assert distinct.tolist() == list(expected)
