@@ -220,6 +220,7 @@ def index_cells(
     *,
     ranked: bool = True,
     keys: ranking.RankKeys | None = None,
+    same_members: bool = False,
 ) -> CellIndex:
     """The :class:`CellIndex` of one grouping of the universe *u*.
 
@@ -227,9 +228,14 @@ def index_cells(
     *observed* ``itemset, wiki``. Without *ranked* the index counts (coverage, known counts)
     but cannot list gaps, and costs no sort of the article rows. *keys* (per item code:
     demand and sitelinks in every project, :func:`bot.engines.ranking.rank_keys`) rank the
-    gaps; without them they rank by sitelinks and a scratch gap by QID alone.
+    gaps; without them they rank by sitelinks and a scratch gap by QID alone. With
+    *same_members* the *members* are the rows the universe was made from, in that order, and
+    their item codes are the universe's own.
     """
-    item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
+    if same_members and u.member_items is not None and len(u.member_items) == len(members):
+        item_code = u.member_items.astype(np.int64)  # the rows the universe was made from
+    else:
+        item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
     itemsets = members["itemset"]
     if not isinstance(itemsets.dtype, pd.CategoricalDtype):
         itemsets = itemsets.astype(str)

@@ -41,14 +41,15 @@ class CompactEngine:
             observed = every_wiki(members, facts)
         u = universe(members["qnum"].to_numpy(np.int64), observed["wiki"].unique(), facts)
         keys = rank_keys(u.numbers, facts, plan.rank)
-        index = index_cells(u, members, observed, by="goal", keys=keys)
+        index = index_cells(u, members, observed, by="goal", keys=keys, same_members=True)
         observed_wikis = tuple(sorted(set(observed["wiki"].astype(str))))
         coverage = index.coverage(plan.wikis)
         gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)
         quality = quality_table(index, u, facts, plan.quality_scale, plan.wikis)
         del index
         release()  # each index's temporaries, before the next is built
-        by_set = index_cells(u, members, observed, by="itemset", ranked=False)
+        by_set = index_cells(u, members, observed, by="itemset", ranked=False,
+                             same_members=True)
         coverage_itemsets = by_set.coverage(plan.wikis)
         del by_set
         release()

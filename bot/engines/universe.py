@@ -58,6 +58,7 @@ class Universe:
     wikis: pd.Index  # wiki ids, sorted: the observed ones and the articles'
     a_wiki: np.ndarray  # per article row: wiki code (16 bits when the wikis fit)
     item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
+    member_items: np.ndarray | None = None  # per number given to universe(): its code (int32)
 
     def item_codes(self, numbers: np.ndarray) -> np.ndarray:
         """Codes of item *numbers* (-1 for one that is not a member)."""
@@ -105,9 +106,11 @@ class Universe:
 
 
 def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
-    """The :class:`Universe` of members (their item numbers) and the articles of *facts*
-    (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``)."""
-    numbers = distinct_sorted(np.asarray(member_numbers, dtype=np.int64))
+    """The :class:`Universe` of members (their item numbers, one per member row) and the
+    articles of *facts* (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``).
+    Each member row's item code is kept (:attr:`Universe.member_items`): the groupings of the
+    same members need not look them up again."""
+    member_codes, numbers = factorize_sorted(np.asarray(member_numbers, dtype=np.int64))
     articles = facts.articles
     wiki_code, wiki_names = column_codes(articles["wiki"])
     wikis = pd.Index(sorted(set(map(str, wiki_names)) | set(map(str, observed_wikis))))
@@ -147,7 +150,7 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     del keys
     item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
     np.cumsum(per_item, out=item_start[1:])
-    return Universe(numbers, wikis, a_wiki, item_start)
+    return Universe(numbers, wikis, a_wiki, item_start, member_codes.astype(np.int32))
 
 
 def _positions(numbers: np.ndarray, values: np.ndarray) -> np.ndarray:
