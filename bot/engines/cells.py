@@ -33,9 +33,9 @@ from bot.engines.universe import (
     BLOCK,
     Universe,
     column_codes,
-    distinct_sorted,
     factorize_sorted,
 )
+from bot.facts import distinct_sorted
 from bot.memory import release
 from bot.parallel import ordered
 

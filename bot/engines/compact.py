@@ -23,7 +23,7 @@ from bot.engines.base import (
 from bot.engines.cells import CellIndex, index_cells
 from bot.engines.ranking import rank_keys
 from bot.engines.universe import Universe, universe
-from bot.facts import Facts, qid_numbers, qids_of_numbers
+from bot.facts import Facts, distinct_sorted, qid_numbers, qids_of_numbers
 from bot.memory import release
 
 
@@ -91,7 +91,7 @@ def every_wiki(members: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     article (what a dump or Parquet source can tell: a wiki it holds no article of the run's
     items in is one it cannot be seen to cover)."""
     articles = facts.articles
-    members_index = pd.Index(np.unique(members["qnum"].to_numpy(np.int64)))
+    members_index = pd.Index(distinct_sorted(members["qnum"].to_numpy(np.int64)))
     if "item" in articles and facts.item_numbers is not None:  # looked up once per item
         mine = (members_index.get_indexer(np.asarray(facts.item_numbers, dtype=np.int64))
                 >= 0)[articles["item"].to_numpy()]
@@ -207,7 +207,7 @@ def best_sources(u: Universe, pagesizes: pd.DataFrame, qids: pd.Series, preferen
     the choice is two reductions per item: the largest known size, then, among the rows of that
     size, the least (preference, wiki id).
     """
-    wanted = u.item_codes(np.unique(qid_numbers(pd.Series(pd.unique(qids), dtype=object))))
+    wanted = u.item_codes(distinct_sorted(qid_numbers(pd.Series(pd.unique(qids), dtype=object))))
     rows, item = u.rows_of(np.sort(wanted[wanted >= 0]))
     if not len(rows):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS}).astype(

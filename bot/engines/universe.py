@@ -25,13 +25,6 @@ def column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return np.asarray(codes), pd.Index(uniques)
 
 
-def distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, by a sort and a comparison of neighbours (numpy's own unique
-    hashes, which is slower on large integer arrays)."""
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
-
-
 def factorize_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize(keys, sort=True)`` of integer *keys* by one sort: each key's code
     (int64) and the distinct keys, sorted — three times faster than hashing on millions."""

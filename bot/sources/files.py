@@ -240,7 +240,8 @@ def gather(path: Path, members: pd.DataFrame, *, engine_reads: bool = False) -> 
                 dump_titles(path, qids) if engine_reads else kept, qids, wikis),
             labels=lambda qids, languages: dump_labels(path, qids, languages),
         )
-    counts["items"] = int(members["qid"].nunique())
+    counts["items"] = (len(numbers) if numbers is not None
+                       else int(len(pd.unique(qid_numbers(members["qid"])))))
     kept_qids = set(members["qid"]) if all_sitelinks else set()
     counted = {q: n for q, n in all_sitelinks.items() if q in kept_qids}
     facts = Facts(

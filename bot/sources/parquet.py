@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bot.errors import DumpError, InvalidQidError, one_line
-from bot.facts import qid_numbers
+from bot.facts import distinct_sorted, qid_numbers
 from bot.ids import REDIRECT_BADGES
 from bot.parallel import ordered
 from bot.sources.dump import is_wikipedia, known_wikipedias
@@ -65,7 +65,8 @@ def parquet_articles(path: Path, members: pd.DataFrame):
 
     Batches are read one after the other and matched on a second thread as they come
     (:func:`bot.parallel.ordered`): reading and matching overlap."""
-    numbers = np.sort(pd.unique(qid_numbers(members["qid"])))
+    numbers = distinct_sorted(members["qnum"].to_numpy(np.int64) if "qnum" in members
+                              else qid_numbers(members["qid"]))
     wanted = pd.Index(numbers)
     wanted.get_indexer(numbers[:1])  # its hash table built now, before two threads share it
     known = known_wikipedias()
