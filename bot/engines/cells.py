@@ -220,7 +220,7 @@ def index_cells(
     *,
     ranked: bool = True,
     keys: ranking.RankKeys | None = None,
-    same_members: bool = False,
+    items: np.ndarray | None = None,
 ) -> CellIndex:
     """The :class:`CellIndex` of one grouping of the universe *u*.
 
@@ -228,14 +228,12 @@ def index_cells(
     *observed* ``itemset, wiki``. Without *ranked* the index counts (coverage, known counts)
     but cannot list gaps, and costs no sort of the article rows. *keys* (per item code:
     demand and sitelinks in every project, :func:`bot.engines.ranking.rank_keys`) rank the
-    gaps; without them they rank by sitelinks and a scratch gap by QID alone. With
-    *same_members* the *members* are the rows the universe was made from, in that order, and
-    their item codes are the universe's own.
+    gaps; without them they rank by sitelinks and a scratch gap by QID alone. *items* are the
+    members' item codes when the caller has them (:attr:`Universe.member_items`), else they
+    are looked up.
     """
-    if same_members and u.member_items is not None and len(u.member_items) == len(members):
-        item_code = u.member_items.astype(np.int64)  # the rows the universe was made from
-    else:
-        item_code = u.item_codes(members["qnum"].to_numpy(np.int64))
+    item_code = (u.item_codes(members["qnum"].to_numpy(np.int64)) if items is None
+                 else np.asarray(items, dtype=np.int64))
     itemsets = members["itemset"]
     if not isinstance(itemsets.dtype, pd.CategoricalDtype):
         itemsets = itemsets.astype(str)

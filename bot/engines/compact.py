@@ -41,7 +41,7 @@ class CompactEngine:
             observed = every_wiki(members, facts)
         u = universe(members["qnum"].to_numpy(np.int64), observed["wiki"].unique(), facts)
         keys = rank_keys(u.numbers, facts, plan.rank)
-        index = index_cells(u, members, observed, by="goal", keys=keys, same_members=True)
+        index = index_cells(u, members, observed, by="goal", keys=keys, items=u.member_items)
         observed_wikis = tuple(sorted(set(observed["wiki"].astype(str))))
         coverage = index.coverage(plan.wikis)
         gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)
@@ -49,7 +49,7 @@ class CompactEngine:
         del index
         release()  # each index's temporaries, before the next is built
         by_set = index_cells(u, members, observed, by="itemset", ranked=False,
-                             same_members=True)
+                             items=u.member_items)
         coverage_itemsets = by_set.coverage(plan.wikis)
         del by_set
         release()
@@ -207,7 +207,7 @@ def best_sources(u: Universe, pagesizes: pd.DataFrame, qids: pd.Series, preferen
     the choice is two reductions per item: the largest known size, then, among the rows of that
     size, the least (preference, wiki id).
     """
-    wanted = u.item_codes(distinct_sorted(qid_numbers(pd.Series(pd.unique(qids), dtype=object))))
+    wanted = u.item_codes(distinct_sorted(qid_numbers(qids)))
     rows, item = u.rows_of(np.sort(wanted[wanted >= 0]))
     if not len(rows):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS}).astype(

@@ -52,6 +52,7 @@ class Universe:
     a_wiki: np.ndarray  # per article row: wiki code (16 bits when the wikis fit)
     item_start: np.ndarray  # the rows of item i are [item_start[i], item_start[i + 1])
     member_items: np.ndarray | None = None  # per number given to universe(): its code (int32)
+    # (the members' item codes, in the members' order: what index_cells takes as *items*)
 
     def item_codes(self, numbers: np.ndarray) -> np.ndarray:
         """Codes of item *numbers* (-1 for one that is not a member)."""

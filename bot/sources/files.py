@@ -43,7 +43,7 @@ from bot.sources.dump import (
     iter_entities,
     iter_sitelinks,
 )
-from bot.sources.parquet import parquet_articles, parquet_titles
+from bot.sources.parquet import distinct_values, parquet_articles, parquet_titles
 from bot.topics import split_topics
 
 MEMBER_COLUMNS = ("itemset", "goal", "qid")
@@ -123,15 +123,9 @@ def _itemsets(column) -> tuple[list, np.ndarray]:
     position: dict = {}
     parts = []
     for chunk in chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk.cast(pa.string()))
-        trimmed = pc.utf8_trim_whitespace(chunk.dictionary.cast(pa.string())).to_pylist()
+        values, rows = distinct_values(chunk)  # a missing name: None
+        trimmed = pc.utf8_trim_whitespace(values).to_pylist()
         remap = [position.setdefault(n, len(position)) for n in trimmed]
-        indices = chunk.indices
-        if indices.null_count:  # a missing name: an index past the chunk's names
-            remap.append(position.setdefault(None, len(position)))
-            indices = pc.fill_null(indices, len(trimmed))
-        rows = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
         parts.append(np.asarray(remap, dtype=np.int64)[rows])
     codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     names = list(position)

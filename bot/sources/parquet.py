@@ -103,16 +103,16 @@ def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
     """One batch of sitelinks matched to the members: the kept rows' item codes, the batch's
     wiki names (``None`` for one that is not a Wikipedia), the kept rows' indexes into those
     names, and the batch's counts. Each distinct QID, wiki and badge list of the batch is
-    looked at once (:func:`_distinct`)."""
-    qids, qid_at = _distinct(batch.column(0))
+    looked at once (:func:`distinct_values`)."""
+    qids, qid_at = distinct_values(batch.column(0))
     if qids.null_count:  # a missing QID: the error names it as for a plain column
         qid_numbers(batch.column(0).cast(pa.string()))
     item = wanted.get_indexer(qid_numbers(qids)).astype(np.int32)[qid_at]
-    wikis, index = _distinct(batch.column(1))
+    wikis, index = distinct_values(batch.column(1))
     names = wikis.to_pylist()
     is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)
     keep = (item >= 0) & is_wiki[index] if len(names) else np.zeros(len(item), dtype=bool)
-    badges, badge_at = _distinct(batch.column(2))
+    badges, badge_at = distinct_values(batch.column(2))
     found = pc.fill_null(pc.match_substring_regex(badges, _REDIRECT), False)
     redirect = found.to_numpy(zero_copy_only=False)[badge_at]
     got = {"rows": batch.num_rows, "sitelinks": int(keep.sum()),
@@ -122,7 +122,7 @@ def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
     return item[keep], names, index[keep], got
 
 
-def _distinct(column: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+def distinct_values(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """The distinct values of a string column (a null among them) and each row's index into
     them: a dictionary-encoded column's own, or one made here."""
     if not pa.types.is_dictionary(column.type):
