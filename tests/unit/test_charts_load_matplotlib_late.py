@@ -79,11 +79,3 @@ def test_importing_the_chart_modules_does_not_load_matplotlib(monkeypatch):
     for name in CHART_MODULES:
         importlib.import_module(name)
     assert "matplotlib" not in sys.modules
-
-
-def test_the_helper_draws_to_files_only():
-    from bot.report.chart import pyplot
-
-    plt = pyplot()
-    assert plt.get_backend().lower() == "agg"
-    assert pyplot() is plt
