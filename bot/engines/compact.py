@@ -21,7 +21,7 @@ from bot.engines.base import (
     quality_score,
 )
 from bot.engines.cells import CellIndex, index_cells
-from bot.engines.ranking import rank_keys
+from bot.engines.ranking import find_gaps, gap_table, rank_keys
 from bot.engines.universe import Universe, universe
 from bot.facts import Facts, distinct_sorted, qid_numbers, qids_of_numbers
 from bot.memory import release
@@ -44,7 +44,8 @@ class CompactEngine:
         index = index_cells(u, members, observed, by="goal", keys=keys, items=u.member_items)
         observed_wikis = tuple(sorted(set(observed["wiki"].astype(str))))
         coverage = index.coverage(plan.wikis)
-        gaps = index.ranked_gaps(plan.gaps_per_wiki, plan.wikis)
+        found = find_gaps(index, plan.gaps_per_wiki, plan.wikis)
+        gaps, gap_items = gap_table(index, found), index.pair_item[found.pair]
         quality = quality_table(index, u, facts, plan.quality_scale, plan.wikis)
         del index
         release()  # each index's temporaries, before the next is built
@@ -59,7 +60,7 @@ class CompactEngine:
             by_target = by_target.coverage(plan.wikis)
         else:
             by_target = _empty_coverage("target")
-        sources = best_sources(u, facts.pagesizes, gaps["qid"], plan.preference)
+        sources = best_sources(u, facts.pagesizes, gap_items, plan.preference)
         del u
         release()
         return Tables(
@@ -199,16 +200,17 @@ def _sizes_of(u: Universe, pagesizes: pd.DataFrame, items: np.ndarray, wikis: np
     return size
 
 
-def best_sources(u: Universe, pagesizes: pd.DataFrame, qids: pd.Series, preference) -> pd.DataFrame:
-    """``qid, source_wiki, source_bytes, source_rule`` for the items *qids* that have an
-    article (see :mod:`bot.engines.base` for the rule), sorted by numeric QID.
+def best_sources(u: Universe, pagesizes: pd.DataFrame, items: np.ndarray, preference
+                 ) -> pd.DataFrame:
+    """``qid, source_wiki, source_bytes, source_rule`` for the item codes *items* (of *u*,
+    perhaps repeated) that have an article (see :mod:`bot.engines.base` for the rule), sorted
+    by numeric QID.
 
     An item's article rows are one slice of the universe, sorted by wiki code (= wiki id), so
     the choice is two reductions per item: the largest known size, then, among the rows of that
     size, the least (preference, wiki id).
     """
-    wanted = u.item_codes(distinct_sorted(qid_numbers(qids)))
-    rows, item = u.rows_of(np.sort(wanted[wanted >= 0]))
+    rows, item = u.rows_of(distinct_sorted(np.asarray(items, dtype=np.int64)))
     if not len(rows):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SOURCE_COLUMNS}).astype(
             {"source_bytes": "Int64"}

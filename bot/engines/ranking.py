@@ -9,8 +9,8 @@ The rules are stated in :mod:`bot.engines.base`. Here they become integers:
   group each kind is one run of positions;
 * :func:`gap_positions` finds the first *k* gaps of one (group, wiki, kind) among those
   positions without looking at the others (the article rows before them bound how far to look),
-  and :func:`ranked_gaps` lists them for every (group, wiki) of a
-  :class:`bot.engines.cells.CellIndex`.
+  and :func:`find_gaps` finds them for every (group, wiki) of a
+  :class:`bot.engines.cells.CellIndex` at once (:func:`ranked_gaps`: as a table).
 """
 
 from __future__ import annotations
@@ -119,36 +119,121 @@ def gap_positions(index, group: int, wiki: int, kind: int, top: int | None) -> n
     return np.flatnonzero(free)[:k] + start
 
 
-def ranked_gaps(index, top: int | None = None, wikis=None) -> pd.DataFrame:
-    """``by, wiki, rank, qid, sitelinks, kind``: the missing articles per (group, wiki, kind)
-    of a ranked :class:`bot.engines.cells.CellIndex`, for *wikis* (``None``: all), translate
-    before scratch; *top* keeps the first *top* of each kind (``None``: all)."""
+def _first_true(lo: np.ndarray, hi: np.ndarray, test) -> np.ndarray:
+    """Per range ``[lo, hi)``, the first index where *test(indexes, ranges)* holds (``hi``
+    where it never does), *test* being false then true along each range: a binary search in
+    every range at once."""
+    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+    while True:
+        open_ = np.flatnonzero(lo < hi)
+        if not len(open_):
+            return lo
+        mid = (lo[open_] + hi[open_]) // 2
+        true = test(mid, open_)
+        hi[open_[true]] = mid[true]
+        lo[open_[~true]] = mid[~true] + 1
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``starts[i] + arange(lengths[i])`` for every i, concatenated, and each one's i."""
+    of = np.repeat(np.arange(len(starts)), lengths)
+    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offset, of
+
+
+def _everywhere_gaps(index, group, wiki, start, end, k):
+    """:func:`gap_positions` for many (group, wiki, kind) lists whose items are all known in
+    the wiki, at once: per list, its gaps' positions (best first, at most *k*) and the list's
+    number, by list."""
+    article_pos = index.article_pos
+    lo, hi = index.article_bounds[wiki, group], index.article_bounds[wiki, group + 1]
+    # The group's articles in the wiki are sorted positions: those of this kind's run of them.
+    a0 = _first_true(lo, hi, lambda at, i: article_pos[at] >= start[i])
+    a1 = _first_true(a0, hi, lambda at, i: article_pos[at] >= end[i])
+    # The j-th of them has (its position - start - j) gaps before it: the first k gaps lie
+    # below k + m, m the number of articles with fewer than k gaps before them.
+    m = _first_true(a0, a1, lambda at, i: article_pos[at] - start[i] - (at - a0[i]) >= k[i]) - a0
+    limit = np.minimum(end - start, k + m)
+    candidate, of = _spans(np.zeros(len(limit), dtype=np.int64), limit)
+    free = np.ones(len(candidate), dtype=bool)
+    taken, taken_of = _spans(a0, m)
+    base = np.cumsum(limit) - limit
+    free[base[taken_of] + article_pos[taken] - start[taken_of]] = False
+    kept = np.flatnonzero(free)
+    # A free candidate's place in its list: the free ones before it there.
+    first_free = np.searchsorted(kept, base)
+    within = np.arange(len(kept)) - np.repeat(first_free, np.diff(np.r_[first_free, len(kept)]))
+    kept = kept[within < k[of[kept]]]
+    return candidate[kept] + start[of[kept]], of[kept]
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """The gaps :func:`find_gaps` found, one entry per gap, by (group, wiki, kind, rank): codes
+    of the group, wiki and kind (0 translate, 1 scratch), the rank (from 1) and the pair's
+    position in the index's rank order."""
+
+    group: np.ndarray
+    wiki: np.ndarray
+    kind: np.ndarray
+    rank: np.ndarray
+    pair: np.ndarray
+
+
+def find_gaps(index, top: int | None = None, wikis=None) -> Gaps:
+    """The missing articles per (group, wiki, kind) of a ranked
+    :class:`bot.engines.cells.CellIndex`, for *wikis* (``None``: all), translate before
+    scratch; *top* keeps the first *top* of each kind (``None``: all).
+
+    The lists whose items are all known in their wiki (most) are found at once
+    (:func:`_everywhere_gaps`); the others one by one (:func:`gap_positions`)."""
     items = index.items_matrix()
     keep = np.zeros(len(index.wikis), dtype=bool)
     keep[index.wiki_codes(wikis)] = True
-    parts, groups, wiki_parts, ranks, kinds = [], [], [], [], []
-    for g, w in zip(*np.nonzero((items > 0) & keep[None, :]), strict=True):
-        for kind in (0, 1):
-            found = gap_positions(index, int(g), int(w), kind, top)
-            if len(found):
-                parts.append(found)
-                groups.append(np.full(len(found), g, dtype=np.int64))
-                wiki_parts.append(np.full(len(found), w, dtype=np.int64))
-                ranks.append(np.arange(1, len(found) + 1, dtype=np.int64))
-                kinds.append(np.full(len(found), kind, dtype=np.int64))
-    if parts:
-        pos = np.concatenate(parts)
-        g_codes, w_codes, rank, kind = (np.concatenate(x)
-                                        for x in (groups, wiki_parts, ranks, kinds))
-    else:
-        pos = g_codes = w_codes = rank = kind = np.zeros(0, dtype=np.int64)
+    g, w = np.nonzero((items > 0) & keep[None, :])  # by group, then wiki
+    group, wiki = np.repeat(g, 2), np.repeat(w, 2)  # each (group, wiki) twice: translate,
+    kind = np.tile(np.array([0, 1], dtype=np.int64), len(g))  # then scratch
+    start = np.where(kind == 0, index.group_start[:-1][group], index.kind_start[group])
+    end = np.where(kind == 0, index.kind_start[group], index.group_start[1:][group])
+    start, end = start.astype(np.int64), end.astype(np.int64)
+    k = end - start if top is None else np.minimum(top, end - start)
+    every = index.everywhere[group, wiki] & (k > 0)
+    listed = np.flatnonzero(every)
+    pos, of = _everywhere_gaps(index, group[listed], wiki[listed], start[listed],
+                               end[listed], k[listed])
+    parts, lists = [pos], [listed[of]]
+    for i in np.flatnonzero(~every & (k > 0)).tolist():
+        found = gap_positions(index, int(group[i]), int(wiki[i]), int(kind[i]), top)
+        parts.append(found)
+        lists.append(np.full(len(found), i, dtype=np.int64))
+    pos, of = np.concatenate(parts), np.concatenate(lists)
+    if len(lists) > 1:  # by list, each list's gaps best first (they are, within a list)
+        order = np.argsort(of, kind="stable")
+        pos, of = pos[order], of[order]
+    rank = np.arange(1, len(of) + 1, dtype=np.int64) - np.searchsorted(of, of)
+    return Gaps(group=group[of], wiki=wiki[of], kind=kind[of], rank=rank, pair=pos)
+
+
+def gap_table(index, gaps: Gaps) -> pd.DataFrame:
+    """``by, wiki, rank, qid, sitelinks, kind``: the *gaps* of *index* as a table. An item
+    listed in many wikis has its QID written once."""
+    item = index.pair_item[gaps.pair]
+    listed = np.zeros(len(index.items), dtype=bool)
+    listed[item] = True
+    at = (np.cumsum(listed) - 1)[item]
+    qids = qids_of_numbers(index.items[np.flatnonzero(listed)])
     return pd.DataFrame(
         {
-            index.by: index.groups.take(g_codes),
-            "wiki": index.wikis.take(w_codes),
-            "rank": rank,
-            "qid": qids_of_numbers(index.items[index.pair_item[pos]]),
-            "sitelinks": index.sitelinks[pos].astype("int64"),
-            "kind": np.asarray(KINDS, dtype=object)[kind],
+            index.by: index.groups.take(gaps.group),
+            "wiki": index.wikis.take(gaps.wiki),
+            "rank": gaps.rank,
+            "qid": qids.take(at).reset_index(drop=True),
+            "sitelinks": index.sitelinks[gaps.pair].astype("int64"),
+            "kind": pd.Index(KINDS, dtype="str").take(gaps.kind),
         }
     )
+
+
+def ranked_gaps(index, top: int | None = None, wikis=None) -> pd.DataFrame:
+    """:func:`find_gaps` as a table (:func:`gap_table`)."""
+    return gap_table(index, find_gaps(index, top, wikis))

@@ -111,9 +111,15 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     remap = wikis.get_indexer(wiki_names.astype(str)).astype(np.int64)
     n_wikis = max(len(wikis), 1)
     if "item" in articles and facts.item_numbers is not None:
-        # Codes into the reader's numbers: turned into codes into ours by one small look-up.
-        into = _positions(numbers, np.asarray(facts.item_numbers, dtype=np.int64))
-        lookup = lambda block: into[articles["item"].to_numpy()[block]]  # noqa: E731
+        # Codes into the reader's numbers: turned into codes into ours by one small look-up,
+        # or none when the reader numbered the same members (as `run` does).
+        theirs = np.asarray(facts.item_numbers, dtype=np.int64)
+        codes = articles["item"].to_numpy()
+        if np.array_equal(theirs, numbers):
+            lookup = lambda block: codes[block]  # noqa: E731
+        else:
+            into = _positions(numbers, theirs)
+            lookup = lambda block: into[codes[block]]  # noqa: E731
     else:
         index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
         lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731

@@ -106,14 +106,24 @@ def read_members(path: Path) -> pd.DataFrame:
         raise ConfigError(f"{path}: item set {name!r} has items of several goals; one goal a set")
     sets = pd.Categorical.from_codes(codes, categories=names)
     keys = codes * (int(qnum.max()) + 1 if len(qnum) else 1) + qnum
-    first = np.flatnonzero(~pd.Index(keys).duplicated())  # each (set, item) once, file order
+    first = _first_of_each(keys)  # each (set, item) once, file order
     if len(first) < len(keys):
         sets, goals, qid, qnum = sets[first], goals[first], qid.take(pa.array(first)), qnum[first]
     out = pd.DataFrame({"itemset": sets, "goal": goals, "qid": pd.array(qid, dtype="str"),
-                        "qnum": qnum})
+                        "qnum": qnum}, copy=False)
     if "types" in table.column_names:
         out["types"] = _types(path, table["types"], first)
     return out
+
+
+def _first_of_each(keys: np.ndarray) -> np.ndarray:
+    """The rows of *keys* that are the first of their value, in order. A members file mostly
+    has no row twice: one sort (faster than hashing millions) says so, and only a file that
+    has hashes them."""
+    ordered = np.sort(keys)
+    if not (len(ordered) > 1 and (ordered[1:] == ordered[:-1]).any()):
+        return np.arange(len(keys))
+    return np.flatnonzero(~pd.Index(keys).duplicated())
 
 
 def _itemsets(column) -> tuple[list, np.ndarray]:

@@ -93,10 +93,10 @@ def parquet_articles(path: Path, members: pd.DataFrame):
     pa.default_memory_pool().release_unused()  # the reader's scratch memory, back to the OS
     item = np.concatenate(items) if items else np.zeros(0, dtype=np.int32)
     code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-    wikis = (pd.Categorical.from_codes(code, categories=list(categories)) if categories
-             else pd.Categorical([]))
+    wikis = (pd.Categorical.from_codes(code, categories=list(categories), validate=False)
+             if categories else pd.Categorical([]))  # (codes made here: valid)
     counts["articles"] = int(len(item))
-    return pd.DataFrame({"item": item, "wiki": wikis}), counts, numbers
+    return pd.DataFrame({"item": item, "wiki": wikis}, copy=False), counts, numbers
 
 
 def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
