@@ -6,6 +6,7 @@ call comes before ``bot.cli`` imports anything but the standard library and ``bo
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from pathlib import Path
 
@@ -49,3 +50,14 @@ def test_the_command_line_calls_one_heap_before_importing_the_rest():
 def test_the_package_itself_imports_nothing_before_the_command_line_runs():
     imported = [m for s in _top(ROOT / "bot" / "__init__.py") for m in _modules(s)]
     assert all(_stdlib(m) for m in imported), imported
+
+
+def test_one_heap_turns_numpy_huge_page_advice_off_unless_the_user_chose(monkeypatch):
+    from bot.memory import one_heap
+
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    one_heap.__wrapped__()  # (cached: the command line calls it once)
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    one_heap.__wrapped__()
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
