@@ -82,27 +82,22 @@ def qid_numbers(values: Sequence[str] | pd.Series | pa.Array | pa.ChunkedArray) 
     return numbers
 
 
-_POWERS = 10 ** np.arange(19, dtype=np.int64)  # a positive int64 has as many digits as the
-# powers of ten at or below it
-
-
 def _numbers(array) -> np.ndarray | None:
     """The numbers of a column of QIDs, or ``None`` if one breaks the rule — checked without a
-    regular expression: ``Q`` first, then what Arrow casts to a positive integer (ASCII digits,
-    perhaps a sign), written with exactly as many characters as the number has digits (no sign,
-    no leading zero)."""
+    regular expression: ``Q`` first, then what Arrow casts to an integer (ASCII digits, perhaps
+    a sign), its first character neither a sign nor a zero (so: digits only, no leading zero),
+    the number at least 1."""
     if array.null_count or not pc.all(pc.starts_with(array, "Q")).as_py():
         return None
+    digits = pc.utf8_slice_codeunits(array, 1)
+    if pc.any(pc.starts_with(digits, "0")).as_py() or pc.any(pc.starts_with(digits, "+")).as_py():
+        return None
     try:
-        numbers = pc.cast(pc.utf8_slice_codeunits(array, 1), pa.int64())
+        numbers = pc.cast(digits, pa.int64())
     except pa.ArrowInvalid:
         return None
     values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)
     if len(values) and values.min() < 1:
-        return None
-    digits = np.searchsorted(_POWERS, values, side="right")
-    lengths = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False), dtype=np.int64)
-    if not np.array_equal(lengths - 1, digits):
         return None
     return values
 

@@ -20,7 +20,7 @@ BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 def column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (-1: missing) and distinct values; a categorical column costs nothing."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return np.asarray(values.cat.codes), pd.Index(values.cat.categories)
+        return values.array.codes, pd.Index(values.cat.categories)  # (a view, not a copy)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return np.asarray(codes), pd.Index(uniques)
 
@@ -132,7 +132,10 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         item = lookup(block).astype(kind)
         code = wiki_code[block]
         keep = (item >= 0) & (code >= 0)
-        kept = item[keep] * kind(n_wikis) + remap[code[keep]].astype(kind)
+        if not keep.all():  # (a reader that matched the members kept only theirs)
+            item, code = item[keep], code[keep]
+        kept = item * kind(n_wikis)
+        kept += remap.astype(kind)[code]
         keys[filled : filled + len(kept)] = kept
         filled += len(kept)
     keys = keys[:filled]
@@ -143,13 +146,13 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
             keys = keys[distinct]
         del distinct
     a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
-    per_item = np.zeros(len(numbers), dtype=np.int64)
     for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
         a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
-        per_item += np.bincount(keys[at : at + BLOCK] // n_wikis, minlength=len(numbers))
-    del keys
-    item_start = np.zeros(len(numbers) + 1, dtype=np.int64)
-    np.cumsum(per_item, out=item_start[1:])
+    # Item i's rows begin at its first key, i × wikis (sorted needles: each search starts
+    # where the last ended).
+    bounds = np.arange(len(numbers) + 1, dtype=kind) * kind(n_wikis)
+    item_start = np.searchsorted(keys, bounds).astype(np.int64)
+    del keys, bounds
     return Universe(numbers, wikis, a_wiki, item_start, member_codes.astype(np.int32))
 
 
