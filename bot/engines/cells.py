@@ -44,9 +44,10 @@ from bot.parallel import ordered
 class CellIndex:
     """The known cells of one grouping (goal, item set or target) in compact form.
 
-    Build it with :func:`index_cells`. Pairs are the (group, item) combinations; when the index
-    is *ranked* they are kept in rank order (:func:`bot.engines.ranking.pair_order`): by group,
-    then kind (translate, then scratch), then the kind's keys, then numeric QID ascending.
+    Build it with :func:`index_cells`. Pairs are the (group, item) combinations, by item then
+    group; when the index is *ranked* they are kept in rank order
+    (:func:`bot.engines.ranking.pair_order`): by group, then kind (translate, then scratch),
+    then the kind's keys, then numeric QID ascending.
     """
 
     by: str
@@ -57,7 +58,7 @@ class CellIndex:
     pair_item: np.ndarray  # per pair: item code
     pair_profile: np.ndarray  # per pair: profile code
     profile_wikis: np.ndarray  # bool, profiles × wikis: the wikis where a profile's cells are known
-    sitelinks: np.ndarray  # per pair: articles in the pair's known wikis
+    sitelinks: np.ndarray | None  # ranked: per pair, articles in the pair's known wikis
     articles: np.ndarray  # groups × wikis: articles in known cells
     group_start: np.ndarray | None = None  # ranked: pairs of group g are [start[g], start[g+1])
     kind_start: np.ndarray | None = None  # ranked: group g's scratch pairs from kind_start[g]
@@ -167,19 +168,25 @@ class _Spread:
 
     Most items are in one group: every row takes its item's first pair, and only the rows of
     items with several pairs are repeated for the others. Made once per index (*pair_item*:
-    the item of each pair), applied to the article rows a block at a time.
+    the item of each pair), applied to the article rows a block at a time. Pairs in item order
+    (as :func:`index_cells` makes them) are their own listing by item; others are sorted.
     """
 
     def __init__(self, pair_item: np.ndarray, n_items: int) -> None:
         self.per_item = np.bincount(pair_item, minlength=n_items)
-        self.first = np.full(n_items + 1, -1, dtype=np.int32)  # pairs sorted by (group, item)…
-        self.by_item = np.argsort(pair_item).astype(np.int32)  # … by item here (any order)
         self.starts = np.zeros(n_items + 1, dtype=np.int64)
         np.cumsum(self.per_item, out=self.starts[1:])
+        in_order = len(pair_item) < 2 or bool((pair_item[1:] >= pair_item[:-1]).all())
+        self.by_item = None if in_order else np.argsort(pair_item).astype(np.int32)
         has = self.per_item > 0
-        self.first[:-1][has] = self.by_item[self.starts[:-1][has]]
+        self.first = np.full(n_items + 1, -1, dtype=np.int32)
+        self.first[:-1][has] = self._pairs(self.starts[:-1][has])
         self.multi = self.per_item > 1
         self.any_multi = bool(self.multi.any())
+
+    def _pairs(self, at: np.ndarray) -> np.ndarray:
+        """The pairs at places *at* of the listing by item."""
+        return at if self.by_item is None else self.by_item[at]
 
     def __call__(self, items: np.ndarray, wikis: np.ndarray):
         pair = self.first[items]
@@ -189,7 +196,7 @@ class _Spread:
             repeat = self.per_item[items[more]] - 1
             rows = np.repeat(more, repeat)
             offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-            pair = np.concatenate([pair, self.by_item[self.starts[items[rows]] + offset]])
+            pair = np.concatenate([pair, self._pairs(self.starts[items[rows]] + offset)])
             wikis = np.concatenate([wikis, wikis[rows]])
             keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
         if not keep.all():
@@ -252,12 +259,15 @@ def index_cells(
     set_wikis = np.zeros((n_sets, n_wikis), dtype=bool)
     set_wikis[obs_set[ok], obs_wiki[ok]] = True
 
-    # Pairs (group, item), sorted by group then item, and their profiles.
+    # Pairs (group, item), sorted by item then group (in 32 bits when they fit: a faster
+    # sort), and their profiles.
+    n_groups = max(len(groups), 1)
+    kind = np.int32 if n_items * n_groups < 2**31 else np.int64
     pair_of_row, pair_keys = factorize_sorted(
-        group_code.astype(np.int64) * max(n_items, 1) + item_code
+        item_code.astype(kind) * kind(n_groups) + group_code.astype(kind)
     )
-    pair_group = (pair_keys // max(n_items, 1)).astype(np.int64)
-    pair_item = (pair_keys % max(n_items, 1)).astype(np.int64)
+    pair_group = (pair_keys % n_groups).astype(np.int64)
+    pair_item = (pair_keys // n_groups).astype(np.int64)
     del pair_keys
     pair_profile, profile_sets = _profiles(pair_of_row, set_code, len(pair_group), n_sets)
     pair_profile = pair_profile.astype(np.int32)
@@ -268,54 +278,66 @@ def index_cells(
     index = CellIndex(
         by=by, groups=groups, wikis=u.wikis, items=u.numbers, pair_group=pair_group,
         pair_item=pair_item, pair_profile=pair_profile, profile_wikis=profile_wikis,
-        sitelinks=np.zeros(len(pair_group), dtype=np.int64),
-        articles=np.zeros((len(groups), n_wikis), dtype=np.int64),
+        sitelinks=None, articles=np.zeros((len(groups), n_wikis), dtype=np.int64),
     )
 
     # Article rows → (pair, wiki), only where the cell is known; counted a block at a time.
     spread, flat = _Spread(pair_item, n_items), profile_wikis.ravel()
     rows = lambda work: _known_rows(u, spread, pair_profile, flat, work)  # noqa: E731
-    sitelinks = np.zeros(len(pair_group), dtype=np.int64)
     cells = np.zeros(len(groups) * n_wikis, dtype=np.int64)
-    count = lambda pair, wiki: (  # noqa: E731
-        np.bincount(pair, minlength=len(pair_group)),
-        np.bincount(pair_group[pair] * n_wikis + wiki, minlength=len(cells)),
-    )
-    for per_pair, per_cell in rows(count):
-        sitelinks += per_pair
-        cells += per_cell
-    index.sitelinks = sitelinks
-    index.articles = cells.reshape(len(groups), n_wikis)
+    cell_of = lambda pair, wiki: np.bincount(  # noqa: E731
+        pair_group[pair] * n_wikis + wiki, minlength=len(cells))
     if ranked:
-        _rank(index, rows, keys)
+        most = int(np.diff(u.item_start)[pair_item].sum())  # rows, if every cell were known
+        _rank(index, rows, cells, cell_of, most, keys)
+    else:
+        for per_cell in rows(cell_of):
+            cells += per_cell
+    index.articles = cells.reshape(len(groups), n_wikis)
     release()  # the blocks' temporaries
     return index
 
 
-def _rank(index: CellIndex, rows, keys) -> None:
-    """Put *index*'s pairs in rank order and sort its article rows (*rows(work)*: *work*
-    applied to their (pair, wiki) blocks, pairs numbered as before the ordering) by (wiki,
-    position)."""
+def _rank(index: CellIndex, rows, cells: np.ndarray, cell_of, most: int, keys) -> None:
+    """Count *index*'s known article rows per pair (its sitelinks) and per cell (into *cells*,
+    by *cell_of*), put its pairs in rank order and sort the rows by (wiki, position) — one
+    pass over the rows (*rows(work)*: *work* applied to their (pair, wiki) blocks; at most
+    *most* of them)."""
     n_pairs, n_wikis, n_groups = len(index.pair_group), len(index.wikis), len(index.groups)
-    order, scratch = ranking.pair_order(index.pair_group, index.pair_item, index.sitelinks, keys)
-    position = np.empty(n_pairs, dtype=np.int64)
-    position[order] = np.arange(n_pairs)
     stride = max(n_pairs, 1)
-    # (wiki, position) keys, in 32 bits when they fit: half the memory and a faster sort.
+    # (wiki, pair) keys, in 32 bits when they fit: half the memory and a faster sort.
     kind = np.int32 if n_wikis * stride < 2**31 else np.int64
-    keys = np.empty(int(index.sitelinks.sum()), dtype=kind)  # one key per known row
+    sorted_keys = np.empty(most, dtype=kind)  # one key per known row
+    sitelinks = np.zeros(n_pairs, dtype=np.int64)
     filled = 0
 
-    def key(pair, wiki):
+    def work(pair, wiki):
         part = wiki.astype(kind)
         part *= stride
-        part += position[pair].astype(kind)
-        return part
+        part += pair.astype(kind)
+        low = int(pair.min()) if len(pair) else 0  # a block's items are a run of items, so
+        return cell_of(pair, wiki), low, np.bincount(pair - low), part  # its pairs too
 
-    for part in rows(key):
-        keys[filled : filled + len(part)] = part
+    for per_cell, low, per_pair, part in rows(work):
+        cells += per_cell
+        sitelinks[low : low + len(per_pair)] += per_pair
+        sorted_keys[filled : filled + len(part)] = part
         filled += len(part)
-    keys.sort()
+    index.sitelinks = sitelinks
+    order, scratch = ranking.pair_order(index.pair_group, index.pair_item, sitelinks, keys)
+    # Each key's pair becomes its position in rank order, a block at a time.
+    shift = np.empty(n_pairs, dtype=kind)
+    shift[order] = np.arange(n_pairs, dtype=kind)
+    shift -= np.arange(n_pairs, dtype=kind)
+    sorted_keys = sorted_keys[:filled]
+
+    def move(at: int) -> None:
+        block = sorted_keys[at : at + BLOCK]
+        block += shift[block % kind(stride)]
+
+    for _ in ordered(move, range(0, filled, BLOCK)):
+        pass
+    sorted_keys.sort()
     for name in ("pair_group", "pair_item", "pair_profile", "sitelinks"):
         setattr(index, name, getattr(index, name)[order])
     index.group_start = np.searchsorted(index.pair_group, np.arange(n_groups + 1))
@@ -327,6 +349,8 @@ def _rank(index: CellIndex, rows, keys) -> None:
         present.astype(np.int64) @ (~index.profile_wikis).astype(np.int64)
     ) == 0
     bounds = (np.arange(n_wikis)[:, None] * stride + index.group_start[None, :]).ravel()
-    index.article_bounds = np.searchsorted(keys, bounds.astype(kind)).reshape(n_wikis, n_groups + 1)
-    keys %= stride
-    index.article_pos = keys.astype(np.int32, copy=False) if stride < 2**31 else keys
+    index.article_bounds = np.searchsorted(sorted_keys, bounds.astype(kind)).reshape(
+        n_wikis, n_groups + 1)
+    sorted_keys %= stride
+    index.article_pos = (sorted_keys.astype(np.int32, copy=False) if stride < 2**31
+                         else sorted_keys)
