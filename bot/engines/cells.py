@@ -133,13 +133,26 @@ def _profiles(
     against its code's sets (same sets, same number), so a hash collision cannot pass unseen.
     """
     rows_per_pair = np.bincount(pair_of_row, minlength=n_pairs)
-    if n_pairs == 0 or rows_per_pair.max() <= 1:
-        pair_set = np.empty(n_pairs, dtype=np.int64)
-        pair_set[pair_of_row] = set_of_row
-        used = np.flatnonzero(np.bincount(pair_set, minlength=n_sets))
-        code = np.full(n_sets, -1, dtype=np.int64)
-        code[used] = np.arange(len(used))
-        return code[pair_set], [np.array([s]) for s in used]
+    alone = rows_per_pair[pair_of_row] <= 1  # the rows that are their pair's only row
+    pair_set = np.full(n_pairs, -1, dtype=np.int64)
+    pair_set[pair_of_row[alone]] = set_of_row[alone]
+    used = np.flatnonzero(np.bincount(pair_set[pair_set >= 0], minlength=n_sets))
+    code = np.full(n_sets, -1, dtype=np.int64)
+    code[used] = np.arange(len(used))
+    profile = np.where(pair_set >= 0, code[pair_set], -1)
+    members = [np.array([s]) for s in used]
+    if alone.all():
+        return profile, members
+    several = np.flatnonzero(~alone)  # (a profile may come twice, alone and so: harmless)
+    local, pairs = factorize_sorted(pair_of_row[several].astype(np.int64))
+    more, more_members = _signatures(local, set_of_row[several], n_sets)
+    profile[pairs] = len(members) + more
+    return profile, members + more_members
+
+
+def _signatures(pair_of_row: np.ndarray, set_of_row: np.ndarray, n_sets: int
+                ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`_profiles` of pairs (numbered from 0, each with a row) by signatures."""
     combined = distinct_sorted(pair_of_row.astype(np.int64) * n_sets + set_of_row)
     pairs, sets = combined // n_sets, combined % n_sets
     keys = np.random.default_rng(20240917).integers(1, 2**63, size=n_sets, dtype=np.uint64)

@@ -28,6 +28,8 @@ from bot.parallel import ordered
 from bot.sources.dump import is_wikipedia, known_wikipedias
 
 SITELINK_COLUMNS = ("qid", "wiki", "title", "badges")
+BATCH = 1 << 20  # rows read at once (a row group of most writers: its dictionary read once)
+SMALL_DICTIONARY = 4096  # values: a larger dictionary is cut to those a batch uses
 _REDIRECT = "(?:^| )(?:" + "|".join(sorted(REDIRECT_BADGES)) + ")(?: |$)"
 
 
@@ -54,7 +56,7 @@ def _batches(path: Path, columns: Sequence[str], dictionary: Sequence[str] = ())
     for name in dataset.files:
         try:
             with pq.ParquetFile(name, read_dictionary=list(dictionary)) as handle:
-                yield from handle.iter_batches(batch_size=1 << 18, columns=list(columns))
+                yield from handle.iter_batches(batch_size=BATCH, columns=list(columns))
         except (OSError, pa.ArrowException) as exc:
             raise DumpError(f"{path}: cannot read Parquet: {one_line(exc)}") from exc
 
@@ -132,7 +134,14 @@ def distinct_values(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if indices.null_count:  # a missing value: an index past the values, to a null
         values = pa.concat_arrays([values, pa.nulls(1, pa.string())])
         indices = pc.fill_null(indices, len(values) - 1)
-    return values, np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    indices = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(values) > SMALL_DICTIONARY:  # perhaps a row group's, of which a batch uses a part
+        used = np.zeros(len(values), dtype=bool)
+        used[indices] = True
+        if not used.all():
+            values = values.take(pa.array(np.flatnonzero(used)))
+            indices = (np.cumsum(used) - 1)[indices]
+    return values, indices
 
 
 def parquet_titles(path: Path, qids: Sequence[str], wikis=None) -> pd.DataFrame:
