@@ -64,6 +64,10 @@ def split_topics(
     """
     wanted = sorted(set(internal))
     known = types.loc[types["class"].isin(wanted), ["qid", "class"]].drop_duplicates()
+    if known.empty:  # (most sources without P31 classes: nothing to look for)
+        none = pd.DataFrame({"class": pd.Series(dtype=object), "items": pd.Series(dtype="int64")})
+        dropped = members.iloc[:0].assign(classes=pd.Series(dtype=object))
+        return Topics(members.reset_index(drop=True), dropped, none)
     hit = members["qid"].isin(known["qid"])
     kept = members.loc[~hit].reset_index(drop=True)
     dropped = members.loc[hit].reset_index(drop=True)

@@ -71,9 +71,8 @@ class CellIndex:
     def items_matrix(self) -> np.ndarray:
         """Known cells per (group, wiki): groups × wikis, int64."""
         n_groups, n_profiles = len(self.groups), self.profile_wikis.shape[0]
-        counts = np.zeros((n_groups, n_profiles), dtype=np.int64)
-        if len(self.pair_group):
-            np.add.at(counts, (self.pair_group, self.pair_profile), 1)
+        counts = np.bincount(self.pair_group * n_profiles + self.pair_profile,
+                             minlength=n_groups * n_profiles).reshape(n_groups, n_profiles)
         return counts @ self.profile_wikis.astype(np.int64)
 
     def wiki_codes(self, wikis) -> np.ndarray:
@@ -276,15 +275,22 @@ def index_cells(
     # sort), and their profiles.
     n_groups = max(len(groups), 1)
     kind = np.int32 if n_items * n_groups < 2**31 else np.int64
-    pair_of_row, pair_keys = factorize_sorted(
-        item_code.astype(kind) * kind(n_groups) + group_code.astype(kind)
-    )
-    pair_group = (pair_keys % n_groups).astype(np.int64)
+    row_keys = item_code.astype(kind) * kind(n_groups) + group_code.astype(kind)
+    pair_keys = np.sort(row_keys) if by == "itemset" else None
+    if pair_keys is not None and not (pair_keys[1:] == pair_keys[:-1]).any():
+        # Grouped by item set, each row once: the rows are the pairs, a set its own profile.
+        set_of_group = np.zeros(len(groups), dtype=np.int64)
+        set_of_group[group_code] = set_code
+        pair_group = (pair_keys % n_groups).astype(np.int64)
+        pair_profile, profile_sets = pair_group.astype(np.int32), [[s] for s in set_of_group]
+    else:
+        pair_of_row, pair_keys = factorize_sorted(row_keys)
+        pair_group = (pair_keys % n_groups).astype(np.int64)
+        pair_profile, profile_sets = _profiles(pair_of_row, set_code, len(pair_group), n_sets)
+        pair_profile = pair_profile.astype(np.int32)
+        del pair_of_row
     pair_item = (pair_keys // n_groups).astype(np.int64)
-    del pair_keys
-    pair_profile, profile_sets = _profiles(pair_of_row, set_code, len(pair_group), n_sets)
-    pair_profile = pair_profile.astype(np.int32)
-    del pair_of_row, item_code, set_code, group_code, keep  # row-sized: not needed any more
+    del pair_keys, row_keys, item_code, set_code, group_code, keep  # row-sized: no longer needed
     profile_wikis = np.zeros((len(profile_sets), n_wikis), dtype=bool)
     for p, s in enumerate(profile_sets):
         profile_wikis[p] = set_wikis[s].any(axis=0)
