@@ -28,6 +28,9 @@ def column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def factorize_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize(keys, sort=True)`` of integer *keys* by one sort: each key's code
     (int64) and the distinct keys, sorted — three times faster than hashing on millions."""
+    kind = keys.dtype
+    if len(keys) and kind.itemsize > 4 and 0 <= keys.min() and keys.max() < 2**31:
+        keys = keys.astype(np.int32)  # (a faster sort)
     order = np.argsort(keys)  # not stable: equal keys get one code whatever their order
     ordered = keys[order]
     new = np.empty(len(ordered), dtype=bool)
@@ -35,7 +38,7 @@ def factorize_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     codes = np.empty(len(keys), dtype=np.int64)
     codes[order] = np.cumsum(new) - 1
-    return codes, ordered[new]
+    return codes, ordered[new].astype(kind, copy=False)
 
 
 @dataclass
