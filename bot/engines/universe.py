@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bot.facts import positions
+
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
 
@@ -121,7 +123,7 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         if np.array_equal(theirs, numbers):
             lookup = lambda block: codes[block]  # noqa: E731
         else:
-            into = _positions(numbers, theirs)
+            into = positions(numbers, theirs)
             lookup = lambda block: into[codes[block]]  # noqa: E731
     else:
         index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
@@ -158,10 +160,3 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     del keys, bounds
     return Universe(numbers, wikis, a_wiki, item_start, member_codes.astype(np.int32))
 
-
-def _positions(numbers: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The position of each of *values* in the sorted *numbers*, -1 where it is not there."""
-    at = np.searchsorted(numbers, values)
-    found = at < len(numbers)
-    found[found] = numbers[at[found]] == values[found]
-    return np.where(found, at, -1)

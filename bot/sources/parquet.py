@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bot.errors import DumpError, InvalidQidError, one_line
-from bot.facts import distinct_sorted, qid_numbers
+from bot.facts import distinct_sorted, positions, qid_numbers
 from bot.ids import REDIRECT_BADGES
 from bot.parallel import ordered
 from bot.sources.dump import is_wikipedia, known_wikipedias
@@ -69,8 +69,6 @@ def parquet_articles(path: Path, members: pd.DataFrame):
     (:func:`bot.parallel.ordered`): reading and matching overlap."""
     numbers = distinct_sorted(members["qnum"].to_numpy(np.int64) if "qnum" in members
                               else qid_numbers(members["qid"]))
-    wanted = pd.Index(numbers)
-    wanted.get_indexer(numbers[:1])  # its hash table built now, before two threads share it
     known = known_wikipedias()
     categories: dict[str, int] = {}
     items, codes = [], []
@@ -85,7 +83,7 @@ def parquet_articles(path: Path, members: pd.DataFrame):
         items.append(item)
         codes.append(remap[index] if len(names) else np.zeros(0, dtype=np.int32))
 
-    match = lambda batch: _match_batch(batch, wanted, known)  # noqa: E731
+    match = lambda batch: _match_batch(batch, numbers, known)  # noqa: E731
     try:
         columns = ("qid", "wiki", "badges")
         for done in ordered(match, _batches(path, columns, dictionary=columns)):
@@ -101,7 +99,7 @@ def parquet_articles(path: Path, members: pd.DataFrame):
     return pd.DataFrame({"item": item, "wiki": wikis}, copy=False), counts, numbers
 
 
-def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
+def _match_batch(batch: pa.RecordBatch, numbers: np.ndarray, known):
     """One batch of sitelinks matched to the members: the kept rows' item codes, the batch's
     wiki names (``None`` for one that is not a Wikipedia), the kept rows' indexes into those
     names, and the batch's counts. Each distinct QID, wiki and badge list of the batch is
@@ -109,7 +107,7 @@ def _match_batch(batch: pa.RecordBatch, wanted: pd.Index, known):
     qids, qid_at = distinct_values(batch.column(0))
     if qids.null_count:  # a missing QID: the error names it as for a plain column
         qid_numbers(batch.column(0).cast(pa.string()))
-    item = wanted.get_indexer(qid_numbers(qids)).astype(np.int32)[qid_at]
+    item = positions(numbers, qid_numbers(qids)).astype(np.int32)[qid_at]
     wikis, index = distinct_values(batch.column(1))
     names = wikis.to_pylist()
     is_wiki = np.array([n is not None and is_wikipedia(n, known) for n in names], dtype=bool)

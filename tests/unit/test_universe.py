@@ -70,3 +70,14 @@ def test_factorize_sorted_is_pandas_factorize_sorted():
         expected_codes, expected = pd.factorize(keys, sort=True)
         assert codes.tolist() == list(expected_codes)
         assert distinct.tolist() == list(expected)
+
+
+def test_positions_of_numbers_in_any_order_against_a_dict():
+    from bot.facts import positions
+
+    rng = np.random.default_rng(5)
+    numbers = np.array(sorted(set(rng.integers(1, 10_000, size=500).tolist())))
+    at = {int(n): i for i, n in enumerate(numbers)}
+    for values in (rng.integers(0, 10_001, size=2_000), np.sort(rng.integers(0, 10_001, 50)),
+                   np.array([], dtype=np.int64), np.array([10_001, 0])):
+        assert positions(numbers, values).tolist() == [at.get(int(v), -1) for v in values]
