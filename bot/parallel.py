@@ -5,6 +5,7 @@ index's article rows — are made of numpy and Arrow calls on blocks of about a 
 and those release the interpreter while they work: on two threads two blocks are worked on at
 once. :func:`ordered` hands the results back in the order of the blocks, and never holds more
 than a few of them, so memory stays that of a few blocks whatever the input's size.
+:func:`beside` runs one larger piece of work on a thread of its own while the caller goes on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 Block = TypeVar("Block")
@@ -39,3 +41,12 @@ def ordered(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+@contextmanager
+def beside(work: Callable[..., Result], *args) -> Iterator[Callable[[], Result]]:
+    """Run ``work(*args)`` on a thread of its own while the caller goes on; the context gives a
+    function that waits for its result (raising its exception). Leaving the context waits for
+    it too."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(work, *args).result
