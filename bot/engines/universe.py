@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bot.facts import positions
+from bot.parallel import beside
 
 BLOCK = 1 << 20  # rows per block where a row-sized temporary would be needed
 
@@ -109,30 +110,52 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
     articles of *facts* (``qnum, wiki``, or ``item, wiki`` codes into ``facts.item_numbers``).
     Each member row's item code is kept (:attr:`Universe.member_items`): the groupings of the
     same members need not look them up again."""
-    member_codes, numbers = factorize_sorted(np.asarray(member_numbers, dtype=np.int64))
+    member_numbers = np.asarray(member_numbers, dtype=np.int64)
     articles = facts.articles
     wiki_code, wiki_names = column_codes(articles["wiki"])
     wikis = pd.Index(sorted(set(map(str, wiki_names)) | set(map(str, observed_wikis))))
     remap = wikis.get_indexer(wiki_names.astype(str)).astype(np.int64)
-    n_wikis = max(len(wikis), 1)
+    keyed = lambda lookup, n_items: _article_keys(  # noqa: E731
+        lookup, len(articles), n_items, wiki_code, remap, len(wikis))
     if "item" in articles and facts.item_numbers is not None:
-        # Codes into the reader's numbers: turned into codes into ours by one small look-up,
-        # or none when the reader numbered the same members (as `run` does).
+        # Codes into the reader's numbers, which are ours when the reader numbered the same
+        # members (as `run` does): the members are coded beside the rows' keys, and only
+        # numbers that differ need the rows' codes turned into ours.
         theirs = np.asarray(facts.item_numbers, dtype=np.int64)
         codes = articles["item"].to_numpy()
-        if np.array_equal(theirs, numbers):
-            lookup = lambda block: codes[block]  # noqa: E731
-        else:
+        with beside(factorize_sorted, member_numbers) as coded:
+            keys = keyed(lambda block: codes[block], len(theirs))
+            member_codes, numbers = coded()
+        if not np.array_equal(theirs, numbers):
             into = positions(numbers, theirs)
-            lookup = lambda block: into[codes[block]]  # noqa: E731
+            keys = keyed(lambda block: into[codes[block]], len(numbers))
     else:
+        member_codes, numbers = factorize_sorted(member_numbers)
         index, qnum = pd.Index(numbers), articles["qnum"].to_numpy(np.int64)
-        lookup = lambda block: index.get_indexer(qnum[block])  # noqa: E731
-    # (item, wiki) keys, in 32 bits when they fit: half the memory and a faster sort.
-    kind = np.int32 if len(numbers) * n_wikis < 2**31 else np.int64
-    keys = np.empty(len(articles), dtype=kind)
+        keys = keyed(lambda block: index.get_indexer(qnum[block]), len(numbers))
+    n_wikis = max(len(wikis), 1)
+    kind = keys.dtype.type
+    a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
+    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
+        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
+    # Item i's rows begin at its first key, i × wikis (sorted needles: each search starts
+    # where the last ended).
+    bounds = np.arange(len(numbers) + 1, dtype=kind) * kind(n_wikis)
+    item_start = np.searchsorted(keys, bounds).astype(np.int64)
+    del keys, bounds
+    return Universe(numbers, wikis, a_wiki, item_start, member_codes.astype(np.int32))
+
+
+def _article_keys(lookup, n_rows: int, n_items: int, wiki_code: np.ndarray, remap: np.ndarray,
+                  n_wikis: int) -> np.ndarray:
+    """The article rows' (item, wiki) keys — item code × wikis + wiki code, *lookup(block)*
+    giving a block's item codes (-1: not a member) — sorted, each once; in 32 bits when they
+    fit: half the memory and a faster sort."""
+    n_wikis = max(n_wikis, 1)
+    kind = np.int32 if n_items * n_wikis < 2**31 else np.int64
+    keys = np.empty(n_rows, dtype=kind)
     filled = 0
-    for at in range(0, len(articles), 4 * BLOCK):  # in blocks: no row-sized hash temporaries
+    for at in range(0, n_rows, 4 * BLOCK):  # in blocks: no row-sized hash temporaries
         block = slice(at, at + 4 * BLOCK)
         item = lookup(block).astype(kind)
         code = wiki_code[block]
@@ -149,14 +172,4 @@ def universe(member_numbers: np.ndarray, observed_wikis, facts) -> Universe:
         distinct = np.r_[True, keys[1:] != keys[:-1]]
         if not distinct.all():  # the same article twice: it counts once
             keys = keys[distinct]
-        del distinct
-    a_wiki = np.empty(len(keys), dtype=np.int16 if n_wikis < 2**15 else np.int32)
-    for at in range(0, len(keys), BLOCK):  # in blocks: no row-sized 64-bit temporaries
-        a_wiki[at : at + BLOCK] = keys[at : at + BLOCK] % n_wikis
-    # Item i's rows begin at its first key, i × wikis (sorted needles: each search starts
-    # where the last ended).
-    bounds = np.arange(len(numbers) + 1, dtype=kind) * kind(n_wikis)
-    item_start = np.searchsorted(keys, bounds).astype(np.int64)
-    del keys, bounds
-    return Universe(numbers, wikis, a_wiki, item_start, member_codes.astype(np.int32))
-
+    return keys

@@ -81,3 +81,28 @@ def test_positions_of_numbers_in_any_order_against_a_dict():
     for values in (rng.integers(0, 10_001, size=2_000), np.sort(rng.integers(0, 10_001, 50)),
                    np.array([], dtype=np.int64), np.array([10_001, 0])):
         assert positions(numbers, values).tolist() == [at.get(int(v), -1) for v in values]
+
+
+def test_a_readers_item_codes_give_the_same_universe_whatever_its_numbering():
+    """Articles as a reader gives them (``item`` codes into ``Facts.item_numbers``): numbered
+    like the members (as `run` does), or over other numbers (here the members and the items
+    that are not members, so codes must be turned into the universe's)."""
+    _, members, _ = _case(6)
+    rng = np.random.default_rng(6)
+    rows = [(int(q), str(w)) for q in rng.choice(members + [400, 401], size=300)
+            for w in rng.choice(WIKIS, size=1)]
+    plain = universe(np.array(members), ["zuwiki"], Facts(
+        members=pd.DataFrame(), observed=None,
+        articles=articles_frame(np.array([q for q, _ in rows]), [w for _, w in rows])))
+    for numbers in (members, sorted(members + [400, 401])):
+        at = {q: i for i, q in enumerate(numbers)}
+        kept = [(q, w) for q, w in rows if q in at]
+        articles = pd.DataFrame({"item": np.array([at[q] for q, _ in kept], dtype=np.int32),
+                                 "wiki": pd.Categorical([w for _, w in kept])})
+        coded = universe(np.array(members), ["zuwiki"], Facts(
+            members=pd.DataFrame(), observed=None, articles=articles,
+            item_numbers=np.array(numbers)))
+        assert list(coded.numbers) == list(plain.numbers)
+        assert coded.a_wiki.tolist() == plain.a_wiki.tolist()
+        assert coded.item_start.tolist() == plain.item_start.tolist()
+        assert coded.member_items.tolist() == plain.member_items.tolist()
