@@ -34,6 +34,7 @@ from bot.engines.universe import (
     Universe,
     column_codes,
     factorize_sorted,
+    spans,
 )
 from bot.facts import distinct_sorted
 from bot.memory import release
@@ -204,11 +205,10 @@ class _Spread:
         pair = self.first[items]
         keep = pair >= 0
         if self.any_multi:
-            more = np.flatnonzero(self.multi[items])
-            repeat = self.per_item[items[more]] - 1
-            rows = np.repeat(more, repeat)
-            offset = 1 + np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-            pair = np.concatenate([pair, self._pairs(self.starts[items[rows]] + offset)])
+            more = np.flatnonzero(self.multi[items])  # the rows of items with more pairs:
+            at, of = spans(self.starts[items[more]] + 1, self.per_item[items[more]] - 1)
+            rows = more[of]  # each again for every pair after its item's first
+            pair = np.concatenate([pair, self._pairs(at)])
             wikis = np.concatenate([wikis, wikis[rows]])
             keep = np.concatenate([keep, np.ones(len(rows), dtype=bool)])
         if not keep.all():

@@ -22,6 +22,7 @@ import pandas as pd
 
 from bot.engines.base import GAP_KINDS as KINDS
 from bot.engines.base import RANKS
+from bot.engines.universe import first_true, spans
 from bot.facts import qids_of_numbers
 
 
@@ -76,16 +77,16 @@ def pair_order(pair_group: np.ndarray, pair_item: np.ndarray, sitelinks: np.ndar
         known = keys.known[pair_item]
     primary = np.where(scratch, known, primary)
     secondary = np.where(scratch, 0, sitelinks)
-    index = np.arange(len(pair_item), dtype=np.int64)
-    order = _lexsort_packed((index, -secondary, -primary, scratch, pair_group), indexed=True)
+    order = _lexsort_indexed((-secondary, -primary, scratch, pair_group))
     return order, scratch
 
 
-def _lexsort_packed(columns, indexed: bool = False) -> np.ndarray:
-    """``numpy.lexsort(columns)`` (the last column the first key) of integer columns whose
-    rows are distinct: when their ranges fit in 63 bits together, one argsort of one packed
-    key, several times faster than a lexsort. When the first column is the rows' own index
-    (*indexed*), the sorted keys carry the order in their lowest bits: a sort, faster still."""
+def _lexsort_indexed(columns) -> np.ndarray:
+    """``numpy.lexsort((index, *columns))`` (the last column the first key, ties by the rows'
+    own index) of integer columns: when their ranges and the index fit in 63 bits together,
+    one sort of packed keys that carry the index in their lowest bits, several times faster
+    than a lexsort."""
+    columns = (np.arange(len(columns[0]), dtype=np.int64), *columns)
     packed = np.zeros(len(columns[0]), dtype=np.int64)
     bits = 0
     for column in reversed(columns):  # the first key first, in the highest bits
@@ -96,10 +97,8 @@ def _lexsort_packed(columns, indexed: bool = False) -> np.ndarray:
             return np.lexsort(columns)
         packed <<= width
         packed |= column - low
-    if indexed:
-        packed.sort()
-        return packed & ((1 << int(len(packed) - 1).bit_length()) - 1)
-    return np.argsort(packed)
+    packed.sort()
+    return packed & ((1 << int(len(packed) - 1).bit_length()) - 1)
 
 
 def gap_positions(index, group: int, wiki: int, kind: int, top: int | None) -> np.ndarray:
@@ -128,28 +127,6 @@ def gap_positions(index, group: int, wiki: int, kind: int, top: int | None) -> n
     return np.flatnonzero(free)[:k] + start
 
 
-def _first_true(lo: np.ndarray, hi: np.ndarray, test) -> np.ndarray:
-    """Per range ``[lo, hi)``, the first index where *test(indexes, ranges)* holds (``hi``
-    where it never does), *test* being false then true along each range: a binary search in
-    every range at once."""
-    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
-    while True:
-        open_ = np.flatnonzero(lo < hi)
-        if not len(open_):
-            return lo
-        mid = (lo[open_] + hi[open_]) // 2
-        true = test(mid, open_)
-        hi[open_[true]] = mid[true]
-        lo[open_[~true]] = mid[~true] + 1
-
-
-def _spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``starts[i] + arange(lengths[i])`` for every i, concatenated, and each one's i."""
-    of = np.repeat(np.arange(len(starts)), lengths)
-    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + offset, of
-
-
 def _everywhere_gaps(index, group, wiki, start, end, k):
     """:func:`gap_positions` for many (group, wiki, kind) lists whose items are all known in
     the wiki, at once: per list, its gaps' positions (best first, at most *k*) and the list's
@@ -157,15 +134,15 @@ def _everywhere_gaps(index, group, wiki, start, end, k):
     article_pos = index.article_pos
     lo, hi = index.article_bounds[wiki, group], index.article_bounds[wiki, group + 1]
     # The group's articles in the wiki are sorted positions: those of this kind's run of them.
-    a0 = _first_true(lo, hi, lambda at, i: article_pos[at] >= start[i])
-    a1 = _first_true(a0, hi, lambda at, i: article_pos[at] >= end[i])
+    a0 = first_true(lo, hi, lambda at, i: article_pos[at] >= start[i])
+    a1 = first_true(a0, hi, lambda at, i: article_pos[at] >= end[i])
     # The j-th of them has (its position - start - j) gaps before it: the first k gaps lie
     # below k + m, m the number of articles with fewer than k gaps before them.
-    m = _first_true(a0, a1, lambda at, i: article_pos[at] - start[i] - (at - a0[i]) >= k[i]) - a0
+    m = first_true(a0, a1, lambda at, i: article_pos[at] - start[i] - (at - a0[i]) >= k[i]) - a0
     limit = np.minimum(end - start, k + m)
-    candidate, of = _spans(np.zeros(len(limit), dtype=np.int64), limit)
+    candidate, of = spans(np.zeros(len(limit), dtype=np.int64), limit)
     free = np.ones(len(candidate), dtype=bool)
-    taken, taken_of = _spans(a0, m)
+    taken, taken_of = spans(a0, m)
     base = np.cumsum(limit) - limit
     free[base[taken_of] + article_pos[taken] - start[taken_of]] = False
     kept = np.flatnonzero(free)

@@ -44,6 +44,28 @@ def factorize_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, ordered[new].astype(kind, copy=False)
 
 
+def spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``starts[i] + arange(lengths[i])`` for every i, concatenated, and each one's i."""
+    of = np.repeat(np.arange(len(starts)), lengths)
+    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offset, of
+
+
+def first_true(lo: np.ndarray, hi: np.ndarray, test) -> np.ndarray:
+    """Per range ``[lo, hi)``, the first index where *test(indexes, ranges)* holds (``hi``
+    where it never does), *test* being false then true along each range: a binary search in
+    every range at once."""
+    lo, hi = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
+    while True:
+        open_ = np.flatnonzero(lo < hi)
+        if not len(open_):
+            return lo
+        mid = (lo[open_] + hi[open_]) // 2
+        true = test(mid, open_)
+        hi[open_[true]] = mid[true]
+        lo[open_[~true]] = mid[~true] + 1
+
+
 @dataclass
 class Universe:
     """A run's items, wikis and article rows as integer codes, shared by its groupings.
@@ -78,10 +100,9 @@ class Universe:
 
     def rows_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The article rows of the item codes *items*, and the item code of each row."""
-        starts, ends = self.item_start[items], self.item_start[items + 1]
-        counts = ends - starts
-        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(starts, counts) + offset, np.repeat(items, counts)
+        starts = self.item_start[items]
+        rows, of = spans(starts, self.item_start[items + 1] - starts)
+        return rows, items[of]
 
     def find(self, items: np.ndarray, wikis: np.ndarray) -> np.ndarray:
         """The article row of each (item code, wiki code), -1 where the item has no article
@@ -89,16 +110,9 @@ class Universe:
         items, wikis = np.asarray(items, np.int64), np.asarray(wikis, np.int64)
         out = np.full(len(items), -1, dtype=np.int64)
         asked = np.flatnonzero((items >= 0) & (wikis >= 0))
-        lo, end = self.item_start[items[asked]], self.item_start[items[asked] + 1]
-        hi, wiki = end.copy(), wikis[asked]
-        while True:
-            open_ = np.flatnonzero(lo < hi)
-            if not len(open_):
-                break
-            mid = (lo[open_] + hi[open_]) // 2
-            below = self.a_wiki[mid] < wiki[open_]
-            lo[open_[below]] = mid[below] + 1
-            hi[open_[~below]] = mid[~below]
+        start, end, wiki = (self.item_start[items[asked]], self.item_start[items[asked] + 1],
+                            wikis[asked])
+        lo = first_true(start, end, lambda at, i: self.a_wiki[at] >= wiki[i])
         there = lo < end
         there[there] = self.a_wiki[lo[there]] == wiki[there]
         out[asked[there]] = lo[there]
